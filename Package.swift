@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The targets follow the launcher's pipeline:
+// configuration → profiles → selection → engine command → reports → CLI.
+let package = Package(
+    name: "aim-runtime",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aim-runtime", targets: ["aim-runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "AIMCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "AIMConfiguration",
+            dependencies: [
+                "AIMCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "AIMProfiles",
+            dependencies: [
+                "AIMCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "AIMSelection", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles"]),
+        .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection"]),
+        .target(
+            name: "AIMReports",
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "aim-runtime",
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AIMRuntimeTests",
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                "aim-runtime",
+            ]
+        ),
+    ]
+)

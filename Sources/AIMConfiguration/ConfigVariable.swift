@@ -1,0 +1,85 @@
+/// Every environment variable aim-runtime reads, with its flag, default and meaning.
+///
+/// This table drives parsing, `--help` and docs/configuration.md, so the three
+/// cannot drift apart (a test compares the doc with it).
+public enum ConfigVariable: String, CaseIterable, Sendable {
+    case aimID = "AIM_ID"
+    case modelID = "AIM_MODEL_ID"
+    case precision = "AIM_PRECISION"
+    case gpuCount = "AIM_GPU_COUNT"
+    case gpuModel = "AIM_GPU_MODEL"
+    case engine = "AIM_ENGINE"
+    case metric = "AIM_METRIC"
+    case profileID = "AIM_PROFILE_ID"
+    case cachePath = "AIM_CACHE_PATH"
+    case port = "AIM_PORT"
+    case engineArgs = "AIM_ENGINE_ARGS"
+    case logLevelRoot = "AIM_LOG_LEVEL_ROOT"
+    case logLevel = "AIM_LOG_LEVEL"
+    case logFormat = "AIM_LOG_FORMAT"
+    case customModelName = "AIM_CUSTOM_MODEL_NAME"
+    case allowGeneralFallback = "AIM_ALLOW_GENERAL_PROFILE_FALLBACK"
+    case profileBasePath = "AIM_PROFILE_BASE_PATH"
+
+    public var name: String { rawValue }
+
+    /// The command-line flag that overrides the variable, if it has one.
+    public var flag: String? {
+        switch self {
+        case .aimID: return "--aim-id"
+        case .modelID: return "--model-id"
+        case .precision: return "--precision"
+        case .gpuCount: return "--gpu-count"
+        case .gpuModel: return "--gpu-model"
+        case .engine: return "--engine"
+        case .metric: return "--metric"
+        case .profileID: return "--profile-id"
+        case .cachePath: return "--cache-path"
+        case .port: return "--port"
+        case .engineArgs: return "--engine-args"
+        case .logLevel: return "--log-level"
+        case .logFormat: return "--log-format"
+        case .allowGeneralFallback: return "--allow-general-fallback"
+        case .profileBasePath: return "--profile-base-path"
+        case .logLevelRoot, .customModelName: return nil
+        }
+    }
+
+    public var defaultDescription: String {
+        switch self {
+        case .aimID, .modelID, .profileID, .engineArgs, .customModelName: return "unset"
+        case .precision, .gpuCount, .metric: return "auto"
+        case .gpuModel: return "NONE (detect)"
+        case .engine: return "vllm"
+        case .cachePath: return "/workspace/model-cache"
+        case .port: return "8000"
+        case .logLevelRoot: return "WARNING"
+        case .logLevel: return "INFO"
+        case .logFormat: return "text"
+        case .allowGeneralFallback: return "true"
+        case .profileBasePath: return "/workspace/aim-runtime/profiles if it exists, else the profiles/ shipped with the build"
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .aimID: return "Model-specific AIM id (org/model). Selects the model's own profiles; exclusive with AIM_MODEL_ID."
+        case .modelID: return "Model to serve from a base AIM (general profiles only); exclusive with AIM_ID."
+        case .precision: return "auto, or one of fp4 fp8 fp16 fp32 bf16 int4 int8."
+        case .gpuCount: return "auto, or the number of GPUs to use (a whole number >= 0)."
+        case .gpuModel: return "GPU model override, e.g. MI300X; NONE or UNKNOWN means detect."
+        case .engine: return "auto, vllm or sglang (auto means vllm)."
+        case .metric: return "auto, latency or throughput (auto means latency)."
+        case .profileID: return "Force one profile by id, ignoring compatibility."
+        case .cachePath: return "Model cache root."
+        case .port: return "Port the engine listens on (1-65535)."
+        case .engineArgs: return "JSON object of engine flags merged over the profile's engine_args."
+        case .logLevelRoot: return "Log level for third-party output (DEBUG INFO WARNING ERROR CRITICAL)."
+        case .logLevel: return "Log level of aim-runtime (DEBUG INFO WARNING ERROR CRITICAL)."
+        case .logFormat: return "text or json (one JSON object a line)."
+        case .customModelName: return "Cache directory name for S3 models (may contain '/')."
+        case .allowGeneralFallback: return "Whether general profiles may be chosen automatically (true/false, yes/no, 1/0)."
+        case .profileBasePath: return "Profile root holding custom/, <org>/<model>/ and general/."
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import AIMCore
+import Foundation
+import Logging
+import OrderedCollections
+
+/// Reads and validates the configuration.
+///
+/// Where the reference warns and falls back to a default, this rejects the
+/// value: a typo in AIM_PRECISION should stop a launch, not silently change it.
+public struct ConfigurationLoader: Sendable {
+    public static let containerProfileRoot = "/workspace/aim-runtime/profiles"
+
+    /// The profile root to use when AIM_PROFILE_BASE_PATH is unset.
+    private let defaultProfileRoot: String
+
+    /// - Parameters:
+    ///   - bundledProfileRoot: the `profiles/` shipped with this build.
+    ///   - directoryExists: injected so that tests do not depend on `/workspace`.
+    public init(bundledProfileRoot: String, directoryExists: (String) -> Bool = ConfigurationLoader.isDirectory) {
+        defaultProfileRoot = directoryExists(Self.containerProfileRoot) ? Self.containerProfileRoot : bundledProfileRoot
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
+    public func load(_ input: ConfigurationInput, requireModel: Bool) throws -> RuntimeConfiguration {
+        let aimID = input.value(.aimID)?.text
+        let modelID = input.value(.modelID)?.text
+        if requireModel {
+            try checkModelIdentity(aimID: aimID, modelID: modelID)
+        }
+        return RuntimeConfiguration(
+            aimID: aimID,
+            modelID: modelID,
+            precision: try parseAutoOrChoice(input, .precision, lowercased: true) { Precision(rawValue: $0) },
+            gpuCount: try parseGPUCount(input),
+            gpuModel: try parseChoice(input, .gpuModel, default: .none, lowercased: false) { GPUModel(rawValue: $0.uppercased()) },
+            engine: try parseAutoOrChoice(input, .engine, lowercased: true) { EngineKind(rawValue: $0) } ?? .vllm,
+            metric: try parseAutoOrChoice(input, .metric, lowercased: true) { Metric(rawValue: $0) } ?? .latency,
+            profileID: input.value(.profileID)?.text,
+            cachePath: input.value(.cachePath)?.text ?? "/workspace/model-cache",
+            port: try parsePort(input),
+            engineArgs: try parseEngineArgs(input),
+            logLevelRoot: try parseLogLevel(input, .logLevelRoot) ?? .warning,
+            logLevel: try parseLogLevel(input, .logLevel) ?? .info,
+            logFormat: try parseChoice(input, .logFormat, default: .text, lowercased: true) { LogOutputFormat(rawValue: $0) },
+            customModelName: input.value(.customModelName)?.text,
+            allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? true,
+            profileBasePath: input.value(.profileBasePath)?.text ?? defaultProfileRoot
+        )
+    }
+
+    private func checkModelIdentity(aimID: String?, modelID: String?) throws {
+        switch (aimID, modelID) {
+        case (.some, .some):
+            throw AIMError.configuration(
+                "AIM_ID and AIM_MODEL_ID are both set; set only one: AIM_ID for a model-specific AIM, AIM_MODEL_ID for a base AIM")
+        case (nil, nil):
+            throw AIMError.configuration(
+                "neither AIM_ID nor AIM_MODEL_ID is set; set one, e.g. AIM_MODEL_ID=meta-llama/Llama-3.1-8B-Instruct")
+        default:
+            return
+        }
+    }
+
+    private func invalid(_ origin: String, _ text: String, expected: String) -> AIMError {
+        AIMError.configuration("\(origin)='\(text)' is not valid: expected \(expected)")
+    }
+
+    private func parseChoice<Value: RawRepresentable & CaseIterable>(
+        _ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Value, lowercased: Bool,
+        make: (String) -> Value?
+    ) throws -> Value where Value.RawValue == String {
+        guard let (text, origin) = input.value(variable) else { return defaultValue }
+        let normalized = text.trimmingCharacters(in: .whitespaces)
+        guard let value = make(lowercased ? normalized.lowercased() : normalized) else {
+            throw invalid(origin, text, expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    /// A choice that also accepts `auto`, returned as nil.
+    private func parseAutoOrChoice<Value: RawRepresentable & CaseIterable>(
+        _ input: ConfigurationInput, _ variable: ConfigVariable, lowercased: Bool, make: (String) -> Value?
+    ) throws -> Value? where Value.RawValue == String {
+        guard let (text, origin) = input.value(variable) else { return nil }
+        let normalized = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if normalized == "auto" { return nil }
+        guard let value = make(normalized) else {
+            throw invalid(origin, text, expected: "one of auto, " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    private func parseGPUCount(_ input: ConfigurationInput) throws -> Int? {
+        guard let (text, origin) = input.value(.gpuCount) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.lowercased() == "auto" { return nil }
+        guard let count = Self.parseWholeNumber(trimmed) else {
+            throw invalid(origin, text, expected: "'auto' or a whole number of GPUs >= 0, e.g. 8")
+        }
+        return count
+    }
+
+    private func parsePort(_ input: ConfigurationInput) throws -> Int {
+        guard let (text, origin) = input.value(.port) else { return 8000 }
+        guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
+            throw invalid(origin, text, expected: "a port number from 1 to 65535")
+        }
+        return port
+    }
+
+    /// Digits only: no sign, no spaces inside, no exponent.
+    private static func parseWholeNumber(_ text: String) -> Int? {
+        guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
+    }
+
+    private func parseEngineArgs(_ input: ConfigurationInput) throws -> OrderedDictionary<String, StructuredValue>? {
+        guard let (text, origin) = input.value(.engineArgs) else { return nil }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+        let parsed: StructuredValue
+        do {
+            parsed = try JSONParser.parse(text)
+        } catch let failure as JSONParser.Failure {
+            throw AIMError.configuration(
+                "\(origin) is not valid JSON (\(failure)); expected a JSON object such as {\"max-model-len\": 8192}")
+        }
+        guard case .mapping(let arguments) = parsed else {
+            throw AIMError.configuration(
+                "\(origin) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}")
+        }
+        return arguments
+    }
+
+    private func parseLogLevel(_ input: ConfigurationInput, _ variable: ConfigVariable) throws -> Logger.Level? {
+        guard let (text, origin) = input.value(variable) else { return nil }
+        guard let level = LogLevelSetting.parse(text) else {
+            throw invalid(origin, text, expected: "one of " + LogLevelSetting.accepted.joined(separator: ", "))
+        }
+        return level
+    }
+
+    private func parseBoolean(_ input: ConfigurationInput, _ variable: ConfigVariable) throws -> Bool? {
+        guard let (text, origin) = input.value(variable) else { return nil }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw invalid(origin, text, expected: "a boolean: true/false, yes/no or 1/0")
+        }
+    }
+}

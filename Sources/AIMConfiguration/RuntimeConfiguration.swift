@@ -1,0 +1,30 @@
+import AIMCore
+import Logging
+import OrderedCollections
+
+/// The validated settings of one aim-runtime run.
+public struct RuntimeConfiguration: Sendable {
+    public var aimID: String?
+    public var modelID: String?
+    /// nil means `auto`: no precision filter, smaller precisions ranked first.
+    public var precision: Precision?
+    /// nil means `auto`.
+    public var gpuCount: Int?
+    /// `.none` or `.unknown` mean "detect".
+    public var gpuModel: GPUModel
+    public var engine: EngineKind
+    public var metric: Metric
+    public var profileID: String?
+    public var cachePath: String
+    public var port: Int
+    public var engineArgs: OrderedDictionary<String, StructuredValue>?
+    public var logLevelRoot: Logger.Level
+    public var logLevel: Logger.Level
+    public var logFormat: LogOutputFormat
+    public var customModelName: String?
+    public var allowGeneralFallback: Bool
+    public var profileBasePath: String
+
+    /// The id that chooses the model-specific profile directory, if any.
+    public var modelDirectoryID: String? { aimID }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one line a record to stderr, as text or JSON.
+///
+/// stdout is reserved for command output, so that `select --dry-run --format json`
+/// can be piped while logs stay visible.
+public struct StandardErrorLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let label: String
+    private let format: LogOutputFormat
+
+    public init(label: String, level: Logger.Level, format: LogOutputFormat) {
+        self.label = label
+        self.logLevel = level
+        self.format = format
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata {
+            merged.merge(extra) { $1 }
+        }
+        let line: String
+        switch format {
+        case .text:
+            var text = "\(Self.localTimestamp()) - \(label) - \(Self.levelName(event.level)) - \(event.message)"
+            if !merged.isEmpty {
+                text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+            line = text
+        case .json:
+            var fields: [(String, StructuredValue)] = [
+                ("time", .string(Self.utcTimestamp())),
+                ("level", .string(Self.levelName(event.level))),
+                ("logger", .string(label)),
+                ("message", .string(event.message.description)),
+            ]
+            let metadataValue = merged.sorted { $0.key < $1.key }.map { ($0.key, StructuredValue.string($0.value.description)) }
+            fields.append(("metadata", .mapping(.init(uniqueKeysWithValues: metadataValue))))
+            line = JSONWriter.write(.mapping(.init(uniqueKeysWithValues: fields)))
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// The Python logging level names, which AIM users already grep for.
+    public static func levelName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: return "DEBUG"
+        case .info, .notice: return "INFO"
+        case .warning: return "WARNING"
+        case .error: return "ERROR"
+        case .critical: return "CRITICAL"
+        }
+    }
+
+    private static func localTimestamp() -> String {
+        var now = timeval()
+        gettimeofday(&now, nil)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d,%03d",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_usec) / 1000
+        )
+    }
+
+    private static func utcTimestamp() -> String {
+        var now = timeval()
+        gettimeofday(&now, nil)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_usec) / 1000
+        )
+    }
+}

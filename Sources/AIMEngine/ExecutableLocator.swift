@@ -1,0 +1,21 @@
+import Foundation
+
+/// Finds programs on PATH, as `shutil.which` does.
+public struct ExecutableLocator: Sendable {
+    private let searchPath: [String]
+
+    public init(path: String?) {
+        searchPath = (path ?? "").split(separator: ":").map(String.init)
+    }
+
+    public func find(_ name: String) -> String? {
+        for directory in searchPath {
+            let candidate = directory + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// `python` when it is on PATH, else `python3`: the reference's choice.
+    public var pythonName: String { find("python") != nil ? "python" : "python3" }
+}

@@ -1,0 +1,59 @@
+import AIMConfiguration
+import AIMCore
+import AIMProfiles
+import AIMSelection
+import Logging
+
+/// Runs the pipeline up to the moment the engine would start:
+/// GPU target → profile catalogue → selection → model → engine command.
+public struct LaunchPlanner: Sendable {
+    private let gpuResolver: GPUTargetResolver
+    private let catalogLoader: ProfileCatalogLoader
+    private let selector: ProfileSelector
+    private let modelResolver: ModelResolver
+    private let executables: ExecutableLocator
+
+    public init(
+        gpuResolver: GPUTargetResolver,
+        catalogLoader: ProfileCatalogLoader = ProfileCatalogLoader(),
+        selector: ProfileSelector = ProfileSelector(),
+        modelResolver: ModelResolver = ModelResolver(),
+        executables: ExecutableLocator
+    ) {
+        self.gpuResolver = gpuResolver
+        self.catalogLoader = catalogLoader
+        self.selector = selector
+        self.modelResolver = modelResolver
+        self.executables = executables
+    }
+
+    /// The GPU target, the catalogue and every verdict, for listings.
+    public func survey(_ configuration: RuntimeConfiguration) -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
+        let gpu = gpuResolver.resolve(configuration)
+        let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
+        let request = SelectionRequest(configuration: configuration, gpu: gpu)
+        return (gpu, catalog, selector.assess(catalog, for: request))
+    }
+
+    public func plan(_ configuration: RuntimeConfiguration) throws -> LaunchPlan {
+        let gpu = gpuResolver.resolve(configuration)
+        let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
+        return try plan(configuration, gpu: gpu, catalog: catalog)
+    }
+
+    public func plan(_ configuration: RuntimeConfiguration, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {
+        let request = SelectionRequest(configuration: configuration, gpu: gpu)
+        let selection = try selector.select(from: catalog, for: request, forcedID: configuration.profileID)
+        let model = try modelResolver.resolve(profile: selection.profile, configuration: configuration)
+        let command = try builder(for: selection.profile.metadata.engine).command(
+            profile: selection.profile, model: model, configuration: configuration)
+        return LaunchPlan(selection: selection, model: model, command: command, gpu: gpu)
+    }
+
+    private func builder(for engine: EngineKind) -> any EngineCommandBuilding {
+        switch engine {
+        case .vllm: return VLLMCommandBuilder(pythonName: executables.pythonName)
+        case .sglang: return SGLangCommandBuilder(pythonName: executables.pythonName)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import AIMConfiguration
+import AIMCore
+import AIMProfiles
+import OrderedCollections
+
+/// SGLang's `launch_server`, with vLLM-style argument names mapped to SGLang's.
+///
+/// Profiles and AIM_ENGINE_ARGS may use either spelling, so that a user's
+/// overrides carry over between engines. docs/engines.md lists the mapping.
+public struct SGLangCommandBuilder: EngineCommandBuilding {
+    public static let module = "sglang.launch_server"
+
+    /// vLLM flag name → SGLang flag name, for settings with the same meaning.
+    public static let vllmAliases: [String: String] = [
+        "tensor-parallel-size": "tp-size",
+        "pipeline-parallel-size": "pp-size",
+        "data-parallel-size": "dp-size",
+        "gpu-memory-utilization": "mem-fraction-static",
+        "max-model-len": "context-length",
+        "max-num-seqs": "max-running-requests",
+        "enforce-eager": "disable-cuda-graph",
+        "no-enable-prefix-caching": "disable-radix-cache",
+        "seed": "random-seed",
+    ]
+
+    private let pythonName: String
+
+    /// - Parameter pythonName: `python` or `python3`, see `ExecutableLocator.pythonName`.
+    public init(pythonName: String) {
+        self.pythonName = pythonName
+    }
+
+    public func command(profile: Profile, model: ModelResolution, configuration: RuntimeConfiguration) throws -> EngineCommand {
+        var profileArguments = Self.translate(profile.engineArgs)
+        if profileArguments["tp-size"] == nil {
+            profileArguments["tp-size"] = .int(profile.metadata.gpuCount)
+        }
+        // SGLang serves one name; the AIM id is the stable public one when there is one.
+        let servedName = configuration.aimID ?? model.id
+        let arguments = try EngineArgumentMerger.merge(
+            profile: profileArguments, overrides: configuration.engineArgs.map(Self.translate), engine: .sglang,
+            system: ["port": .int(configuration.port), "served-model-name": .string(servedName)])
+        let argv = [pythonName, "-m", Self.module, "--model-path", model.argument] + FlagRenderer.render(arguments)
+        return EngineCommand(argv: argv, environment: profile.environmentStrings)
+    }
+
+    static func translate(_ arguments: OrderedDictionary<String, StructuredValue>) -> OrderedDictionary<String, StructuredValue> {
+        var translated = OrderedDictionary<String, StructuredValue>()
+        for (key, value) in arguments {
+            translated[vllmAliases[key] ?? key] = value
+        }
+        return translated
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+
+/// Discovers and validates the profiles under a root.
+///
+/// A broken file is reported and kept aside as invalid; it never takes the
+/// rest of the catalogue down.
+public struct ProfileCatalogLoader: Sendable {
+    private let validator = ProfileValidator()
+    private let logger: Logger
+
+    public init(logger: Logger = Logger(label: "aim_runtime.profiles")) {
+        self.logger = logger
+    }
+
+    public func load(root: String, aimID: String?) -> ProfileCatalog {
+        let searchPaths = ProfileSearchPath.searchOrder(root: root, aimID: aimID)
+        let rootPrefix = root.hasSuffix("/") ? root : root + "/"
+        var locations: [ProfileLocation] = []
+        for searchPath in searchPaths {
+            let files = ProfileFileFinder.yamlFiles(under: searchPath.directory)
+            if files.isEmpty {
+                logger.debug("No profiles in \(searchPath.directory)")
+            }
+            let relativeDirectory = String(searchPath.directory.dropFirst(rootPrefix.count))
+            for file in files {
+                locations.append(ProfileLocation(
+                    path: searchPath.directory + "/" + file,
+                    relativePath: relativeDirectory + "/" + file,
+                    searchPriority: searchPath.priority,
+                    searchSource: searchPath.source))
+            }
+        }
+        let outcomes = validateAll(locations)
+        var profiles: [Profile] = []
+        var invalid: [InvalidProfile] = []
+        var seenIDs = Set<String>()
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let profile):
+                if seenIDs.insert(profile.id).inserted {
+                    profiles.append(profile)
+                } else {
+                    logger.debug("Profile \(profile.id) at \(profile.location.relativePath) is shadowed by an earlier one with the same id")
+                }
+            case .failure(let problem):
+                logger.warning("Skipping invalid profile: \(problem.message)")
+                invalid.append(problem)
+            }
+        }
+        logger.debug("Loaded \(profiles.count) profiles (\(invalid.count) invalid) from \(root)")
+        return ProfileCatalog(root: root, searchPaths: searchPaths, profiles: profiles, invalid: invalid)
+    }
+
+    /// Validates one file given by the user (validate-profiles), classified by its path as given.
+    public func validateFile(at path: String) -> Result<Profile, InvalidProfile> {
+        validate(ProfileLocation(path: path, relativePath: path, searchPriority: 0, searchSource: .custom))
+    }
+
+    /// Parsing dominates start-up on large catalogues, so files are validated on every core.
+    private func validateAll(_ locations: [ProfileLocation]) -> [Result<Profile, InvalidProfile>] {
+        guard locations.count > 64 else { return locations.map(validate) }
+        let results = ResultSlots<Result<Profile, InvalidProfile>>(count: locations.count)
+        DispatchQueue.concurrentPerform(iterations: locations.count) { index in
+            results.store(validate(locations[index]), at: index)
+        }
+        return results.values
+    }
+
+    private func validate(_ location: ProfileLocation) -> Result<Profile, InvalidProfile> {
+        guard let data = FileManager.default.contents(atPath: location.path) else {
+            return .failure(InvalidProfile(
+                id: location.profileID(aimID: nil), location: location,
+                message: "\(location.relativePath): cannot be read; check that the file exists and is readable"))
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        do {
+            return .success(try validator.validate(text: text, location: location))
+        } catch let error as ProfileValidationError {
+            return .failure(InvalidProfile(id: Self.bestEffortID(text: text, location: location), location: location, message: error.description))
+        } catch {
+            return .failure(InvalidProfile(id: location.profileID(aimID: nil), location: location, message: "\(location.relativePath): \(error)"))
+        }
+    }
+
+    /// An invalid custom profile's id still needs its `aim_id`, read if the YAML parses at all.
+    private static func bestEffortID(text: String, location: ProfileLocation) -> String {
+        let aimID = (try? YAMLDocument(parsing: text))?.value.mappingValue?["aim_id"]?.stringValue
+        return location.profileID(aimID: aimID)
+    }
+}
+
+/// Fixed slots that concurrent workers fill by index.
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ value: Value, at index: Int) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Value] { slots.map { $0! } }
+}

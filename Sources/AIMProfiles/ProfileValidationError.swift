@@ -1,0 +1,19 @@
+/// Why a profile file is invalid, in one line: file, field or line, and what was expected.
+public struct ProfileValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let field: String?
+    public let problem: String
+
+    public init(file: String, line: Int?, field: String?, problem: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return field.map { "\(place): \($0): \(problem)" } ?? "\(place): \(problem)"
+    }
+}

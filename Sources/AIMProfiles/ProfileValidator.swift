@@ -1,0 +1,118 @@
+import AIMCore
+import OrderedCollections
+
+/// Turns a profile file's text into a `Profile`, or says exactly what is wrong with it.
+///
+/// The rules are those of the reference's JSON schemas, with two tightenings:
+/// `gpu_count` must be 1, 2, 4 or 8, and `engine` may also be `sglang`.
+public struct ProfileValidator: Sendable {
+    public static let allowedGPUCounts = [1, 2, 4, 8]
+
+    public init() {}
+
+    public func validate(text: String, location: ProfileLocation) throws -> Profile {
+        let document: YAMLDocument
+        do {
+            document = try YAMLDocument(parsing: text)
+        } catch let error as YAMLDocument.SyntaxError {
+            throw ProfileValidationError(
+                file: location.relativePath, line: error.line, field: nil, problem: "YAML syntax error: \(error.problem)")
+        }
+        var check = FieldCheck(file: location.relativePath, lines: document.lines)
+        guard case .mapping(let root) = document.value else {
+            throw check.failure(nil, "expected a mapping with metadata, engine_args and env_vars, got \(document.value.kindDescription)")
+        }
+        let metadata = try readMetadata(root, check: &check)
+        var aimID = ""
+        var modelID = ""
+        if !location.isGeneral {
+            aimID = try check.requiredString(root, "aim_id", hint: "the AIM id this profile belongs to, e.g. meta-llama/Llama-3.1-8B-Instruct")
+            modelID = try check.requiredString(root, "model_id", hint: "the model to load, e.g. meta-llama/Llama-3.1-8B-Instruct")
+        }
+        let engineArgs = try check.requiredMapping(root, "engine_args")
+        let envVars = try check.requiredMapping(root, "env_vars")
+        for (name, value) in envVars where Self.isEnvironmentName(name) && value.stringValue == nil {
+            throw check.failure("env_vars.\(name)", "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): '\(PythonFormatting.str(value))'")
+        }
+        if let mismatch = EngineArgsValidator.firstMismatch(in: engineArgs, engine: metadata.engine) {
+            throw check.failure("engine_args.\(mismatch.flag)", "expected \(mismatch.expected), got \(mismatch.actual.kindDescription) (\(JSONWriter.write(mismatch.actual)))")
+        }
+        return Profile(
+            id: location.profileID(aimID: aimID), location: location, aimID: aimID, modelID: modelID,
+            metadata: metadata, engineArgs: engineArgs, envVars: envVars, rawText: text, document: document.value)
+    }
+
+    private func readMetadata(_ root: OrderedDictionary<String, StructuredValue>, check: inout FieldCheck) throws -> ProfileMetadata {
+        let block = try check.requiredMapping(root, "metadata")
+        let gpuCountValue = try check.required(block, "metadata.gpu_count", key: "gpu_count")
+        guard let gpuCount = FlagRule.integerValue(gpuCountValue), Self.allowedGPUCounts.contains(gpuCount) else {
+            throw check.failure("metadata.gpu_count", "expected one of 1, 2, 4, 8, got \(PythonFormatting.str(gpuCountValue))")
+        }
+        let manualValue = try check.required(block, "metadata.manual_selection_only", key: "manual_selection_only")
+        guard case .bool(let manual) = manualValue else {
+            throw check.failure("metadata.manual_selection_only", "expected true or false, got \(manualValue.kindDescription)")
+        }
+        return ProfileMetadata(
+            engine: try check.choice(block, "engine", EngineKind.allCases),
+            gpu: try check.choice(block, "gpu", GPUModel.profileValues),
+            precision: try check.choice(block, "precision", Precision.allCases),
+            gpuCount: gpuCount,
+            metric: try check.choice(block, "metric", Metric.allCases),
+            manualSelectionOnly: manual,
+            type: try check.choice(block, "type", ProfileType.allCases))
+    }
+
+    /// Variables named like `VLLM_USE_V1` must hold strings, as the reference schema says.
+    static func isEnvironmentName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_")
+        }
+    }
+}
+
+/// Field look-ups that fail with the file, the line and the field's name.
+private struct FieldCheck {
+    let file: String
+    let lines: [String: Int]
+
+    func failure(_ field: String?, _ problem: String) -> ProfileValidationError {
+        ProfileValidationError(file: file, line: field.flatMap { lines[$0] }, field: field, problem: problem)
+    }
+
+    func required(_ mapping: OrderedDictionary<String, StructuredValue>, _ field: String, key: String) throws -> StructuredValue {
+        guard let value = mapping[key] else {
+            throw failure(field, "missing; it is required")
+        }
+        return value
+    }
+
+    func requiredMapping(_ mapping: OrderedDictionary<String, StructuredValue>, _ key: String) throws -> OrderedDictionary<String, StructuredValue> {
+        let value = try required(mapping, key, key: key)
+        guard case .mapping(let inner) = value else {
+            throw failure(key, "expected a mapping (use {} for none), got \(value.kindDescription)")
+        }
+        return inner
+    }
+
+    func requiredString(_ mapping: OrderedDictionary<String, StructuredValue>, _ key: String, hint: String) throws -> String {
+        guard let value = mapping[key] else {
+            throw failure(key, "missing; a model profile needs \(key): \(hint)")
+        }
+        guard let text = value.stringValue else {
+            throw failure(key, "expected a string (\(hint)), got \(value.kindDescription)")
+        }
+        return text
+    }
+
+    func choice<Value: RawRepresentable>(_ block: OrderedDictionary<String, StructuredValue>, _ key: String, _ options: [Value]) throws -> Value
+    where Value.RawValue == String {
+        let field = "metadata.\(key)"
+        let value = try required(block, field, key: key)
+        let allowed = options.map(\.rawValue).joined(separator: ", ")
+        guard let text = value.stringValue, let choice = options.first(where: { $0.rawValue == text }) else {
+            throw failure(field, "expected one of \(allowed), got \(PythonFormatting.str(value))")
+        }
+        return choice
+    }
+}

@@ -1,0 +1,75 @@
+import AIMCore
+import AIMEngine
+import AIMProfiles
+import OrderedCollections
+
+/// `select --dry-run`: the launch plan as JSON, YAML or pasteable shell text.
+///
+/// The JSON shape is a documented contract (docs/select-json.md). Secret values
+/// are replaced by `***`; the plan used by `serve` is not.
+public enum LaunchPlanReport {
+    public static func document(_ plan: LaunchPlan) -> StructuredValue {
+        let profile = plan.profile
+        let environment = SecretRedaction.redact(environment: plan.command.environment)
+        return .mapping([
+            "profile": .mapping([
+                "id": .string(profile.id),
+                "path": .string(profile.location.relativePath),
+                "source": .string(profile.source.rawValue),
+                "forced": .bool(plan.selection.forced),
+                "metadata": metadataDocument(profile.metadata),
+            ]),
+            "model": .mapping([
+                "id": .string(plan.model.id),
+                "source": .string(plan.model.source.rawValue),
+                "argument": .string(plan.model.argument),
+            ]),
+            "command": .list(SecretRedaction.redact(argv: plan.command.argv).map(StructuredValue.string)),
+            "env": .mapping(OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
+            "gpu": .mapping([
+                "model": .string(plan.gpu.model.rawValue),
+                "count": .int(plan.gpu.count),
+                "source": .string(plan.gpu.source),
+            ]),
+        ])
+    }
+
+    public static func metadataDocument(_ metadata: ProfileMetadata) -> StructuredValue {
+        .mapping([
+            "engine": .string(metadata.engine.rawValue),
+            "gpu": .string(metadata.gpu.rawValue),
+            "precision": .string(metadata.precision.rawValue),
+            "gpu_count": .int(metadata.gpuCount),
+            "metric": .string(metadata.metric.rawValue),
+            "manual_selection_only": .bool(metadata.manualSelectionOnly),
+            "type": .string(metadata.type.rawValue),
+        ])
+    }
+
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json, yaml
+    }
+
+    public static func render(_ plan: LaunchPlan, format: Format) throws -> String {
+        switch format {
+        case .json: return JSONWriter.write(document(plan), style: .indented) + "\n"
+        case .yaml: return try YAMLWriter.write(document(plan))
+        case .text: return text(plan)
+        }
+    }
+
+    /// Comment lines, then the environment and the command, each argument shell-quoted.
+    private static func text(_ plan: LaunchPlan) -> String {
+        let profile = plan.profile
+        var lines = [
+            "# profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")",
+            "# gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))",
+            "# model: \(plan.model.id) (\(plan.model.source.rawValue))",
+        ]
+        for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
+            lines.append("export \(key)=\(ShellQuoting.quote(value))")
+        }
+        lines.append(ShellQuoting.join(SecretRedaction.redact(argv: plan.command.argv)))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

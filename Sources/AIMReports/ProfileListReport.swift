@@ -1,0 +1,110 @@
+import Foundation
+import AIMConfiguration
+import AIMCore
+import AIMSelection
+
+/// `list-profiles`: every profile with its state and the reason for it.
+public struct ProfileListReport: Sendable {
+    public let configuration: RuntimeConfiguration
+    public let gpu: GPUTarget
+    public let rows: [ProfileListing]
+    /// Why nothing would be chosen, when nothing would.
+    public let selectionProblem: String?
+
+    public init(configuration: RuntimeConfiguration, gpu: GPUTarget, rows: [ProfileListing], selectionProblem: String?) {
+        self.configuration = configuration
+        self.gpu = gpu
+        self.rows = rows
+        self.selectionProblem = selectionProblem
+    }
+
+    public enum Format: String, CaseIterable, Sendable {
+        case table, text, json
+    }
+
+    public func render(format: Format, colour: Bool) -> String {
+        switch format {
+        case .json: return JSONWriter.write(document, style: .indented) + "\n"
+        case .text: return text
+        case .table: return table(colour: colour)
+        }
+    }
+
+    private var headerLines: [String] {
+        [
+            "AIM ID: \(configuration.aimID ?? "None")   Model ID: \(configuration.modelID ?? "None")",
+            "GPU: \(gpu.count)x \(gpu.model.rawValue) (from \(gpu.source))   Engine: \(configuration.engine.rawValue)   "
+                + "Metric: \(configuration.metric.rawValue)   Precision: \(configuration.precision?.rawValue ?? "auto")",
+            "Profile root: \(configuration.profileBasePath)",
+        ]
+    }
+
+    private var footerLines: [String] {
+        if let selected = rows.first(where: \.selected) {
+            return ["", "Would select: \(selected.id)"]
+        }
+        return ["", "Would select: nothing" + (selectionProblem.map { " (\($0))" } ?? "")]
+    }
+
+    private func table(colour: Bool) -> String {
+        let headings = ["", "PROFILE", "SOURCE", "GPU", "PRECISION", "ENGINE", "TP", "METRIC", "TYPE", "PRIO", "STATE", "REASON"]
+        let cells = rows.map { row -> [String] in
+            [
+                row.selected ? "*" : "", row.id, row.source.rawValue,
+                row.metadata?.gpu.rawValue ?? "-", row.metadata?.precision.rawValue ?? "-",
+                row.metadata?.engine.rawValue ?? "-", row.metadata.map { String($0.gpuCount) } ?? "-",
+                row.metadata?.metric.rawValue ?? "-", row.metadata?.type.rawValue ?? "-",
+                String(row.location.searchPriority), row.state.rawValue, row.reason,
+            ]
+        }
+        let widths = headings.indices.map { column in
+            max(headings[column].count, cells.map { $0[column].count }.max() ?? 0)
+        }
+        func line(_ values: [String]) -> String {
+            zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        var lines = headerLines + ["", "\(rows.count) profiles", "", line(headings)]
+        for (row, values) in zip(rows, cells) {
+            let text = line(values)
+            lines.append(colour ? TerminalColour.wrap(text, state: row.state) : text)
+        }
+        return (lines + footerLines).joined(separator: "\n") + "\n"
+    }
+
+    private var text: String {
+        var lines = headerLines + ["", "\(rows.count) profiles"]
+        for state in CompatibilityState.allCases {
+            let group = rows.filter { $0.state == state }
+            guard !group.isEmpty else { continue }
+            lines += ["", "\(state.rawValue) (\(group.count)):"]
+            for row in group {
+                lines.append("  \(row.selected ? "* " : "")\(row.id)  [\(row.source.rawValue)] \(row.location.relativePath)")
+                if !row.reason.isEmpty { lines.append("      \(row.reason)") }
+            }
+        }
+        return (lines + footerLines).joined(separator: "\n") + "\n"
+    }
+
+    private var document: StructuredValue {
+        .mapping([
+            "aim_id": configuration.aimID.map(StructuredValue.string) ?? .null,
+            "model_id": configuration.modelID.map(StructuredValue.string) ?? .null,
+            "gpu": .mapping(["model": .string(gpu.model.rawValue), "count": .int(gpu.count), "source": .string(gpu.source)]),
+            "selected": rows.first(where: \.selected).map { .string($0.id) } ?? .null,
+            "profiles": .list(rows.map { row in
+                .mapping([
+                    "id": .string(row.id),
+                    "path": .string(row.location.relativePath),
+                    "source": .string(row.source.rawValue),
+                    "priority": .int(row.location.searchPriority),
+                    "state": .string(row.state.rawValue),
+                    "reason": .string(row.reason),
+                    "manual_only": .bool(row.manualOnly),
+                    "selected": .bool(row.selected),
+                    "metadata": row.metadata.map(LaunchPlanReport.metadataDocument) ?? .null,
+                ])
+            }),
+        ])
+    }
+}

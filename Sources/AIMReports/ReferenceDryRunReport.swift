@@ -1,0 +1,61 @@
+import AIMConfiguration
+import AIMCore
+import AIMEngine
+import AIMProfiles
+
+/// `dry-run`: the reference command's output, for tools that already parse it.
+///
+/// The JSON form is the array AMD's Kubernetes operator reads:
+/// `[{"filename", "profile", "models": [{"name", "source", "size_gb"}]}]`.
+/// Unlike the reference, no script file is written and an S3 model keeps its
+/// `s3://` source.
+public enum ReferenceDryRunReport {
+    static let rule = String(repeating: "=", count: 80)
+
+    public static func text(_ plan: LaunchPlan) -> String {
+        let sections = [
+            rule, "SELECTED PROFILE", rule,
+            "Path: \(plan.profile.location.path)", "",
+            plan.profile.rawText, "",
+            rule, "GENERATED SCRIPT", rule, "",
+            script(plan.command),
+        ]
+        return sections.joined(separator: "\n") + "\n"
+    }
+
+    /// A bash script equivalent to the launch, with secrets hidden. It is shown, never written.
+    static func script(_ command: EngineCommand) -> String {
+        var lines = ["#!/bin/bash", "set -e", "", "# Launch script from aim-runtime dry-run (shown only; nothing was run)", ""]
+        let environment = SecretRedaction.redact(environment: command.environment)
+        if !environment.isEmpty {
+            lines.append("# Profile environment")
+            lines += environment.map { "export \($0.key)=\(ShellQuoting.quote($0.value))" }
+            lines.append("")
+        }
+        lines.append("exec " + ShellQuoting.join(SecretRedaction.redact(argv: command.argv)))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(_ plan: LaunchPlan?, configuration: RuntimeConfiguration) -> String {
+        guard let plan else { return "[]\n" }
+        let entry: StructuredValue = .mapping([
+            "filename": .string(plan.profile.location.path.split(separator: "/").last.map(String.init) ?? ""),
+            "profile": plan.profile.document,
+            "models": .list([modelEntry(plan.profile, configuration: configuration)]),
+        ])
+        return JSONWriter.write(.list([entry]), style: .indented) + "\n"
+    }
+
+    /// The model from the profile file, else the configured id. Its size needs
+    /// the Hub, and a dry run makes no network calls, so `size_gb` is null.
+    private static func modelEntry(_ profile: Profile, configuration: RuntimeConfiguration) -> StructuredValue {
+        let fromFile = profile.document.mappingValue?["model_id"]?.stringValue ?? ""
+        var name = fromFile
+        if name.isEmpty {
+            name = configuration.modelID ?? configuration.aimID ?? ""
+            if name.hasPrefix("hf://") { name = String(name.dropFirst(5)) }
+        }
+        let normalized = name.hasPrefix("hf://") || name.hasPrefix("s3://") ? name : "hf://" + name
+        return .mapping(["name": .string(name), "source": .string(normalized), "size_gb": .null])
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct AIMRuntimeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aim-runtime",
+        abstract: "Launcher for AMD Inference Microservices: picks a profile for the GPUs and renders the engine command.",
+        subcommands: [SelectCommand.self, DryRunCommand.self, ListProfilesCommand.self, ValidateProfilesCommand.self])
+}

@@ -1,0 +1,55 @@
+import AIMConfiguration
+import AIMCore
+import AIMEngine
+import AIMSelection
+import ArgumentParser
+import Foundation
+import Logging
+
+/// What every command does first: read the configuration, start logging, and
+/// build the planner. A configuration error throws an `AIMError` with status 2.
+struct CommandContext {
+    let configuration: RuntimeConfiguration
+    let planner: LaunchPlanner
+    let environment: [String: String]
+
+    init(settings: SettingsOptions, requireModel: Bool) throws {
+        environment = ProcessInfo.processInfo.environment
+        let loader = ConfigurationLoader(bundledProfileRoot: BundledProfiles.root())
+        configuration = try loader.load(ConfigurationInput(environment: environment, flags: settings.overrides), requireModel: requireModel)
+        LogBootstrap.start(configuration)
+        planner = LaunchPlanner(gpuResolver: GPUTargetResolver(detector: nil), executables: ExecutableLocator(path: environment["PATH"]))
+    }
+
+    /// Whether list output may be coloured: a terminal, and no NO_COLOR.
+    var useColour: Bool {
+        isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+}
+
+/// Ends a command: prints one error line to stderr and exits with the error's status.
+enum Failure {
+    static func report(_ error: AIMError) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        return ExitCode(error.status.rawValue)
+    }
+
+    /// Runs a command body, turning an `AIMError` into its line and exit code.
+    static func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as AIMError {
+            throw report(error)
+        }
+    }
+}
+
+/// Starts swift-log once the log level and format are known.
+enum LogBootstrap {
+    static func start(_ configuration: RuntimeConfiguration) {
+        LoggingSystem.bootstrap { label in
+            let level = label.hasPrefix("aim_runtime") ? configuration.logLevel : configuration.logLevelRoot
+            return StandardErrorLogHandler(label: label, level: level, format: configuration.logFormat)
+        }
+    }
+}
