@@ -53,7 +53,9 @@ public enum LaunchPlanReport {
     public static func render(_ plan: LaunchPlan, format: Format) throws -> String {
         switch format {
         case .json: return JSONWriter.write(document(plan), style: .indented) + "\n"
-        case .yaml: return try YAMLWriter.write(document(plan))
+        case .yaml:
+            let yaml = try YAMLWriter.write(document(plan))
+            return yaml.hasSuffix("\n") ? yaml : yaml + "\n"
         case .text: return text(plan)
         }
     }

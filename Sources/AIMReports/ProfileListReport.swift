@@ -62,7 +62,7 @@ public struct ProfileListReport: Sendable {
         }
         func line(_ values: [String]) -> String {
             zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
         var lines = headerLines + ["", "\(rows.count) profiles", "", line(headings)]
         for (row, values) in zip(rows, cells) {
