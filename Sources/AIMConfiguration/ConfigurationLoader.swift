@@ -127,13 +127,23 @@ public struct ConfigurationLoader: Sendable {
             parsed = try JSONParser.parse(text)
         } catch let failure as JSONParser.Failure {
             throw AIMError.configuration(
-                "\(origin) is not valid JSON (\(failure)); expected a JSON object such as {\"max-model-len\": 8192}")
+                "\(origin)=\(Self.excerpt(text)) is not valid JSON (\(failure)); expected a JSON object such as {\"max-model-len\": 8192}")
         }
         guard case .mapping(let arguments) = parsed else {
             throw AIMError.configuration(
-                "\(origin) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}")
+                "\(origin)=\(Self.excerpt(text)) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}")
         }
         return arguments
+    }
+
+    /// The value quoted for an error line: shortened, and withheld if it may hold a secret.
+    private static func excerpt(_ text: String) -> String {
+        let lowered = text.lowercased()
+        if ["token", "key", "secret", "password"].contains(where: lowered.contains) {
+            return "<value withheld: it may hold a secret>"
+        }
+        let oneLine = text.replacingOccurrences(of: "\n", with: " ")
+        return "'" + (oneLine.count > 80 ? oneLine.prefix(77) + "..." : oneLine) + "'"
     }
 
     private func parseLogLevel(_ input: ConfigurationInput, _ variable: ConfigVariable) throws -> Logger.Level? {

@@ -28,10 +28,16 @@ public struct ProfileLocation: Equatable, Sendable {
 
     /// The id AIM_PROFILE_ID and the listings use.
     /// - Parameter aimID: the profile's `aim_id`, which names custom model profiles.
+    ///   A broken custom file may have none; its directories stand in for it.
     public func profileID(aimID: String?) -> String {
         switch (isCustom, isGeneral) {
         case (true, true): return "custom/general/\(stem)"
-        case (true, false): return "custom/\(aimID ?? "")/\(stem)"
+        case (true, false):
+            guard let aimID, !aimID.isEmpty else {
+                let tail = relativePath.components(separatedBy: "custom/").last ?? relativePath
+                return "custom/" + (tail.hasSuffix(".yaml") ? String(tail.dropLast(5)) : tail)
+            }
+            return "custom/\(aimID)/\(stem)"
         case (false, true): return "general/\(stem)"
         case (false, false): return stem
         }

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// A temporary directory that removes itself.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "aim-runtime-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @discardableResult
+    func write(_ relativePath: String, _ text: String) throws -> String {
+        let full = path + "/" + relativePath
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
+        return full
+    }
+}
+
+/// Profile YAML for fixtures; only the fields a test cares about vary.
+enum ProfileFixture {
+    static func yaml(
+        aimID: String? = "org/model", modelID: String? = "org/model", engine: String = "vllm", gpu: String = "MI300X",
+        precision: String = "fp16", gpuCount: String = "1", metric: String = "latency", type: String = "optimized",
+        manual: String = "false", engineArgs: String = "  tensor-parallel-size: 1\n", envVars: String = "  VLLM_USE_V1: '1'\n"
+    ) -> String {
+        var text = ""
+        if let aimID { text += "aim_id: \(aimID)\n" }
+        if let modelID { text += "model_id: \(modelID)\n" }
+        text += """
+        metadata:
+          engine: \(engine)
+          gpu: \(gpu)
+          precision: \(precision)
+          gpu_count: \(gpuCount)
+          metric: \(metric)
+          type: \(type)
+          manual_selection_only: \(manual)
+
+        """
+        text += engineArgs.isEmpty ? "engine_args: {}\n" : "engine_args:\n" + engineArgs
+        text += envVars.isEmpty ? "env_vars: {}\n" : "env_vars:\n" + envVars
+        return text
+    }
+
+    static func general(gpu: String = "MI300X", gpuCount: String = "1", metric: String = "latency", precision: String = "fp16") -> String {
+        yaml(aimID: nil, modelID: nil, gpu: gpu, precision: precision, gpuCount: gpuCount, metric: metric, type: "general",
+             engineArgs: "  dtype: float16\n  tensor-parallel-size: \(gpuCount)\n")
+    }
+}
+
+/// Runs the built `aim-runtime` binary with a clean environment.
+enum CLI {
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// The binary sits next to the test bundle in the build's products directory.
+    static var binary: String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ].map { $0.appendingPathComponent("aim-runtime").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting, so a full pipe cannot block the child.
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: output, as: UTF8.self),
+            stderr: String(decoding: errors, as: UTF8.self))
+    }
+}
