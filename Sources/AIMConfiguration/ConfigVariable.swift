@@ -48,7 +48,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     public var defaultDescription: String {
         switch self {
         case .aimID, .modelID, .profileID, .engineArgs, .customModelName: return "unset"
-        case .precision, .gpuCount, .metric: return "auto"
+        case .precision, .gpuCount: return "auto"
+        case .metric: return "latency"
         case .gpuModel: return "NONE (detect)"
         case .engine: return "vllm"
         case .cachePath: return "/workspace/model-cache"
