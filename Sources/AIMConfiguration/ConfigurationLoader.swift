@@ -54,6 +54,10 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func checkModelIdentity(aimID: String?, modelID: String?) throws {
+        // AIM_ID names a directory under the profile root; it must not climb out of it.
+        if let aimID, aimID.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) {
+            throw AIMError.configuration("AIM_ID='\(aimID)' is not valid: expected an id such as org/model, without '.' or '..' segments")
+        }
         switch (aimID, modelID) {
         case (.some, .some):
             throw AIMError.configuration(

@@ -82,10 +82,11 @@ import Testing
         (["AIM_ALLOW_GENERAL_PROFILE_FALLBACK": "maybe"], "AIM_ALLOW_GENERAL_PROFILE_FALLBACK='maybe'"),
         (["AIM_LOG_LEVEL": "LOUD"], "AIM_LOG_LEVEL='LOUD'"),
         (["AIM_LOG_FORMAT": "xml"], "AIM_LOG_FORMAT='xml'"),
+        (["AIM_ID": "../../etc"], "AIM_ID='../../etc'"),
     ])
     func badValuesAreRejectedWithTheirName(environment: [String: String], expected: String) throws {
         let error = #expect(throws: AIMError.self) {
-            try load(environment.merging(["AIM_ID": "a/b"]) { $1 })
+            try load(["AIM_ID": "a/b"].merging(environment) { $1 })
         }
         #expect(error?.status == .configuration)
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
