@@ -60,29 +60,35 @@ public struct StandardErrorLogHandler: LogHandler {
         }
     }
 
+    /// `2025-11-23 17:05:13,788` in local time, as Python's logging prints it.
     private static func localTimestamp() -> String {
-        var now = timeval()
-        gettimeofday(&now, nil)
-        var seconds = now.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
+        let (parts, milliseconds) = now(utc: false)
         return String(
             format: "%04d-%02d-%02d %02d:%02d:%02d,%03d",
             Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_usec) / 1000
-        )
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
     }
 
+    /// RFC 3339 in UTC, for JSON records.
     private static func utcTimestamp() -> String {
-        var now = timeval()
-        gettimeofday(&now, nil)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        let (parts, milliseconds) = now(utc: true)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
             Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(now.tv_usec) / 1000
-        )
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
+    }
+
+    private static func now(utc: Bool) -> (tm, Int) {
+        var clock = timeval()
+        gettimeofday(&clock, nil)
+        var seconds = clock.tv_sec
+        var parts = tm()
+        if utc {
+            gmtime_r(&seconds, &parts)
+        } else {
+            localtime_r(&seconds, &parts)
+        }
+        return (parts, Int(clock.tv_usec) / 1000)
     }
 }
+
