@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The targets follow the launcher's pipeline:
-// configuration → profiles → selection → engine command → reports → CLI.
+// configuration → gpu → profiles → selection → engine command → reports → CLI.
 let package = Package(
     name: "aim-runtime",
     platforms: [.macOS(.v13)],
@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .target(name: "AIMGPU", dependencies: ["AIMCore"]),
         .target(
             name: "AIMProfiles",
             dependencies: [
@@ -40,19 +41,19 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
-        .target(name: "AIMSelection", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles"]),
+        .target(name: "AIMSelection", dependencies: ["AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles"]),
         .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection"]),
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "aim-runtime",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,9 +61,10 @@ let package = Package(
         .testTarget(
             name: "AIMRuntimeTests",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
                 "aim-runtime",
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -20,6 +20,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case customModelName = "AIM_CUSTOM_MODEL_NAME"
     case allowGeneralFallback = "AIM_ALLOW_GENERAL_PROFILE_FALLBACK"
     case profileBasePath = "AIM_PROFILE_BASE_PATH"
+    case gpuSource = "AIM_GPU_SOURCE"
+    case sysfsPath = "AIM_SYSFS_PATH"
+    case gpuDetectTimeout = "AIM_GPU_DETECT_TIMEOUT_SECONDS"
 
     public var name: String { rawValue }
 
@@ -41,7 +44,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logFormat: return "--log-format"
         case .allowGeneralFallback: return "--allow-general-fallback"
         case .profileBasePath: return "--profile-base-path"
-        case .logLevelRoot, .customModelName: return nil
+        case .gpuSource: return "--gpu-source"
+        case .sysfsPath: return "--sysfs-path"
+        case .logLevelRoot, .customModelName, .gpuDetectTimeout: return nil
         }
     }
 
@@ -59,6 +64,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logFormat: return "text"
         case .allowGeneralFallback: return "true"
         case .profileBasePath: return "/workspace/aim-runtime/profiles if it exists, else the profiles/ shipped with the build"
+        case .gpuSource: return "auto"
+        case .sysfsPath: return "/sys"
+        case .gpuDetectTimeout: return "10"
         }
     }
 
@@ -81,6 +89,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .customModelName: return "Cache directory name for S3 models (may contain '/')."
         case .allowGeneralFallback: return "Whether general profiles may be chosen automatically (true/false, yes/no, 1/0)."
         case .profileBasePath: return "Profile root holding custom/, <org>/<model>/ and general/."
+        case .gpuSource: return "GPU detection source: auto, rocm-smi-lib, rocm-smi, amd-smi or sysfs."
+        case .sysfsPath: return "Root of the sysfs tree read for KFD topology and DRM devices."
+        case .gpuDetectTimeout: return "Seconds a GPU tool (rocm-smi, amd-smi) may take before the next source is tried."
         }
     }
 }

@@ -12,7 +12,7 @@ public struct ConfigurationInput: Sendable {
     /// The value and a label naming where it came from, for error messages.
     /// An empty environment value counts as unset, as in the reference.
     func value(_ variable: ConfigVariable) -> (text: String, origin: String)? {
-        if let flagged = flags[variable], let flag = variable.flag {
+        if let flagged = flags[variable], !flagged.isEmpty, let flag = variable.flag {
             return (flagged, flag)
         }
         if let text = environment[variable.name], !text.isEmpty {

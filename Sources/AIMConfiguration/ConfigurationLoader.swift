@@ -49,7 +49,10 @@ public struct ConfigurationLoader: Sendable {
             logFormat: try parseChoice(input, .logFormat, default: .text, lowercased: true) { LogOutputFormat(rawValue: $0) },
             customModelName: input.value(.customModelName)?.text,
             allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? true,
-            profileBasePath: input.value(.profileBasePath)?.text ?? defaultProfileRoot
+            profileBasePath: input.value(.profileBasePath)?.text ?? defaultProfileRoot,
+            gpuSource: try parseAutoOrChoice(input, .gpuSource, lowercased: true) { GPUSource(rawValue: $0) },
+            sysfsPath: input.value(.sysfsPath)?.text ?? "/sys",
+            gpuDetectTimeoutSeconds: try parseTimeout(input)
         )
     }
 
@@ -59,9 +62,9 @@ public struct ConfigurationLoader: Sendable {
             throw AIMError.configuration("AIM_ID='\(aimID)' is not valid: expected an id such as org/model, without '.' or '..' segments")
         }
         switch (aimID, modelID) {
-        case (.some, .some):
+        case (.some(let aimID), .some(let modelID)):
             throw AIMError.configuration(
-                "AIM_ID and AIM_MODEL_ID are both set; set only one: AIM_ID for a model-specific AIM, AIM_MODEL_ID for a base AIM")
+                "AIM_ID='\(aimID)' and AIM_MODEL_ID='\(modelID)' are both set; set only one: AIM_ID for a model-specific AIM, AIM_MODEL_ID for a base AIM")
         case (nil, nil):
             throw AIMError.configuration(
                 "neither AIM_ID nor AIM_MODEL_ID is set; set one, e.g. AIM_MODEL_ID=meta-llama/Llama-3.1-8B-Instruct")
@@ -109,6 +112,14 @@ public struct ConfigurationLoader: Sendable {
         return count
     }
 
+    private func parseTimeout(_ input: ConfigurationInput) throws -> Int {
+        guard let (text, origin) = input.value(.gpuDetectTimeout) else { return 10 }
+        guard let seconds = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), seconds >= 1 else {
+            throw invalid(origin, text, expected: "a whole number of seconds >= 1")
+        }
+        return seconds
+    }
+
     private func parsePort(_ input: ConfigurationInput) throws -> Int {
         guard let (text, origin) = input.value(.port) else { return 8000 }
         guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
@@ -143,7 +154,7 @@ public struct ConfigurationLoader: Sendable {
     /// The value quoted for an error line: shortened, and withheld if it may hold a secret.
     private static func excerpt(_ text: String) -> String {
         let lowered = text.lowercased()
-        if ["token", "key", "secret", "password"].contains(where: lowered.contains) {
+        if ["token", "key", "secret", "password", "authorization", "bearer", "hf_", "credential"].contains(where: lowered.contains) {
             return "<value withheld: it may hold a secret>"
         }
         let oneLine = text.replacingOccurrences(of: "\n", with: " ")

@@ -24,7 +24,8 @@ public struct RuntimeConfiguration: Sendable {
     public var customModelName: String?
     public var allowGeneralFallback: Bool
     public var profileBasePath: String
-
-    /// The id that chooses the model-specific profile directory, if any.
-    public var modelDirectoryID: String? { aimID }
+    /// nil means `auto`: every source in order of trust.
+    public var gpuSource: GPUSource?
+    public var sysfsPath: String
+    public var gpuDetectTimeoutSeconds: Int
 }

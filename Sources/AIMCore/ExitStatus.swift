@@ -9,6 +9,8 @@ public enum ExitStatus: Int32, Sendable {
     case noCompatibleProfile = 3
     /// A profile file is invalid (validate-profiles, or a forced invalid profile).
     case invalidProfile = 4
+    /// No AMD GPU was found and AIM_GPU_MODEL does not name one.
+    case noGPU = 5
 
     /// The stable name used in `{"error": {"code": …}}` output.
     public var name: String {
@@ -18,6 +20,7 @@ public enum ExitStatus: Int32, Sendable {
         case .configuration: return "configuration_error"
         case .noCompatibleProfile: return "no_compatible_profile"
         case .invalidProfile: return "invalid_profile"
+        case .noGPU: return "no_gpu"
         }
     }
 }

@@ -19,23 +19,51 @@ public enum SecretRedaction {
         return normalized.hasSuffix("TOKEN") || secretWords.contains { normalized.contains($0) }
     }
 
-    /// The argv with the value after each secret flag (`--hf-token X`) replaced.
+    /// The argv with the values of secret flags (`--hf-token X`, `--api-key=X`) replaced.
     public static func redact(argv: [String]) -> [String] {
         var result = argv
-        var index = 0
-        while index < result.count {
-            let argument = result[index]
-            if argument.hasPrefix("--"), isSecretName(String(argument.dropFirst(2))) {
-                if let equals = argument.firstIndex(of: "=") {
-                    result[index] = argument[..<equals] + "=" + placeholder
-                } else if index + 1 < result.count, !result[index + 1].hasPrefix("--") {
-                    result[index + 1] = placeholder
-                    index += 1
+        var insideSecret = false
+        for (index, argument) in argv.enumerated() {
+            if argument.hasPrefix("--") {
+                let name = argument.dropFirst(2).split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                let secret = isSecretName(name)
+                if secret, argument.contains("=") {
+                    result[index] = "--" + name + "=" + placeholder
                 }
+                insideSecret = secret && !argument.contains("=")
+            } else if insideSecret {
+                result[index] = placeholder
             }
-            index += 1
         }
         return result
+    }
+
+    /// A parsed document with the value of every secret-named key replaced, at any depth.
+    public static func redact(document: StructuredValue) -> StructuredValue {
+        switch document {
+        case .mapping(let mapping):
+            var result = mapping
+            for (key, value) in mapping {
+                result[key] = isSecretName(key) ? .string(placeholder) : redact(document: value)
+            }
+            return .mapping(result)
+        case .list(let items):
+            return .list(items.map { redact(document: $0) })
+        default:
+            return document
+        }
+    }
+
+    /// YAML text with the value of each `secret_name: value` line replaced, comments and layout kept.
+    public static func redact(yamlText: String) -> String {
+        yamlText.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let trimmed = line.drop { $0 == " " }
+            guard let colon = trimmed.firstIndex(of: ":"), !trimmed.hasPrefix("#") else { return String(line) }
+            let key = trimmed[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard isSecretName(key), !value.isEmpty else { return String(line) }
+            return String(line[..<colon]) + ": '" + placeholder + "'"
+        }.joined(separator: "\n")
     }
 
     /// The environment with the values of secret-named variables replaced.

@@ -4,14 +4,19 @@ import Foundation
 public struct ExecutableLocator: Sendable {
     private let searchPath: [String]
 
+    /// - Parameter path: `PATH`; when unset, the POSIX default `/bin:/usr/bin`.
     public init(path: String?) {
-        searchPath = (path ?? "").split(separator: ":").map(String.init)
+        searchPath = (path ?? "/bin:/usr/bin").split(separator: ":").map(String.init)
     }
 
     public func find(_ name: String) -> String? {
         for directory in searchPath {
             let candidate = directory + "/" + name
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
         }
         return nil
     }

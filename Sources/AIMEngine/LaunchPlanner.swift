@@ -28,17 +28,29 @@ public struct LaunchPlanner: Sendable {
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
-    public func survey(_ configuration: RuntimeConfiguration) -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
-        let gpu = gpuResolver.resolve(configuration)
+    public func survey(_ configuration: RuntimeConfiguration) throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
+        let gpu = try gpuResolver.resolve(configuration, requireGPU: false)
         let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
         let request = SelectionRequest(configuration: configuration, gpu: gpu)
         return (gpu, catalog, selector.assess(catalog, for: request))
     }
 
+    /// A GPU is required unless AIM_PROFILE_ID names the profile, which needs no matching.
     public func plan(_ configuration: RuntimeConfiguration) throws -> LaunchPlan {
-        let gpu = gpuResolver.resolve(configuration)
-        let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
+        let (gpu, catalog) = try target(configuration)
         return try plan(configuration, gpu: gpu, catalog: catalog)
+    }
+
+    /// Only the profile choice, without building the engine command.
+    public func select(_ configuration: RuntimeConfiguration) throws -> Selection {
+        let (gpu, catalog) = try target(configuration)
+        return try selector.select(
+            from: catalog, for: SelectionRequest(configuration: configuration, gpu: gpu), forcedID: configuration.profileID)
+    }
+
+    private func target(_ configuration: RuntimeConfiguration) throws -> (GPUTarget, ProfileCatalog) {
+        let gpu = try gpuResolver.resolve(configuration, requireGPU: configuration.profileID == nil)
+        return (gpu, catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID))
     }
 
     public func plan(_ configuration: RuntimeConfiguration, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {

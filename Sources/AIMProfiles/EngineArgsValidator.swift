@@ -10,7 +10,12 @@ public enum EngineArgsValidator {
 
         /// e.g. `max-model-len must be an integer, got a string ("4096")`.
         public var explanation: String {
-            "\(flag) must be \(expected), got \(actual.kindDescription) (\(JSONWriter.write(actual)))"
+            "\(flag) must be \(expected), got \(actual.kindDescription)\(shownValue)"
+        }
+
+        /// The offending value for the message, unless the flag holds a secret.
+        public var shownValue: String {
+            SecretRedaction.isSecretName(flag) ? "" : " (\(JSONWriter.write(actual)))"
         }
     }
 

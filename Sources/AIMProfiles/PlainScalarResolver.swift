@@ -58,7 +58,11 @@ enum PlainScalarResolver {
     /// YAML 1.1 floats need a dot, and an exponent needs a sign: `1.0e+3`.
     private static func float(_ text: String) -> Double? {
         var body = Substring(text)
-        if let sign = body.first, sign == "-" || sign == "+" { body = body.dropFirst() }
+        var signed = false
+        if let sign = body.first, sign == "-" || sign == "+" {
+            body = body.dropFirst()
+            signed = true
+        }
         guard let dot = body.firstIndex(of: ".") else { return nil }
         let whole = body[..<dot]
         var fraction = body[body.index(after: dot)...]
@@ -72,8 +76,8 @@ enum PlainScalarResolver {
         }
         let digitsOrUnderscore: (Character) -> Bool = { $0.isASCII && ($0.isNumber || $0 == "_") }
         guard whole.allSatisfy(digitsOrUnderscore), fraction.allSatisfy(digitsOrUnderscore) else { return nil }
-        // `.5` needs a digit after the dot, `5.` is a float in YAML 1.1.
-        if whole.isEmpty && (fraction.isEmpty || fraction.first == "_") { return nil }
+        // `.5` needs a digit after the dot and no sign; `5.` is a float in YAML 1.1.
+        if whole.isEmpty && (signed || fraction.isEmpty || fraction.first == "_") { return nil }
         if !whole.isEmpty && whole.first == "_" { return nil }
         return Double(text.filter { $0 != "_" })
     }

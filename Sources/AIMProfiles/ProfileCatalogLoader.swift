@@ -27,8 +27,7 @@ public struct ProfileCatalogLoader: Sendable {
                 locations.append(ProfileLocation(
                     path: searchPath.directory + "/" + file,
                     relativePath: relativeDirectory + "/" + file,
-                    searchPriority: searchPath.priority,
-                    searchSource: searchPath.source))
+                    searchPriority: searchPath.priority))
             }
         }
         let outcomes = validateAll(locations)
@@ -52,9 +51,12 @@ public struct ProfileCatalogLoader: Sendable {
         return ProfileCatalog(root: root, searchPaths: searchPaths, profiles: profiles, invalid: invalid)
     }
 
-    /// Validates one file given by the user (validate-profiles), classified by its path as given.
-    public func validateFile(at path: String) -> Result<Profile, InvalidProfile> {
-        validate(ProfileLocation(path: path, relativePath: path, searchPriority: 0, searchSource: .custom))
+    /// Validates one file for validate-profiles.
+    /// - Parameter relativePath: the path that decides general/custom, e.g. `general/x.yaml`
+    ///   below the profile root; by default the file's absolute path.
+    public func validateFile(at path: String, relativePath: String? = nil) -> Result<Profile, InvalidProfile> {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return validate(ProfileLocation(path: absolute, relativePath: relativePath ?? absolute, searchPriority: 0))
     }
 
     /// Parsing dominates start-up on large catalogues, so files are validated on every core.

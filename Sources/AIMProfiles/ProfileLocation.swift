@@ -6,13 +6,11 @@ public struct ProfileLocation: Equatable, Sendable {
     public let relativePath: String
     /// 1 for custom, 2 for the model directory, 3 for general (2 when there is no model directory).
     public let searchPriority: Int
-    public let searchSource: ProfileSource
 
-    public init(path: String, relativePath: String, searchPriority: Int, searchSource: ProfileSource) {
+    public init(path: String, relativePath: String, searchPriority: Int) {
         self.path = path
         self.relativePath = relativePath
         self.searchPriority = searchPriority
-        self.searchSource = searchSource
     }
 
     /// The file name without `.yaml`.
@@ -34,7 +32,8 @@ public struct ProfileLocation: Equatable, Sendable {
         case (true, true): return "custom/general/\(stem)"
         case (true, false):
             guard let aimID, !aimID.isEmpty else {
-                let tail = relativePath.components(separatedBy: "custom/").last ?? relativePath
+                let path = "/" + relativePath
+                let tail = path.range(of: "/custom/").map { String(path[$0.upperBound...]) } ?? relativePath
                 return "custom/" + (tail.hasSuffix(".yaml") ? String(tail.dropLast(5)) : tail)
             }
             return "custom/\(aimID)/\(stem)"

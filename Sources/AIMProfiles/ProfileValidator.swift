@@ -32,10 +32,11 @@ public struct ProfileValidator: Sendable {
         let engineArgs = try check.requiredMapping(root, "engine_args")
         let envVars = try check.requiredMapping(root, "env_vars")
         for (name, value) in envVars where Self.isEnvironmentName(name) && value.stringValue == nil {
-            throw check.failure("env_vars.\(name)", "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): '\(PythonFormatting.str(value))'")
+            let example = SecretRedaction.isSecretName(name) ? "'...'" : "'\(PythonFormatting.str(value))'"
+            throw check.failure("env_vars.\(name)", "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): \(example)")
         }
         if let mismatch = EngineArgsValidator.firstMismatch(in: engineArgs, engine: metadata.engine) {
-            throw check.failure("engine_args.\(mismatch.flag)", "expected \(mismatch.expected), got \(mismatch.actual.kindDescription) (\(JSONWriter.write(mismatch.actual)))")
+            throw check.failure("engine_args.\(mismatch.flag)", "expected \(mismatch.expected), got \(mismatch.actual.kindDescription)\(mismatch.shownValue)")
         }
         return Profile(
             id: location.profileID(aimID: aimID), location: location, aimID: aimID, modelID: modelID,

@@ -58,8 +58,12 @@ public struct YAMLDocument: Sendable {
         case .composer(let context, let problem, let mark, _):
             let detail = [context?.text, problem].compactMap { $0 }.joined(separator: ", ")
             return SyntaxError(line: mark.line, problem: detail)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return SyntaxError(line: context.mark.line, problem: "duplicate key \(keys) in one mapping; write each key once")
         default:
-            return SyntaxError(line: nil, problem: "\(error)")
+            // Other cases embed the whole file in their description, which may hold secrets.
+            return SyntaxError(line: nil, problem: "the file is not readable YAML (UTF-8 text expected)")
         }
     }
 }

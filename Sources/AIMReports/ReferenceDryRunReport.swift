@@ -16,7 +16,7 @@ public enum ReferenceDryRunReport {
         let sections = [
             rule, "SELECTED PROFILE", rule,
             "Path: \(plan.profile.location.path)", "",
-            plan.profile.rawText, "",
+            SecretRedaction.redact(yamlText: plan.profile.rawText), "",
             rule, "GENERATED SCRIPT", rule, "",
             script(plan.command),
         ]
@@ -36,12 +36,14 @@ public enum ReferenceDryRunReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func json(_ plan: LaunchPlan?, configuration: RuntimeConfiguration) -> String {
-        guard let plan else { return "[]\n" }
+    /// Like the reference, this shows the profile file as parsed: AIM_ENGINE_ARGS,
+    /// the port and the served names are not merged in.
+    public static func json(_ profile: Profile?, configuration: RuntimeConfiguration) -> String {
+        guard let profile else { return "[]\n" }
         let entry: StructuredValue = .mapping([
-            "filename": .string(plan.profile.location.path.split(separator: "/").last.map(String.init) ?? ""),
-            "profile": plan.profile.document,
-            "models": .list([modelEntry(plan.profile, configuration: configuration)]),
+            "filename": .string(profile.location.path.split(separator: "/").last.map(String.init) ?? ""),
+            "profile": SecretRedaction.redact(document: profile.document),
+            "models": .list([modelEntry(profile, configuration: configuration)]),
         ])
         return JSONWriter.write(.list([entry]), style: .indented) + "\n"
     }

@@ -1,36 +1,44 @@
 import AIMConfiguration
 import AIMCore
+import AIMGPU
 import Logging
 
 /// Decides the GPU target with the reference's rules.
 ///
 /// A concrete AIM_GPU_MODEL wins and skips detection, with AIM_GPU_COUNT or 1.
-/// Otherwise the first detected GPU's model is used, with AIM_GPU_COUNT or the
-/// detected count; with no GPU at all the target is `NONE` × 0.
+/// Otherwise the first visible GPU's model is used, with AIM_GPU_COUNT or the
+/// visible count. With no GPU the target is `NONE` × 0, which is an error
+/// where a GPU is needed (choosing a profile without AIM_PROFILE_ID).
 public struct GPUTargetResolver: Sendable {
-    private let detector: (any GPUDetecting)?
+    private let detector: any GPUDetecting
     private let logger: Logger
 
-    /// - Parameter detector: nil where no detector is available; then only the override can name a GPU.
-    public init(detector: (any GPUDetecting)?, logger: Logger = Logger(label: "aim_runtime.gpu")) {
+    public init(detector: any GPUDetecting, logger: Logger = Logger(label: "aim_runtime.gpu")) {
         self.detector = detector
         self.logger = logger
     }
 
-    public func resolve(_ configuration: RuntimeConfiguration) -> GPUTarget {
+    /// - Parameter requireGPU: throw `noGPU` rather than return the `NONE` target.
+    public func resolve(_ configuration: RuntimeConfiguration, requireGPU: Bool) throws -> GPUTarget {
         if configuration.gpuModel.isConcrete {
             if configuration.gpuCount == nil {
                 logger.warning("AIM_GPU_MODEL is set but AIM_GPU_COUNT is auto; assuming 1 GPU. Set AIM_GPU_COUNT to use more.")
             }
             return GPUTarget(model: configuration.gpuModel, count: configuration.gpuCount ?? 1, source: ConfigVariable.gpuModel.name)
         }
-        guard let detected = detector?.detect(), let first = detected.models.first else {
-            logger.warning("No AMD GPU detected and AIM_GPU_MODEL is not set; only profiles for GPU NONE can match. Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for other hardware.")
+        let report = try detector.detect()
+        for warning in report.warnings {
+            logger.warning("\(warning)")
+        }
+        guard let source = report.source, !report.gpus.isEmpty else {
+            let tried = report.attemptSummary.isEmpty ? "no source was tried" : report.attemptSummary
+            let message = "no AMD GPU found; tried \(tried). Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for "
+                + "other hardware, or AIM_GPU_SOURCE/AIM_SYSFS_PATH to read another source"
+            if requireGPU { throw AIMError(.noGPU, message) }
+            logger.warning("\(message)")
             return GPUTarget(model: .none, count: 0, source: "none")
         }
-        if Set(detected.models).count > 1 {
-            logger.warning("Mixed GPU models detected; selecting for the first one, \(first.rawValue)")
-        }
-        return GPUTarget(model: first, count: configuration.gpuCount ?? detected.models.count, source: detected.source)
+        logger.info("Detected \(report.gpus.count) visible GPU(s) with \(source.rawValue): \(report.model.rawValue)")
+        return GPUTarget(model: report.model, count: configuration.gpuCount ?? report.gpus.count, source: source.rawValue)
     }
 }

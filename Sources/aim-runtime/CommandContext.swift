@@ -1,6 +1,7 @@
 import AIMConfiguration
 import AIMCore
 import AIMEngine
+import AIMGPU
 import AIMSelection
 import ArgumentParser
 import Foundation
@@ -11,6 +12,7 @@ import Logging
 struct CommandContext {
     let configuration: RuntimeConfiguration
     let planner: LaunchPlanner
+    let detector: GPUDetector
     let environment: [String: String]
 
     init(settings: SettingsOptions, requireModel: Bool) throws {
@@ -18,7 +20,12 @@ struct CommandContext {
         let loader = ConfigurationLoader(bundledProfileRoot: BundledProfiles.root())
         configuration = try loader.load(ConfigurationInput(environment: environment, flags: settings.overrides), requireModel: requireModel)
         LogBootstrap.start(configuration)
-        planner = LaunchPlanner(gpuResolver: GPUTargetResolver(detector: nil), executables: ExecutableLocator(path: environment["PATH"]))
+        detector = GPUDetector(
+            readers: GPUDetector.readers(
+                for: configuration.gpuSource, sysfsRoot: configuration.sysfsPath,
+                tools: ProcessToolRunner(path: environment["PATH"], timeout: TimeInterval(configuration.gpuDetectTimeoutSeconds))),
+            environment: environment)
+        planner = LaunchPlanner(gpuResolver: GPUTargetResolver(detector: detector), executables: ExecutableLocator(path: environment["PATH"]))
     }
 
     /// Whether list output may be coloured: a terminal, and no NO_COLOR.

@@ -1,4 +1,5 @@
 import AIMCore
+import AIMProfiles
 import AIMReports
 import ArgumentParser
 import Logging
@@ -24,16 +25,18 @@ struct DryRunCommand: ParsableCommand {
 
     private func body() throws {
         let context = try CommandContext(settings: settings, requireModel: true)
-        do {
-            let plan = try context.planner.plan(context.configuration)
-            switch format {
-            case .yaml: print(ReferenceDryRunReport.text(plan), terminator: "")
-            case .json: print(ReferenceDryRunReport.json(plan, configuration: context.configuration), terminator: "")
+        switch format {
+        case .yaml:
+            print(ReferenceDryRunReport.text(try context.planner.plan(context.configuration)), terminator: "")
+        case .json:
+            // The operator reads an empty list as "no profile", so selection failures print [] and exit 0.
+            var selected: Profile?
+            do {
+                selected = try context.planner.select(context.configuration).profile
+            } catch let error as AIMError {
+                Logger(label: "aim_runtime.dry_run").warning("No profile selected: \(error.message)")
             }
-        } catch let error as AIMError where format == .json && error.status != .configuration {
-            // The operator reads an empty list as "no profile"; keep that contract.
-            Logger(label: "aim_runtime.dry_run").warning("No profile selected: \(error.message)")
-            print(ReferenceDryRunReport.json(nil, configuration: context.configuration), terminator: "")
+            print(ReferenceDryRunReport.json(selected, configuration: context.configuration), terminator: "")
         }
     }
 }

@@ -3,7 +3,8 @@ import ArgumentParser
 import Foundation
 
 /// Runs a command and maps every way it can end to a documented exit code:
-/// usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64.
+/// usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64,
+/// and any other unexpected error exits 1.
 @main
 enum Entry {
     static func main() {
@@ -19,7 +20,8 @@ enum Entry {
                 Foundation.exit(0)
             }
             FileHandle.standardError.write(Data((AIMRuntimeCommand.fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(ExitStatus.configuration.rawValue)
+            let status: ExitStatus = code == .validationFailure ? .configuration : .failure
+            Foundation.exit(status.rawValue)
         }
     }
 }

@@ -21,7 +21,7 @@ struct ListProfilesCommand: ParsableCommand {
 
     private func body() throws {
         let context = try CommandContext(settings: settings, requireModel: true)
-        let survey = context.planner.survey(context.configuration)
+        let survey = try context.planner.survey(context.configuration)
         var selectedID: String?
         var problem: String?
         do {

@@ -22,6 +22,12 @@ struct SelectCommand: ParsableCommand {
         } catch let error as AIMError {
             if format == .json { print(ErrorReport.json(error), terminator: "") }
             throw Failure.report(error)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let failure = AIMError(.failure, "unexpected error: \(error)")
+            if format == .json { print(ErrorReport.json(failure), terminator: "") }
+            throw Failure.report(failure)
         }
     }
 }

@@ -24,18 +24,23 @@ struct ValidateProfilesCommand: ParsableCommand {
     private func body() throws {
         let context = try CommandContext(settings: settings, requireModel: false)
         let loader = ProfileCatalogLoader()
-        var files: [String] = []
-        for path in paths.isEmpty ? [context.configuration.profileBasePath] : paths {
+        // Files below the profile root are classified by their path inside it; files
+        // named on the command line by their absolute path.
+        var files: [(path: String, relativePath: String?)] = []
+        if paths.isEmpty {
+            let root = context.configuration.profileBasePath
+            files = ProfileFileFinder.yamlFiles(under: root).map { (ProfileSearchPath.join(root, $0), $0) }
+        }
+        for path in paths {
             if ConfigurationLoader.isDirectory(path) {
-                let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-                files += ProfileFileFinder.yamlFiles(under: base).map { base + "/" + $0 }
+                files += ProfileFileFinder.yamlFiles(under: path).map { (ProfileSearchPath.join(path, $0), nil) }
             } else if FileManager.default.fileExists(atPath: path) {
-                files.append(path)
+                files.append((path, nil))
             } else {
                 throw AIMError.configuration("validate-profiles: '\(path)' does not exist; pass profile files or directories")
             }
         }
-        let results = files.map(loader.validateFile(at:))
+        let results = files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
         print(ValidationReport.render(results), terminator: "")
         if results.contains(where: { if case .failure = $0 { return true } else { return false } }) {
             throw ExitCode(ExitStatus.invalidProfile.rawValue)

@@ -120,17 +120,4 @@ import Testing
         #expect(duplicates.count == 1)
         #expect(duplicates.first?.location.relativePath == "org/model/a/dup.yaml")
     }
-
-    @Test func gpuOverrideFollowsTheReference() throws {
-        let loader = ConfigurationLoader(bundledProfileRoot: "/x", directoryExists: { _ in false })
-        let resolver = GPUTargetResolver(detector: nil)
-        let override = try loader.load(ConfigurationInput(environment: ["AIM_ID": "a/b", "AIM_GPU_MODEL": "MI300A"]), requireModel: true)
-        #expect(resolver.resolve(override) == GPUTarget(model: .mi300a, count: 1, source: "AIM_GPU_MODEL"))
-        let none = try loader.load(ConfigurationInput(environment: ["AIM_ID": "a/b", "AIM_GPU_COUNT": "8"]), requireModel: true)
-        #expect(resolver.resolve(none) == GPUTarget(model: .none, count: 0, source: "none"))
-        struct TwoGPUs: GPUDetecting {
-            func detect() -> DetectedGPUs { DetectedGPUs(models: [.mi325x, .mi325x], source: "test") }
-        }
-        #expect(GPUTargetResolver(detector: TwoGPUs()).resolve(none) == GPUTarget(model: .mi325x, count: 8, source: "test"))
-    }
 }

@@ -25,7 +25,7 @@ import Testing
 
     @Test func exitCodeDocListsEveryStatus() throws {
         let text = try document("exit-codes.md")
-        for status in [ExitStatus.success, .failure, .configuration, .noCompatibleProfile, .invalidProfile] {
+        for status in [ExitStatus.success, .failure, .configuration, .noCompatibleProfile, .invalidProfile, .noGPU] {
             #expect(text.contains("| \(status.rawValue) | `\(status.name)` |"), "exit code \(status.rawValue)")
         }
     }

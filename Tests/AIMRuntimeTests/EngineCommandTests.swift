@@ -8,7 +8,7 @@ import Testing
     func profile(_ text: String, relativePath: String = "org/model/p.yaml") throws -> Profile {
         try ProfileValidator().validate(
             text: text,
-            location: ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 2, searchSource: .model))
+            location: ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 2))
     }
 
     func configuration(_ environment: [String: String]) throws -> RuntimeConfiguration {

@@ -3,7 +3,7 @@ import AIMProfiles
 import Testing
 
 @Suite struct ProfileValidatorTests {
-    let location = ProfileLocation(path: "/root/org/model/p.yaml", relativePath: "org/model/p.yaml", searchPriority: 2, searchSource: .model)
+    let location = ProfileLocation(path: "/root/org/model/p.yaml", relativePath: "org/model/p.yaml", searchPriority: 2)
 
     func failure(_ text: String, at location: ProfileLocation? = nil) -> ProfileValidationError? {
         #expect(throws: ProfileValidationError.self) {
@@ -91,7 +91,7 @@ import Testing
     @Test func modelProfilesNeedAimIDAndModelIDButGeneralOnesDoNot() throws {
         #expect(failure(ProfileFixture.yaml(aimID: nil))?.field == "aim_id")
         #expect(failure(ProfileFixture.yaml(modelID: nil))?.field == "model_id")
-        let general = ProfileLocation(path: "/r/general/g.yaml", relativePath: "general/g.yaml", searchPriority: 3, searchSource: .general)
+        let general = ProfileLocation(path: "/r/general/g.yaml", relativePath: "general/g.yaml", searchPriority: 3)
         let profile = try ProfileValidator().validate(text: ProfileFixture.general(), location: general)
         #expect(profile.id == "general/g")
         #expect(profile.aimID.isEmpty)
@@ -99,7 +99,7 @@ import Testing
 
     @Test func profileIDsFollowTheReferenceRules() {
         func id(_ relativePath: String, aimID: String? = "org/m") -> String {
-            ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 1, searchSource: .custom).profileID(aimID: aimID)
+            ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 1).profileID(aimID: aimID)
         }
         #expect(id("custom/general/x.yaml") == "custom/general/x")
         #expect(id("custom/any/dir/x.yaml", aimID: "org/m") == "custom/org/m/x")

@@ -15,7 +15,7 @@ import Testing
     }
 
     func rows() throws -> [ProfileListing] {
-        let location = ProfileLocation(path: "/p/org/model/a.yaml", relativePath: "org/model/a.yaml", searchPriority: 2, searchSource: .model)
+        let location = ProfileLocation(path: "/p/org/model/a.yaml", relativePath: "org/model/a.yaml", searchPriority: 2)
         let profile = try ProfileValidator().validate(text: ProfileFixture.yaml(), location: location)
         let assessment = ProfileAssessment(profile: profile, state: .compatible, reason: "", manualOnly: false)
         let broken = InvalidProfile(id: "custom/b", location: location, message: "custom/b.yaml:1: broken")

@@ -1,0 +1,65 @@
+import AIMCore
+import Foundation
+
+/// Reads GPUs from `amd-smi static --json` and `amd-smi metric --json`.
+///
+/// Older releases print a list of GPUs; newer ones wrap it as `{"gpu_data": […]}`.
+/// The metric call is optional: without it, use and busy percent are unknown.
+public struct AMDSMIToolReader: GPUSourceReading {
+    public let source = GPUSource.amdSMI
+    private let runner: any ToolRunning
+
+    public init(runner: any ToolRunning) {
+        self.runner = runner
+    }
+
+    public func read() throws -> [GPUDevice] {
+        let staticOutput = try runner.run("amd-smi", arguments: ["static", "--json"])
+        guard staticOutput.status == 0 else {
+            throw GPUSourceUnavailable("amd-smi static exited \(staticOutput.status): \(RocmSMIToolReader.firstLine(staticOutput.stderr))")
+        }
+        guard let gpus = Self.gpuList(staticOutput.stdout) else {
+            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.firstLine(staticOutput.stderr))")
+        }
+        let metrics = (try? runner.run("amd-smi", arguments: ["metric", "--json"]))
+            .flatMap { $0.status == 0 ? Self.gpuList($0.stdout) : nil } ?? []
+        return gpus.enumerated().map { position, gpu in
+            let number = ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).map { Int($0) }
+            let metric = metrics.first { ToolJSON.number(ToolJSON.field($0, ["gpu"])).map { Int($0) } == number }
+            return device(index: position, gpu: gpu, metric: metric)
+        }
+    }
+
+    static func gpuList(_ text: String) -> [StructuredValue]? {
+        guard let document = try? JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        switch document {
+        case .list(let items): return items.isEmpty ? nil : items
+        case .mapping(let mapping):
+            if case .list(let items)? = mapping["gpu_data"], !items.isEmpty { return items }
+            return nil
+        default: return nil
+        }
+    }
+
+    private func device(index: Int, gpu: StructuredValue, metric: StructuredValue?) -> GPUDevice {
+        let asic = ToolJSON.field(gpu, ["asic"])
+        let deviceID = ToolJSON.text(ToolJSON.field(asic, ["device_id"])).flatMap(GPUDeviceTable.parseHex)
+        let marketName = ToolJSON.text(ToolJSON.field(asic, ["market_name"]))
+        let partition = ToolJSON.field(gpu, ["partition"])
+        let usage = ToolJSON.field(metric, ["usage"])
+        let memory = ToolJSON.field(metric, ["mem_usage"])
+        return GPUDevice(
+            index: index,
+            deviceID: deviceID.map(GPUDeviceTable.format),
+            model: ToolJSON.model(deviceID: deviceID, names: [marketName]),
+            gfxTarget: ToolJSON.text(ToolJSON.field(asic, ["target_graphics_version"])).map(GFXTarget.normalize),
+            vramTotalBytes: ToolJSON.number(ToolJSON.field(ToolJSON.field(gpu, ["vram"]), ["size"]), bytes: true)
+                ?? ToolJSON.number(ToolJSON.field(memory, ["total_vram"]), bytes: true),
+            vramUsedBytes: ToolJSON.number(ToolJSON.field(memory, ["used_vram"]), bytes: true),
+            busyPercent: ToolJSON.number(ToolJSON.field(usage, ["gfx_activity"])).map { Int($0) },
+            computePartition: ToolJSON.text(ToolJSON.field(partition, ["compute_partition", "current_compute_partition"]))?.uppercased(),
+            memoryPartition: ToolJSON.text(ToolJSON.field(partition, ["memory_partition", "current_memory_partition"]))?.uppercased(),
+            locationID: ToolJSON.text(ToolJSON.field(ToolJSON.field(gpu, ["bus"]), ["bdf"]))?.lowercased(),
+            uniqueID: ToolJSON.text(ToolJSON.field(asic, ["asic_serial"]))?.lowercased())
+    }
+}

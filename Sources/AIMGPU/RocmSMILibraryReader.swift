@@ -1,0 +1,103 @@
+import AIMCore
+import Foundation
+
+/// Reads GPUs through the ROCm SMI library, loaded with `dlopen` at run time so
+/// that aim-runtime starts on hosts without ROCm. Nothing links it at build time.
+public struct RocmSMILibraryReader: GPUSourceReading {
+    public let source = GPUSource.rocmSMILibrary
+    private let libraryNames: [String]
+
+    public static let defaultLibraryNames = [
+        "librocm_smi64.so.1", "librocm_smi64.so", "/opt/rocm/lib/librocm_smi64.so.1", "/opt/rocm/lib/librocm_smi64.so",
+    ]
+
+    public init(libraryNames: [String] = RocmSMILibraryReader.defaultLibraryNames) {
+        self.libraryNames = libraryNames
+    }
+
+    private typealias Init = @convention(c) (UInt64) -> Int32
+    private typealias ShutDown = @convention(c) () -> Int32
+    private typealias Count = @convention(c) (UnsafeMutablePointer<UInt32>) -> Int32
+    private typealias Get16 = @convention(c) (UInt32, UnsafeMutablePointer<UInt16>) -> Int32
+    private typealias Get32 = @convention(c) (UInt32, UnsafeMutablePointer<UInt32>) -> Int32
+    private typealias Get64 = @convention(c) (UInt32, UnsafeMutablePointer<UInt64>) -> Int32
+    private typealias GetMemory = @convention(c) (UInt32, Int32, UnsafeMutablePointer<UInt64>) -> Int32
+    private typealias GetText = @convention(c) (UInt32, UnsafeMutablePointer<CChar>, UInt32) -> Int32
+
+    public func read() throws -> [GPUDevice] {
+        guard let handle = libraryNames.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
+            throw GPUSourceUnavailable("librocm_smi64.so is not installed")
+        }
+        defer { dlclose(handle) }
+        func symbol<T>(_ name: String, as type: T.Type) -> T? {
+            dlsym(handle, name).map { unsafeBitCast($0, to: type) }
+        }
+        guard let initialize = symbol("rsmi_init", as: Init.self), let count = symbol("rsmi_num_monitor_devices", as: Count.self) else {
+            throw GPUSourceUnavailable("librocm_smi64.so lacks rsmi_init or rsmi_num_monitor_devices")
+        }
+        // The library prints its own errors (no driver, no /sys/class/drm) to stderr; keep them out of ours.
+        let status = Self.silencingStandardError { initialize(0) }
+        guard status == 0 else {
+            throw GPUSourceUnavailable("rsmi_init returned \(status) (no amdgpu driver or no GPU)")
+        }
+        defer { _ = symbol("rsmi_shut_down", as: ShutDown.self)?() }
+        var total: UInt32 = 0
+        guard count(&total) == 0 else { throw GPUSourceUnavailable("rsmi_num_monitor_devices failed") }
+
+        let deviceID = symbol("rsmi_dev_id_get", as: Get16.self)
+        let memoryTotal = symbol("rsmi_dev_memory_total_get", as: GetMemory.self)
+        let memoryUsed = symbol("rsmi_dev_memory_usage_get", as: GetMemory.self)
+        let busy = symbol("rsmi_dev_busy_percent_get", as: Get32.self)
+        let pciID = symbol("rsmi_dev_pci_id_get", as: Get64.self)
+        let uniqueID = symbol("rsmi_dev_unique_id_get", as: Get64.self)
+        let gfxVersion = symbol("rsmi_dev_target_graphics_version_get", as: Get64.self)
+        let computePartition = symbol("rsmi_dev_compute_partition_get", as: GetText.self)
+        let memoryPartition = symbol("rsmi_dev_memory_partition_get", as: GetText.self)
+        let vram: Int32 = 0  // RSMI_MEM_TYPE_VRAM
+
+        return (0..<total).map { index in
+            let id = Self.value { deviceID?(index, $0) }
+            return GPUDevice(
+                index: Int(index),
+                deviceID: id.map { GPUDeviceTable.format(UInt32($0)) },
+                model: id.map { GPUDeviceTable.model(for: UInt32($0)) } ?? .unknown,
+                gfxTarget: Self.value { gfxVersion?(index, $0) }.flatMap { GFXTarget.name(fromVersion: Int($0)) },
+                vramTotalBytes: Self.value { memoryTotal?(index, vram, $0) },
+                vramUsedBytes: Self.value { memoryUsed?(index, vram, $0) },
+                busyPercent: Self.value { busy?(index, $0) }.map(Int.init),
+                computePartition: Self.text { computePartition?(index, $0, $1) },
+                memoryPartition: Self.text { memoryPartition?(index, $0, $1) },
+                locationID: Self.value { pciID?(index, $0) }.map {
+                    KFDTopologyReader.pciAddress(location: $0 & 0xFFFF, domain: $0 >> 32)
+                },
+                uniqueID: Self.value { uniqueID?(index, $0) }.map { "0x" + String($0, radix: 16) })
+        }
+    }
+
+    /// Calls a getter; nil when the symbol is missing or the call fails.
+    private static func value<T: FixedWidthInteger>(_ call: (UnsafeMutablePointer<T>) -> Int32?) -> T? {
+        var result: T = 0
+        return call(&result) == 0 ? result : nil
+    }
+
+    private static func text(_ call: (UnsafeMutablePointer<CChar>, UInt32) -> Int32?) -> String? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard call(&buffer, UInt32(buffer.count)) == 0 else { return nil }
+        let text = String(cString: buffer).trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    private static func silencingStandardError<T>(_ body: () -> T) -> T {
+        let saved = dup(STDERR_FILENO)
+        let null = open("/dev/null", O_WRONLY)
+        if saved >= 0 && null >= 0 { dup2(null, STDERR_FILENO) }
+        defer {
+            if saved >= 0 {
+                dup2(saved, STDERR_FILENO)
+                close(saved)
+            }
+            if null >= 0 { close(null) }
+        }
+        return body()
+    }
+}

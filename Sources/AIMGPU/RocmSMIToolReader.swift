@@ -1,0 +1,65 @@
+import AIMCore
+import Foundation
+
+/// Reads GPUs from `rocm-smi … --json`.
+///
+/// With no GPU, rocm-smi exits 0 with empty stdout and "Driver not initialized"
+/// on stderr; that, like any failure, means this source has no answer.
+public struct RocmSMIToolReader: GPUSourceReading {
+    public let source = GPUSource.rocmSMI
+    public static let arguments = [
+        "--showid", "--showproductname", "--showmeminfo", "vram", "--showuse", "--showuniqueid", "--showbus", "--json",
+    ]
+    private let runner: any ToolRunning
+
+    public init(runner: any ToolRunning) {
+        self.runner = runner
+    }
+
+    public func read() throws -> [GPUDevice] {
+        let output = try runner.run("rocm-smi", arguments: Self.arguments)
+        let stdout = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard output.status == 0 else {
+            throw GPUSourceUnavailable("rocm-smi exited \(output.status): \(Self.firstLine(output.stderr))")
+        }
+        guard !stdout.isEmpty else {
+            throw GPUSourceUnavailable("rocm-smi printed nothing: \(Self.firstLine(output.stderr))")
+        }
+        guard let document = try? JSONParser.parse(stdout), let cards = document.mappingValue else {
+            throw GPUSourceUnavailable("rocm-smi printed something that is not a JSON object")
+        }
+        let entries = cards.filter { $0.key.lowercased().hasPrefix("card") }
+            .compactMap { key, value in Int(key.dropFirst(4)).map { (number: $0, value: value) } }
+            .sorted { $0.number < $1.number }
+        return entries.enumerated().map { position, entry in device(index: position, card: entry.value) }
+    }
+
+    private func device(index: Int, card: StructuredValue) -> GPUDevice {
+        // Newer rocm-smi also prints the device id as "Card Model"; older ones put a name there.
+        let idText = ToolJSON.text(ToolJSON.field(card, ["Device ID", "GPU ID", "Device id", "Card Model"]))
+        let deviceID = idText.flatMap(GPUDeviceTable.parseHex)
+        let names = [
+            ToolJSON.text(ToolJSON.field(card, ["Card Series", "Card series"])),
+            ToolJSON.text(ToolJSON.field(card, ["Card Model", "Card model"])),
+            ToolJSON.text(ToolJSON.field(card, ["Device Name", "Market Name"])),
+        ]
+        let gfx = ToolJSON.text(ToolJSON.field(card, ["GFX Version", "gfx_version", "Target Graphics Version"]))
+        return GPUDevice(
+            index: index,
+            deviceID: deviceID.map(GPUDeviceTable.format),
+            model: ToolJSON.model(deviceID: deviceID, names: names),
+            gfxTarget: gfx.map(GFXTarget.normalize),
+            vramTotalBytes: ToolJSON.number(ToolJSON.field(card, ["VRAM Total Memory (B)"])),
+            vramUsedBytes: ToolJSON.number(ToolJSON.field(card, ["VRAM Total Used Memory (B)"])),
+            busyPercent: ToolJSON.number(ToolJSON.field(card, ["GPU use (%)", "GPU Use (%)"])).map { Int($0) },
+            computePartition: ToolJSON.text(ToolJSON.field(card, ["Compute Partition", "compute_partition"]))?.uppercased(),
+            memoryPartition: ToolJSON.text(ToolJSON.field(card, ["Memory Partition", "memory_partition"]))?.uppercased(),
+            locationID: ToolJSON.text(ToolJSON.field(card, ["PCI Bus", "PCI Bus ID"]))?.lowercased(),
+            uniqueID: ToolJSON.text(ToolJSON.field(card, ["Unique ID", "Unique Id"]))?.lowercased())
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return line.map(String.init) ?? "no message"
+    }
+}
