@@ -16,10 +16,10 @@ public struct AMDSMIToolReader: GPUSourceReading {
     public func read() throws -> [GPUDevice] {
         let staticOutput = try runner.run("amd-smi", arguments: ["static", "--json"])
         guard staticOutput.status == 0 else {
-            throw GPUSourceUnavailable("amd-smi static exited \(staticOutput.status): \(RocmSMIToolReader.firstLine(staticOutput.stderr))")
+            throw GPUSourceUnavailable("amd-smi static exited \(staticOutput.status): \(RocmSMIToolReader.lastLine(staticOutput.stderr))")
         }
         guard let gpus = Self.gpuList(staticOutput.stdout) else {
-            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.firstLine(staticOutput.stderr))")
+            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.lastLine(staticOutput.stderr))")
         }
         let metrics = (try? runner.run("amd-smi", arguments: ["metric", "--json"]))
             .flatMap { $0.status == 0 ? Self.gpuList($0.stdout) : nil } ?? []

@@ -34,7 +34,9 @@ public struct ProcessToolRunner: ToolRunning {
         let output = PipeCollector(stdout.fileHandleForReading)
         let errors = PipeCollector(stderr.fileHandleForReading)
         if finished.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
+            // Foundation starts the tool in its own process group; kill the group, so that a
+            // child of the tool holding the pipes open cannot keep us waiting.
+            kill(-process.processIdentifier, SIGKILL)
             finished.wait()
             throw GPUSourceUnavailable("\(tool) did not answer within \(Int(timeout)) s and was stopped")
         }

@@ -20,10 +20,10 @@ public struct RocmSMIToolReader: GPUSourceReading {
         let output = try runner.run("rocm-smi", arguments: Self.arguments)
         let stdout = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0 else {
-            throw GPUSourceUnavailable("rocm-smi exited \(output.status): \(Self.firstLine(output.stderr))")
+            throw GPUSourceUnavailable("rocm-smi exited \(output.status): \(Self.lastLine(output.stderr))")
         }
         guard !stdout.isEmpty else {
-            throw GPUSourceUnavailable("rocm-smi printed nothing: \(Self.firstLine(output.stderr))")
+            throw GPUSourceUnavailable("rocm-smi printed nothing: \(Self.lastLine(output.stderr))")
         }
         guard let document = try? JSONParser.parse(stdout), let cards = document.mappingValue else {
             throw GPUSourceUnavailable("rocm-smi printed something that is not a JSON object")
@@ -58,8 +58,9 @@ public struct RocmSMIToolReader: GPUSourceReading {
             uniqueID: ToolJSON.text(ToolJSON.field(card, ["Unique ID", "Unique Id"]))?.lowercased())
     }
 
-    static func firstLine(_ text: String) -> String {
-        let line = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    /// The last line of a tool's stderr, where rocm-smi and amd-smi put the actual error.
+    static func lastLine(_ text: String) -> String {
+        let line = text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return line.map(String.init) ?? "no message"
     }
 }

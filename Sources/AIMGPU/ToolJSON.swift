@@ -71,6 +71,8 @@ enum ToolJSON {
         let text = names.compactMap { $0?.uppercased().replacingOccurrences(of: " ", with: "") }.joined(separator: "|")
         // Longest names first, so that MI300X is not read as MI300A's prefix and so on.
         let candidates = GPUModel.allCases.filter(\.isConcrete).sorted { $0.rawValue.count > $1.rawValue.count }
-        return candidates.first { text.contains($0.rawValue) } ?? .unknown
+        if let model = candidates.first(where: { text.contains($0.rawValue) }) { return model }
+        // The device id table files MI250 under MI250X, as the reference does.
+        return text.contains("MI250") ? .mi250x : .unknown
     }
 }
