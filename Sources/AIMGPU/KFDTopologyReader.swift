@@ -24,12 +24,18 @@ public struct KFDTopologyReader: GPUSourceReading {
         let nodes = names.compactMap { name in Int(name).map { (number: $0, path: nodesDirectory + "/" + name) } }
             .sorted { $0.number < $1.number }
         var devices: [GPUDevice] = []
+        var renderMinors: [UInt64?] = []
         for node in nodes {
             guard let properties = Self.properties(at: node.path + "/properties") else { continue }
             let gfxVersion = properties["gfx_target_version"] ?? 0
             let simdCount = properties["simd_count"] ?? 0
             guard gfxVersion != 0 || simdCount != 0 else { continue }
             devices.append(device(index: devices.count, node: node.path, properties: properties))
+            renderMinors.append(properties["drm_render_minor"])
+        }
+        let drmDirectories = DRMDeviceDirectories(root: root).match(devices, renderMinors: renderMinors)
+        for (index, directory) in drmDirectories.enumerated() {
+            if let directory { enrich(&devices[index], from: directory) }
         }
         return devices
     }
@@ -47,12 +53,7 @@ public struct KFDTopologyReader: GPUSourceReading {
         let vram = localMemory(node: node)
         device.vramTotalBytes = vram.total
         device.vramUsedBytes = vram.used
-        if let minor = properties["drm_render_minor"] {
-            enrich(&device, from: root + "/class/drm/renderD\(minor)/device")
-        }
-        if device.computePartition == nil, let xccs = properties["num_xcc"] {
-            device.computePartition = Self.computePartition(model: device.model, xccsInNode: Int(xccs))
-        }
+        device.computePartition = properties["num_xcc"].flatMap { Self.computePartition(model: device.model, xccsInNode: Int($0)) }
         return device
     }
 
@@ -93,7 +94,7 @@ public struct KFDTopologyReader: GPUSourceReading {
         if let total = Self.number(at: directory + "/mem_info_vram_total") { device.vramTotalBytes = total }
         if let used = Self.number(at: directory + "/mem_info_vram_used") { device.vramUsedBytes = used }
         device.busyPercent = Self.number(at: directory + "/gpu_busy_percent").map { Int($0) }
-        device.computePartition = Self.text(at: directory + "/current_compute_partition")
+        if let partition = Self.text(at: directory + "/current_compute_partition") { device.computePartition = partition }
         device.memoryPartition = Self.text(at: directory + "/current_memory_partition")
     }
 

@@ -203,3 +203,21 @@ struct ScriptedTools: ToolRunning {
         #expect(throws: GPUSourceUnavailable.self) { try AMDSMIToolReader(runner: ScriptedTools(outputs: ["amd-smi static": failing])).read() }
     }
 }
+
+@Suite struct DRMMatchingTests {
+    /// A copied tree often has only `card*/device`: it is matched by PCI address, or in order.
+    @Test func cardDirectoriesEnrichWithoutRenderNodes() throws {
+        let tree = try TemporaryDirectory()
+        let source = gpuFixtures + "/vega10-drm/sys"
+        try FileManager.default.copyItem(atPath: source + "/class", toPath: tree.path + "/class")
+        try FileManager.default.moveItem(atPath: tree.path + "/class/drm/renderD128", toPath: tree.path + "/class/drm/card0")
+        let byOrder = try KFDTopologyReader(root: tree.path).read()
+        #expect(byOrder[0].vramTotalBytes == 8_573_157_376 && byOrder[0].busyPercent == 4)
+        try tree.write("class/drm/card0/device/uevent", "DRIVER=amdgpu\nPCI_SLOT_NAME=0000:19:00.0\n")
+        try FileManager.default.createDirectory(atPath: tree.path + "/class/drm/card1/device", withIntermediateDirectories: true)
+        try tree.write("class/drm/card1/device/vendor", "0x1002\n")
+        let byAddress = try KFDTopologyReader(root: tree.path).read()
+        #expect(byAddress[0].locationID == "0000:19:00.0")
+        #expect(byAddress[0].vramUsedBytes == 1_490_378_752)
+    }
+}
