@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The targets follow the launcher's pipeline:
-// configuration → gpu → profiles → selection → engine command → reports → CLI.
+// configuration → gpu → profiles → selection → model store → engine command → reports → CLI.
 let package = Package(
     name: "aim-runtime",
     platforms: [.macOS(.v13)],
@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .target(
@@ -42,7 +44,16 @@ let package = Package(
             ]
         ),
         .target(name: "AIMSelection", dependencies: ["AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles"]),
-        .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection"]),
+        .target(
+            name: "AIMModelStore",
+            dependencies: [
+                "AIMCore", "AIMConfiguration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMModelStore"]),
         .target(
             name: "AIMReports",
             dependencies: [
@@ -53,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "aim-runtime",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "AIMRuntimeTests",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMReports",
                 "aim-runtime",
             ],
             exclude: ["Fixtures"]

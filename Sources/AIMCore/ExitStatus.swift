@@ -11,6 +11,18 @@ public enum ExitStatus: Int32, Sendable {
     case invalidProfile = 4
     /// No AMD GPU was found and AIM_GPU_MODEL does not name one.
     case noGPU = 5
+    /// The model could not be fetched: network, server errors or checksums, after retries.
+    case modelFetchFailed = 6
+    /// The model repository, revision or S3 prefix does not exist.
+    case modelNotFound = 7
+    /// The model is gated or private and no token was given.
+    case modelAuthRequired = 8
+    /// The token was rejected (wrong or expired).
+    case modelTokenRejected = 9
+    /// The token is valid but has no access yet (licence not accepted, access not granted).
+    case modelAccessDenied = 10
+    /// Not enough free disk space for the missing bytes.
+    case diskFull = 11
 
     /// The stable name used in `{"error": {"code": …}}` output.
     public var name: String {
@@ -21,6 +33,12 @@ public enum ExitStatus: Int32, Sendable {
         case .noCompatibleProfile: return "no_compatible_profile"
         case .invalidProfile: return "invalid_profile"
         case .noGPU: return "no_gpu"
+        case .modelFetchFailed: return "model_fetch_failed"
+        case .modelNotFound: return "model_not_found"
+        case .modelAuthRequired: return "model_auth_required"
+        case .modelTokenRejected: return "model_token_rejected"
+        case .modelAccessDenied: return "model_access_denied"
+        case .diskFull: return "disk_full"
         }
     }
 }

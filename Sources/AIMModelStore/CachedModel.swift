@@ -1,0 +1,20 @@
+/// A model that is complete and verified in the cache.
+public struct CachedModel: Equatable, Sendable {
+    public enum Source: String, Sendable {
+        case huggingFace = "huggingface"
+        case s3
+        case local
+    }
+
+    public let source: Source
+    /// The directory the engine loads: a hub snapshot, a flat directory or the local path.
+    public let path: String
+    /// The Hub commit, for Hugging Face models.
+    public let commit: String?
+    /// True when the files are in the hub cache, so the engine should get the repo id with HF_HOME.
+    public let inHubCache: Bool
+    public let fileCount: Int
+    public let bytes: Int64
+    /// Bytes fetched by this run; 0 when everything was already cached.
+    public let downloadedBytes: Int64
+}

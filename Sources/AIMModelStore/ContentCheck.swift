@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+
+/// What a downloaded file must match before it is moved into place.
+public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
+    /// The LFS sha256 the Hub lists for large files.
+    case sha256(String)
+    /// The git blob id the Hub uses as the ETag of small files: sha1("blob <size>\0" + content).
+    case gitBlobSHA1(String)
+    /// A single-part S3 object's ETag.
+    case md5(String)
+    /// Only the size can be checked (multipart S3 objects).
+    case sizeOnly
+
+    public var description: String {
+        switch self {
+        case .sha256(let hex): return "sha256 \(hex)"
+        case .gitBlobSHA1(let hex): return "git sha1 \(hex)"
+        case .md5(let hex): return "md5 \(hex)"
+        case .sizeOnly: return "size"
+        }
+    }
+
+    /// The Hub's ETag names a blob: 64 hex digits are a sha256, 40 a git sha1.
+    static func forHubETag(_ etag: String) -> ContentCheck {
+        switch etag.count {
+        case 64: return .sha256(etag.lowercased())
+        case 40: return .gitBlobSHA1(etag.lowercased())
+        default: return .sizeOnly
+        }
+    }
+
+    /// Whether the file at `path` has this content; reads it once, in 4 MiB blocks.
+    func matches(fileAt path: String, size: Int64) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        var sha256 = SHA256()
+        var sha1 = Insecure.SHA1()
+        var md5 = Insecure.MD5()
+        if case .gitBlobSHA1 = self { sha1.update(data: Data("blob \(size)\0".utf8)) }
+        var read: Int64 = 0
+        while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
+            read += Int64(block.count)
+            switch self {
+            case .sha256: sha256.update(data: block)
+            case .gitBlobSHA1: sha1.update(data: block)
+            case .md5: md5.update(data: block)
+            case .sizeOnly: break
+            }
+        }
+        guard read == size else { return false }
+        switch self {
+        case .sha256(let hex): return Self.hex(sha256.finalize()) == hex
+        case .gitBlobSHA1(let hex): return Self.hex(sha1.finalize()) == hex
+        case .md5(let hex): return Self.hex(md5.finalize()) == hex
+        case .sizeOnly: return true
+        }
+    }
+
+    static func hex<D: Digest>(_ digest: D) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// Shows download progress: a live bar on a terminal, a log line every few seconds otherwise.
+final class DownloadReporter: @unchecked Sendable {
+    private let progress: TransferProgress
+    private let label: String
+    private let logger: Logger
+    private let terminal: Bool
+    private var task: Task<Void, Never>?
+    private let started = Date()
+
+    init(progress: TransferProgress, label: String, logger: Logger, terminal: Bool = isatty(STDERR_FILENO) == 1) {
+        self.progress = progress
+        self.label = label
+        self.logger = logger
+        self.terminal = terminal
+    }
+
+    func start() {
+        task = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: terminal ? 250_000_000 : 5_000_000_000)
+                if Task.isCancelled { break }
+                report()
+            }
+        }
+    }
+
+    func finish() {
+        task?.cancel()
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let (done, _) = progress.snapshot
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        logger.info("Downloaded \(Self.bytes(done)) of \(label) in \(String(format: "%.1f", seconds)) s (\(Self.bytes(Int64(Double(done) / seconds)))/s)")
+    }
+
+    private func report() {
+        let (done, total) = progress.snapshot
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        let rate = Double(done) / seconds
+        let eta = rate > 0 && total > done ? String(format: "%.0f s", Double(total - done) / rate) : "-"
+        let percent = total > 0 ? Double(done) / Double(total) : 0
+        if terminal {
+            let width = 30
+            let filled = Int(percent * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            let line = "\r\(label) [\(bar)] \(Self.bytes(done))/\(Self.bytes(total)) \(Self.bytes(Int64(rate)))/s ETA \(eta)\u{1B}[K"
+            FileHandle.standardError.write(Data(line.utf8))
+        } else {
+            logger.info("Downloading \(label): \(Self.bytes(done)) of \(Self.bytes(total)) (\(String(format: "%.0f", percent * 100))%), \(Self.bytes(Int64(rate)))/s, ETA \(eta)")
+        }
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

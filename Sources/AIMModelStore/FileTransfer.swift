@@ -1,0 +1,238 @@
+import AIMCore
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Downloads one file into place so that no partial or unverified file is ever
+/// visible under its final name.
+///
+/// Bytes go to `<final>.incomplete` in the same directory. A large file is cut
+/// into chunks fetched in parallel with HTTP Range; finished chunks are noted in
+/// `<final>.incomplete.chunks`, so an interrupted transfer resumes where it
+/// stopped. Once every byte is there, the content is checked and the file is
+/// renamed atomically. A file that fails its check is fetched once more, then
+/// the transfer fails.
+struct FileTransfer: Sendable {
+    /// Builds the GET for a byte range (nil: the whole file). S3 signs each request.
+    typealias RequestBuilder = @Sendable (ClosedRange<Int64>?) throws -> HTTPClientRequest
+
+    let http: HTTPClient
+    let limiter: ConnectionLimiter
+    let progress: TransferProgress
+    let retry: RetryPolicy
+    let chunkSize: Int64
+    let logger: Logger
+
+    func download(to finalPath: String, size: Int64, check: ContentCheck, request: @escaping RequestBuilder) async throws {
+        let temporary = finalPath + ".incomplete"
+        for attempt in 1...2 {
+            try await fetchAllBytes(to: temporary, size: size, request: request)
+            if try check.matches(fileAt: temporary, size: size) {
+                try Self.removeIfPresent(temporary + ".chunks")
+                guard rename(temporary, finalPath) == 0 else {
+                    throw TransferFailure(.permanent, "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
+                }
+                return
+            }
+            logger.warning("\(finalPath.split(separator: "/").last ?? "") failed its \(check) check (attempt \(attempt) of 2); fetching it again")
+            try Self.removeIfPresent(temporary)
+            try Self.removeIfPresent(temporary + ".chunks")
+        }
+        throw TransferFailure(.checksum, "\(finalPath) failed its \(check) check twice; the server sent different bytes than it lists")
+    }
+
+    private func fetchAllBytes(to temporary: String, size: Int64, request: @escaping RequestBuilder) async throws {
+        let descriptor = open(temporary, O_WRONLY | O_CREAT, 0o644)
+        guard descriptor >= 0 else {
+            throw TransferFailure(.permanent, "cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let journal = ChunkJournal(path: temporary + ".chunks")
+        let chunks = Self.chunks(size: size, chunkSize: chunkSize)
+        let done = journal.completed()
+        let missing = chunks.indices.filter { !done.contains($0) }
+        progress.add(chunks.indices.filter(done.contains).reduce(0) { $0 + Int64(chunks[$1].count) })
+        let file = FileWriter(descriptor: descriptor)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in missing {
+                    group.addTask {
+                        try await limiter.withConnection {
+                            try await fetchWithRetries(chunks[index], into: file, whole: chunks.count == 1, request: request)
+                        }
+                        journal.markCompleted(index)
+                    }
+                }
+                for try await _ in group {}
+            }
+        } catch let ignored as RangeIgnored where chunks.count > 1 {
+            // The server sends whole files only: start again as one stream.
+            logger.warning("the server ignores HTTP Range (\(ignored.status)); downloading the file as one stream")
+            try Self.removeIfPresent(temporary + ".chunks")
+            guard ftruncate(descriptor, 0) == 0 else { throw TransferFailure(.permanent, "cannot truncate \(temporary)") }
+            try await limiter.withConnection {
+                try await fetchWithRetries(0...(size - 1), into: file, whole: true, request: request)
+            }
+        }
+        guard ftruncate(descriptor, off_t(size)) == 0 else { throw TransferFailure(.permanent, "cannot size \(temporary)") }
+    }
+
+    private func fetchWithRetries(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, request: @escaping RequestBuilder) async throws {
+        var attempt = 1
+        while true {
+            do {
+                try await fetch(range, into: file, whole: whole, request: request)
+                return
+            } catch let failure as TransferFailure where failure.isTransient && attempt < retry.maxAttempts {
+                let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
+                let wait = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+                logger.warning("\(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(retry.maxAttempts))")
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                attempt += 1
+            }
+        }
+    }
+
+    /// One GET. A whole-file fetch resumes from what a previous attempt wrote.
+    private func fetch(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, request: @escaping RequestBuilder) async throws {
+        let start = whole ? min(file.written(in: range), range.upperBound + 1) : range.lowerBound
+        if start > range.upperBound { return }
+        let asked = start...range.upperBound
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(try request(whole && start == 0 ? nil : asked), deadline: .distantFuture)
+        } catch {
+            throw Self.transportFailure(error)
+        }
+        switch response.status.code {
+        case 206:
+            break
+        case 200 where asked.lowerBound == 0:
+            break
+        case 200:
+            throw RangeIgnored(status: 200)
+        default:
+            throw TransferFailure(
+                (429...429).contains(Int(response.status.code)) || response.status.code >= 500
+                    ? .transient(retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init)) : .permanent,
+                "the server answered HTTP \(response.status.code) for a file download")
+        }
+        var offset = asked.lowerBound
+        do {
+            for try await buffer in response.body {
+                let count = Int64(buffer.readableBytes)
+                guard offset + count <= asked.upperBound + 1 else {
+                    throw TransferFailure(.transient(retryAfter: nil), "the server sent more bytes than asked for")
+                }
+                try file.write(buffer, at: offset)
+                offset += count
+                progress.add(count)
+                if whole { file.noteWritten(upTo: offset) }
+            }
+        } catch let failure as TransferFailure {
+            throw failure
+        } catch {
+            throw Self.transportFailure(error)
+        }
+        guard offset == asked.upperBound + 1 else {
+            throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - asked.lowerBound) of \(asked.count) bytes")
+        }
+    }
+
+    static func transportFailure(_ error: Error) -> Error {
+        if let failure = error as? TransferFailure { return failure }
+        if let aim = error as? AIMError { return aim }
+        if error is CancellationError { return error }
+        if let http = error as? HTTPClientError, http == .readTimeout {
+            return TransferFailure(.transient(retryAfter: nil), "the transfer stalled: no bytes arrived within the stall limit")
+        }
+        return TransferFailure(.transient(retryAfter: nil), "the transfer failed: \(error)")
+    }
+
+    static func chunks(size: Int64, chunkSize: Int64) -> [ClosedRange<Int64>] {
+        var ranges: [ClosedRange<Int64>] = []
+        var start: Int64 = 0
+        while start < size {
+            let end = min(start + chunkSize, size) - 1
+            ranges.append(start...end)
+            start = end + 1
+        }
+        return ranges
+    }
+
+    static func removeIfPresent(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT {
+            throw TransferFailure(.permanent, "cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// The server answered a ranged request with the whole file.
+struct RangeIgnored: Error {
+    let status: UInt
+}
+
+/// Writes at offsets into the temporary file; remembers how far a whole-file stream got.
+final class FileWriter: @unchecked Sendable {
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var contiguous: Int64?
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    func write(_ buffer: ByteBuffer, at offset: Int64) throws {
+        try buffer.withUnsafeReadableBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    if errno == ENOSPC || errno == EDQUOT {
+                        throw AIMError(.diskFull, "the disk is full while writing the model; free space or point AIM_CACHE_PATH at a larger volume")
+                    }
+                    throw TransferFailure(.permanent, "cannot write the model file: \(String(cString: strerror(errno)))")
+                }
+                done += result
+            }
+        }
+    }
+
+    /// For a single stream: the bytes already on disk from an earlier, interrupted attempt.
+    func written(in range: ClosedRange<Int64>) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let contiguous { return contiguous }
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
+        contiguous = min(size, range.upperBound + 1)
+        return contiguous!
+    }
+
+    func noteWritten(upTo offset: Int64) {
+        lock.lock()
+        contiguous = offset
+        lock.unlock()
+    }
+}
+
+/// The chunks of a file already on disk, one index a line, appended as they finish.
+struct ChunkJournal: Sendable {
+    let path: String
+
+    func completed() -> Set<Int> {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int($0) })
+    }
+
+    func markCompleted(_ index: Int) {
+        let line = "\(index)\n"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else { return }
+        _ = line.withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+    }
+}

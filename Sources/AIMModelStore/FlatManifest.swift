@@ -1,0 +1,55 @@
+import AIMCore
+import Foundation
+
+/// `.aim-manifest.json` in a flat model directory: the source, and each file's size and ETag,
+/// so a later start can verify the directory without the network.
+struct FlatManifest: Equatable, Sendable {
+    struct Entry: Equatable, Sendable {
+        let path: String
+        let size: Int64
+        let etag: String?
+    }
+
+    static let fileName = ".aim-manifest.json"
+
+    let files: [Entry]
+    let source: String
+
+    func write(to directory: String) throws {
+        let document: StructuredValue = .mapping([
+            "source": .string(source),
+            "files": .list(files.map { entry in
+                .mapping(["path": .string(entry.path), "size": .int(Int(entry.size)), "etag": entry.etag.map(StructuredValue.string) ?? .null])
+            }),
+        ])
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
+    }
+
+    static func read(from directory: String) -> FlatManifest? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName),
+              let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
+              case .list(let items)? = document["files"]
+        else { return nil }
+        let files = items.compactMap { item -> Entry? in
+            guard let entry = item.mappingValue, let path = entry["path"]?.stringValue, case .int(let size)? = entry["size"] else { return nil }
+            return Entry(path: path, size: Int64(size), etag: entry["etag"]?.stringValue)
+        }
+        return FlatManifest(files: files, source: document["source"]?.stringValue ?? "")
+    }
+}
+
+/// Lists the files below a directory (following the snapshot links) with their sizes.
+enum CachedFiles {
+    static func files(under directory: String) -> [(path: String, size: Int64)] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [(String, Int64)] = []
+        while let relative = enumerator.nextObject() as? String {
+            let full = directory + "/" + relative
+            var info = stat()
+            guard stat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            files.append((relative, Int64(info.st_size)))
+        }
+        return files.sorted { $0.0 < $1.0 }
+    }
+}

@@ -1,0 +1,143 @@
+import AIMCore
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+/// Fetches a Hugging Face model into the cache and proves what it has.
+public struct HubDownloader: Sendable {
+    private let http: HTTPClient
+    private let hub: HubSettings
+    private let settings: StoreSettings
+    private let logger: Logger
+    private let freeSpace: @Sendable (String) -> Int64?
+
+    public init(
+        http: HTTPClient, hub: HubSettings, settings: StoreSettings, logger: Logger = Logger(label: "aim_runtime.model_store"),
+        freeSpace: @escaping @Sendable (String) -> Int64? = DiskSpace.available
+    ) {
+        self.http = http
+        self.hub = hub
+        self.settings = settings
+        self.logger = logger
+        self.freeSpace = freeSpace
+    }
+
+    public func ensure(repo: String, revision: String) async throws -> CachedModel {
+        let layout = HubCacheLayout(cacheRoot: settings.cacheRoot, repo: repo)
+        if hub.offline {
+            return try offlineModel(repo: repo, revision: revision, layout: layout)
+        }
+        let lock = try ModelLock(path: settings.cacheRoot + "/.locks/models--" + repo.replacingOccurrences(of: "/", with: "--") + ".lock", logger: logger)
+        defer { withExtendedLifetime(lock) {} }
+        let client = HubClient(http: http, settings: hub)
+        let snapshot = try await client.snapshot(repo: repo, revision: revision)
+        let wanted = settings.selection.select(snapshot.files.map(\.path))
+        guard !wanted.isEmpty else {
+            throw AIMError(.modelNotFound, "\(repo)@\(revision) has no files to download with the current include/exclude patterns")
+        }
+        let limiter = ConnectionLimiter(limit: settings.connections)
+        let metadata = try await withThrowingTaskGroup(of: (String, HubFileMetadata).self) { group in
+            for file in wanted {
+                group.addTask {
+                    (file, try await limiter.withConnection { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) })
+                }
+            }
+            var result: [String: HubFileMetadata] = [:]
+            for try await (file, info) in group { result[file] = info }
+            return result
+        }
+        let targets = wanted.map { file in
+            (file: file, info: metadata[file]!, path: settings.layout == .hub
+                ? layout.blobPath(metadata[file]!.etag)
+                : flatDirectory(repo) + "/" + file)
+        }
+        var missing: [(file: String, info: HubFileMetadata, path: String)] = []
+        for target in targets where !(try isCached(target.path, size: target.info.size, check: ContentCheck.forHubETag(target.info.etag))) {
+            missing.append(target)
+        }
+        let missingBytes = missing.reduce(Int64(0)) { $0 + $1.info.size }
+        try checkSpace(missingBytes, label: repo)
+        if !missing.isEmpty {
+            logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(DownloadReporter.bytes(missingBytes)))")
+            try await download(missing, label: repo, limiter: limiter, client: client)
+        }
+        let total = targets.reduce(Int64(0)) { $0 + $1.info.size }
+        switch settings.layout {
+        case .hub:
+            for target in targets {
+                try layout.link(file: target.file, commit: snapshot.commit, etag: target.info.etag)
+            }
+            try layout.writeRef(revision, commit: snapshot.commit)
+            return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(snapshot.commit), commit: snapshot.commit,
+                               inHubCache: true, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+        case .flat:
+            try FlatManifest(files: targets.map { .init(path: $0.file, size: $0.info.size, etag: $0.info.etag) }, source: "hf://\(repo)@\(snapshot.commit)")
+                .write(to: flatDirectory(repo))
+            return CachedModel(source: .huggingFace, path: flatDirectory(repo), commit: snapshot.commit,
+                               inHubCache: false, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+        }
+    }
+
+    private func download(_ files: [(file: String, info: HubFileMetadata, path: String)], label: String, limiter: ConnectionLimiter, client: HubClient) async throws {
+        let progress = TransferProgress()
+        files.forEach { progress.expect($0.info.size) }
+        let transfer = FileTransfer(http: http, limiter: limiter, progress: progress, retry: RetryPolicy(),
+                                    chunkSize: settings.chunkSize, logger: logger)
+        let reporter = DownloadReporter(progress: progress, label: label, logger: logger)
+        reporter.start()
+        defer { reporter.finish() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for target in files {
+                try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                group.addTask {
+                    try await transfer.download(
+                        to: target.path, size: target.info.size, check: ContentCheck.forHubETag(target.info.etag),
+                        request: client.requestBuilder(for: target.info))
+                }
+            }
+            for try await _ in group {}
+        }
+    }
+
+    /// Present with the right size, and the right hash when asked to verify.
+    private func isCached(_ path: String, size: Int64, check: ContentCheck) throws -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.size] as? NSNumber)?.int64Value == size
+        else { return false }
+        guard settings.verifyHashes else { return true }
+        if try check.matches(fileAt: path, size: size) { return true }
+        logger.warning("\(path) is corrupt (\(check) mismatch); fetching it again")
+        try FileTransfer.removeIfPresent(path)
+        return false
+    }
+
+    private func checkSpace(_ needed: Int64, label: String) throws {
+        guard needed > 0, let free = freeSpace(settings.cacheRoot) else { return }
+        if free < needed {
+            throw AIMError(.diskFull, "not enough disk space for \(label): \(DownloadReporter.bytes(needed)) still to download, \(DownloadReporter.bytes(free)) free under \(settings.cacheRoot); free space or point AIM_CACHE_PATH at a larger volume")
+        }
+    }
+
+    func flatDirectory(_ repo: String) -> String {
+        settings.cacheRoot + "/" + repo
+    }
+
+    private func offlineModel(repo: String, revision: String, layout: HubCacheLayout) throws -> CachedModel {
+        switch settings.layout {
+        case .hub:
+            guard let commit = layout.commit(for: revision) else {
+                throw AIMError(.modelNotFound, "\(repo)@\(revision) is not in the cache at \(layout.repoDirectory) and HF_HUB_OFFLINE is set; download it first (aim-runtime download-to-cache) or unset HF_HUB_OFFLINE")
+            }
+            let files = CachedFiles.files(under: layout.snapshotDirectory(commit))
+            return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
+                               fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
+        case .flat:
+            let directory = flatDirectory(repo)
+            guard let manifest = FlatManifest.read(from: directory) else {
+                throw AIMError(.modelNotFound, "\(repo) is not in the cache at \(directory) and HF_HUB_OFFLINE is set")
+            }
+            return CachedModel(source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
+                               bytes: manifest.files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
+        }
+    }
+}
