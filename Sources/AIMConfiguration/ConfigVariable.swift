@@ -23,6 +23,11 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case gpuSource = "AIM_GPU_SOURCE"
     case sysfsPath = "AIM_SYSFS_PATH"
     case gpuDetectTimeout = "AIM_GPU_DETECT_TIMEOUT_SECONDS"
+    case downloadStallSeconds = "AIM_DOWNLOAD_STALL_SECONDS"
+    case downloadConnections = "AIM_DOWNLOAD_CONNECTIONS"
+    case downloadChunkMiB = "AIM_DOWNLOAD_CHUNK_MIB"
+    case downloadInclude = "AIM_DOWNLOAD_INCLUDE"
+    case downloadExclude = "AIM_DOWNLOAD_EXCLUDE"
 
     public var name: String { rawValue }
 
@@ -46,7 +51,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .profileBasePath: return "--profile-base-path"
         case .gpuSource: return "--gpu-source"
         case .sysfsPath: return "--sysfs-path"
-        case .logLevelRoot, .customModelName, .gpuDetectTimeout: return nil
+        case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnections, .downloadChunkMiB,
+             .downloadInclude, .downloadExclude:
+            return nil
         }
     }
 
@@ -67,6 +74,10 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .gpuSource: return "auto"
         case .sysfsPath: return "/sys"
         case .gpuDetectTimeout: return "10"
+        case .downloadStallSeconds: return "60"
+        case .downloadConnections: return "8"
+        case .downloadChunkMiB: return "64"
+        case .downloadInclude, .downloadExclude: return "unset"
         }
     }
 
@@ -92,6 +103,11 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .gpuSource: return "GPU detection source: auto, rocm-smi-lib, rocm-smi, amd-smi or sysfs."
         case .sysfsPath: return "Root of the sysfs tree read for KFD topology and DRM devices."
         case .gpuDetectTimeout: return "Seconds a GPU tool (rocm-smi, amd-smi) may take before the next source is tried."
+        case .downloadStallSeconds: return "Seconds a download may move no byte before it is aborted and retried."
+        case .downloadConnections: return "Parallel transfers per model (files and ranges of large files)."
+        case .downloadChunkMiB: return "Size in MiB of the ranges large files are split into."
+        case .downloadInclude: return "Comma-separated globs of repository files to download (default: all but duplicate weights)."
+        case .downloadExclude: return "Comma-separated globs of repository files to skip."
         }
     }
 }

@@ -52,7 +52,12 @@ public struct ConfigurationLoader: Sendable {
             profileBasePath: input.value(.profileBasePath)?.text ?? defaultProfileRoot,
             gpuSource: try parseAutoOrChoice(input, .gpuSource, lowercased: true) { GPUSource(rawValue: $0) },
             sysfsPath: input.value(.sysfsPath)?.text ?? "/sys",
-            gpuDetectTimeoutSeconds: try parseTimeout(input)
+            gpuDetectTimeoutSeconds: try parsePositive(input, .gpuDetectTimeout, default: 10, unit: "seconds"),
+            downloadStallSeconds: try parsePositive(input, .downloadStallSeconds, default: 60, unit: "seconds"),
+            downloadConnections: try parsePositive(input, .downloadConnections, default: 8, unit: "connections"),
+            downloadChunkMiB: try parsePositive(input, .downloadChunkMiB, default: 64, unit: "MiB"),
+            downloadInclude: globs(input, .downloadInclude),
+            downloadExclude: globs(input, .downloadExclude)
         )
     }
 
@@ -112,12 +117,16 @@ public struct ConfigurationLoader: Sendable {
         return count
     }
 
-    private func parseTimeout(_ input: ConfigurationInput) throws -> Int {
-        guard let (text, origin) = input.value(.gpuDetectTimeout) else { return 10 }
-        guard let seconds = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), seconds >= 1 else {
-            throw invalid(origin, text, expected: "a whole number of seconds >= 1")
+    private func parsePositive(_ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, unit: String) throws -> Int {
+        guard let (text, origin) = input.value(variable) else { return defaultValue }
+        guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
+            throw invalid(origin, text, expected: "a whole number of \(unit) >= 1")
         }
-        return seconds
+        return value
+    }
+
+    private func globs(_ input: ConfigurationInput, _ variable: ConfigVariable) -> [String] {
+        (input.value(variable)?.text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private func parsePort(_ input: ConfigurationInput) throws -> Int {

@@ -28,4 +28,9 @@ public struct RuntimeConfiguration: Sendable {
     public var gpuSource: GPUSource?
     public var sysfsPath: String
     public var gpuDetectTimeoutSeconds: Int
+    public var downloadStallSeconds: Int
+    public var downloadConnections: Int
+    public var downloadChunkMiB: Int
+    public var downloadInclude: [String]
+    public var downloadExclude: [String]
 }

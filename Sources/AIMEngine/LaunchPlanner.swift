@@ -48,6 +48,11 @@ public struct LaunchPlanner: Sendable {
             from: catalog, for: SelectionRequest(configuration: configuration, gpu: gpu), forcedID: configuration.profileID)
     }
 
+    /// The model the chosen profile serves: its model_id, else AIM_MODEL_ID, else AIM_ID.
+    public func modelID(_ configuration: RuntimeConfiguration) throws -> String {
+        try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id
+    }
+
     private func target(_ configuration: RuntimeConfiguration) throws -> (GPUTarget, ProfileCatalog) {
         let gpu = try gpuResolver.resolve(configuration, requireGPU: configuration.profileID == nil)
         return (gpu, catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID))

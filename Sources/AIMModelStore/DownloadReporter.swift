@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 import Logging
 
@@ -53,13 +54,6 @@ final class DownloadReporter: @unchecked Sendable {
     }
 
     static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+        ByteCount.text(count)
     }
 }

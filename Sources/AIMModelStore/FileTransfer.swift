@@ -88,7 +88,7 @@ struct FileTransfer: Sendable {
             } catch let failure as TransferFailure where failure.isTransient && attempt < retry.maxAttempts {
                 let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
                 let wait = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
-                logger.warning("\(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(retry.maxAttempts))")
+                logger.warning("\(range.lowerBound == 0 ? "" : "bytes \(range.lowerBound)-: ")\(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(retry.maxAttempts))")
                 try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 attempt += 1
             }
@@ -117,7 +117,7 @@ struct FileTransfer: Sendable {
             throw TransferFailure(
                 (429...429).contains(Int(response.status.code)) || response.status.code >= 500
                     ? .transient(retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init)) : .permanent,
-                "the server answered HTTP \(response.status.code) for a file download")
+                "the server answered HTTP \(response.status.code) for \(Self.name(of: request))")
         }
         var offset = asked.lowerBound
         do {
@@ -139,6 +139,11 @@ struct FileTransfer: Sendable {
         guard offset == asked.upperBound + 1 else {
             throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - asked.lowerBound) of \(asked.count) bytes")
         }
+    }
+
+    /// The file a request is for, for log lines: its URL's last path component, without the query.
+    static func name(of request: RequestBuilder) -> String {
+        (try? request(nil)).flatMap { URL(string: $0.url)?.lastPathComponent } ?? "a file"
     }
 
     static func transportFailure(_ error: Error) -> Error {

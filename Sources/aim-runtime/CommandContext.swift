@@ -15,10 +15,11 @@ struct CommandContext {
     let detector: GPUDetector
     let environment: [String: String]
 
-    init(settings: SettingsOptions, requireModel: Bool) throws {
+    init(settings: SettingsOptions, identity: IdentityOptions? = nil, requireModel: Bool) throws {
         environment = ProcessInfo.processInfo.environment
         let loader = ConfigurationLoader(bundledProfileRoot: BundledProfiles.root())
-        configuration = try loader.load(ConfigurationInput(environment: environment, flags: settings.overrides), requireModel: requireModel)
+        let flags = settings.overrides.merging(identity?.overrides ?? [:]) { $1 }
+        configuration = try loader.load(ConfigurationInput(environment: environment, flags: flags), requireModel: requireModel)
         LogBootstrap.start(configuration)
         detector = GPUDetector(
             readers: GPUDetector.readers(

@@ -17,6 +17,7 @@ struct DryRunCommand: ParsableCommand {
     }
 
     @Option(help: "Output format: yaml or json.") var format: Format = .yaml
+    @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
 
     func run() throws {
@@ -24,7 +25,7 @@ struct DryRunCommand: ParsableCommand {
     }
 
     private func body() throws {
-        let context = try CommandContext(settings: settings, requireModel: true)
+        let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
         switch format {
         case .yaml:
             print(ReferenceDryRunReport.text(try context.planner.plan(context.configuration)), terminator: "")

@@ -7,10 +7,14 @@ import Foundation
 /// and any other unexpected error exits 1.
 @main
 enum Entry {
-    static func main() {
+    static func main() async {
         do {
             var command = try AIMRuntimeCommand.parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {

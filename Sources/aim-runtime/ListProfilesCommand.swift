@@ -13,6 +13,7 @@ struct ListProfilesCommand: ParsableCommand {
 
     @Option(help: "Output format: table, text or json.") var format: ProfileListReport.Format = .table
     @Option(help: "Show only one state, or all.") var state: StateFilter = .all
+    @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
 
     func run() throws {
@@ -20,7 +21,7 @@ struct ListProfilesCommand: ParsableCommand {
     }
 
     private func body() throws {
-        let context = try CommandContext(settings: settings, requireModel: true)
+        let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
         let survey = try context.planner.survey(context.configuration)
         var selectedID: String?
         var problem: String?

@@ -12,11 +12,12 @@ struct SelectCommand: ParsableCommand {
 
     @Flag(name: .customLong("dry-run"), help: "Plan only (always true for select).") var dryRun = false
     @Option(help: "Output format: text, json or yaml.") var format: LaunchPlanReport.Format = .text
+    @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
 
     func run() throws {
         do {
-            let context = try CommandContext(settings: settings, requireModel: true)
+            let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
             let plan = try context.planner.plan(context.configuration)
             print(try LaunchPlanReport.render(plan, format: format), terminator: "")
         } catch let error as AIMError {

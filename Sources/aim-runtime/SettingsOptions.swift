@@ -1,10 +1,21 @@
 import AIMConfiguration
 import ArgumentParser
 
-/// Flags for the common settings; each beats its environment variable.
-struct SettingsOptions: ParsableArguments {
+/// The model identity flags, for the commands that choose a profile.
+struct IdentityOptions: ParsableArguments {
     @Option(name: .customLong("aim-id"), help: "Overrides AIM_ID.") var aimID: String?
     @Option(name: .customLong("model-id"), help: "Overrides AIM_MODEL_ID.") var modelID: String?
+
+    var overrides: [ConfigVariable: String] {
+        var flags: [ConfigVariable: String] = [:]
+        flags[.aimID] = aimID
+        flags[.modelID] = modelID
+        return flags
+    }
+}
+
+/// Flags for the common settings; each beats its environment variable.
+struct SettingsOptions: ParsableArguments {
     @Option(help: "Overrides AIM_PRECISION.") var precision: String?
     @Option(name: .customLong("gpu-count"), help: "Overrides AIM_GPU_COUNT.") var gpuCount: String?
     @Option(name: .customLong("gpu-model"), help: "Overrides AIM_GPU_MODEL.") var gpuModel: String?
@@ -23,7 +34,7 @@ struct SettingsOptions: ParsableArguments {
     /// The flags given, keyed by the variable each overrides.
     var overrides: [ConfigVariable: String] {
         let pairs: [(ConfigVariable, String?)] = [
-            (.aimID, aimID), (.modelID, modelID), (.precision, precision), (.gpuCount, gpuCount),
+            (.precision, precision), (.gpuCount, gpuCount),
             (.gpuModel, gpuModel), (.engine, engine), (.metric, metric), (.profileID, profileID),
             (.cachePath, cachePath), (.port, port), (.engineArgs, engineArgs), (.logLevel, logLevel),
             (.logFormat, logFormat), (.allowGeneralFallback, allowGeneralFallback), (.profileBasePath, profileBasePath),

@@ -1,0 +1,117 @@
+import AIMCore
+import Foundation
+import Logging
+
+/// What is in the cache: listing, verifying and removing models.
+public struct CacheInventory: Sendable {
+    public struct Entry: Equatable, Sendable {
+        /// `hf://org/name` or the flat directory's recorded source.
+        public let reference: String
+        public let layout: StoreSettings.Layout
+        public let path: String
+        public let bytes: Int64
+        public let fileCount: Int
+        /// Revision → commit, for hub-cache models.
+        public let refs: [String: String]
+    }
+
+    public struct Problem: Equatable, Sendable {
+        public let path: String
+        public let reason: String
+    }
+
+    public let cacheRoot: String
+
+    public init(cacheRoot: String) {
+        self.cacheRoot = cacheRoot
+    }
+
+    public func list() -> [Entry] {
+        hubEntries() + flatEntries()
+    }
+
+    private func hubEntries() -> [Entry] {
+        let hub = cacheRoot + "/hub"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: hub)) ?? []).filter { $0.hasPrefix("models--") }.sorted()
+        return names.map { name in
+            let repo = name.dropFirst("models--".count).replacingOccurrences(of: "--", with: "/")
+            let layout = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
+            let blobs = CachedFiles.files(under: layout.blobsDirectory).filter { !$0.path.hasSuffix(".incomplete") && !$0.path.hasSuffix(".chunks") }
+            let refNames = (try? FileManager.default.contentsOfDirectory(atPath: layout.repoDirectory + "/refs")) ?? []
+            let refs = Dictionary(uniqueKeysWithValues: refNames.compactMap { ref in layout.commit(for: ref).map { (ref, $0) } })
+            return Entry(reference: "hf://\(repo)", layout: .hub, path: layout.repoDirectory,
+                         bytes: blobs.reduce(0) { $0 + $1.size }, fileCount: blobs.count, refs: refs)
+        }
+    }
+
+    /// Flat directories are those holding a manifest, up to three levels below the root.
+    private func flatEntries() -> [Entry] {
+        var entries: [Entry] = []
+        func visit(_ directory: String, depth: Int) {
+            if let manifest = FlatManifest.read(from: directory) {
+                entries.append(Entry(reference: manifest.source, layout: .flat, path: directory,
+                                     bytes: manifest.files.reduce(0) { $0 + $1.size }, fileCount: manifest.files.count, refs: [:]))
+                return
+            }
+            guard depth < 3, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+            for name in names.sorted() where !name.hasPrefix(".") && name != "hub" {
+                let child = directory + "/" + name
+                var info = stat()
+                if lstat(child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { visit(child, depth: depth + 1) }
+            }
+        }
+        visit(cacheRoot, depth: 0)
+        return entries
+    }
+
+    /// Checks every file's size and hash; corrupt or partial files are removed so the next download fetches them again.
+    public func verify(_ entry: Entry) throws -> [Problem] {
+        var problems: [Problem] = []
+        switch entry.layout {
+        case .hub:
+            let blobs = CachedFiles.files(under: entry.path + "/blobs")
+            for blob in blobs {
+                let path = entry.path + "/blobs/" + blob.path
+                if blob.path.hasSuffix(".incomplete") || blob.path.hasSuffix(".chunks") {
+                    problems.append(Problem(path: path, reason: "an interrupted download; removed"))
+                } else if !(try ContentCheck.forHubETag(blob.path).matches(fileAt: path, size: blob.size)) {
+                    problems.append(Problem(path: path, reason: "content does not match its name (\(ContentCheck.forHubETag(blob.path))); removed"))
+                } else {
+                    continue
+                }
+                try FileTransfer.removeIfPresent(path)
+            }
+        case .flat:
+            for file in FlatManifest.read(from: entry.path)?.files ?? [] {
+                let path = entry.path + "/" + file.path
+                var info = stat()
+                let check: ContentCheck = file.etag.map { $0.count == 32 ? .md5($0.lowercased()) : ContentCheck.forHubETag($0) } ?? .sizeOnly
+                if stat(path, &info) != 0 {
+                    problems.append(Problem(path: path, reason: "missing"))
+                } else if !(try check.matches(fileAt: path, size: file.size)) {
+                    problems.append(Problem(path: path, reason: "size or \(check) mismatch; removed"))
+                    try FileTransfer.removeIfPresent(path)
+                }
+            }
+        }
+        return problems
+    }
+
+    public func remove(_ entry: Entry) throws {
+        try FileManager.default.removeItem(atPath: entry.path)
+    }
+
+    /// The entries a reference names: `hf://org/name`, `org/name`, `s3://…` or a flat directory name.
+    public func entries(matching text: String) -> [Entry] {
+        let wanted: String
+        if let reference = try? ModelReference.parse(text), case .huggingFace(let repo, _) = reference {
+            wanted = "hf://\(repo)"
+        } else {
+            wanted = text
+        }
+        return list().filter { entry in
+            entry.reference == wanted || entry.reference.hasPrefix(wanted + "@") || entry.reference == text
+                || entry.path == cacheRoot + "/" + text
+        }
+    }
+}
