@@ -1,12 +1,15 @@
 import AIMConfiguration
 import AIMCore
+import AIMModelStore
 import AIMProfiles
 
 /// Finds which model a profile serves and whether it is already cached.
 ///
 /// The model is the profile's `model_id`, else AIM_MODEL_ID, else AIM_ID. An
 /// `org/model` id whose directory exists under the cache root is passed to the
-/// engine as that path, as in the reference; no content check is made here.
+/// engine as that path, as in the reference; a snapshot in the hub cache is
+/// passed as the repo id with HF_HOME and HF_HUB_OFFLINE set. No content check
+/// is made here: the model store verifies before `serve` starts the engine.
 public struct ModelResolver: Sendable {
     private let directoryExists: @Sendable (String) -> Bool
 
@@ -29,7 +32,15 @@ public struct ModelResolver: Sendable {
         if parts.count == 2 {
             let cached = ProfileSearchPath.join(configuration.cachePath, id)
             if directoryExists(cached) {
-                return ModelResolution(id: id, argument: cached, source: .cache)
+                return ModelResolution(id: id, argument: cached, source: .cache, cachedPath: cached)
+            }
+        }
+        if let reference = try? ModelReference.parse(id), case .huggingFace(let repo, let revision) = reference {
+            let hub = HubCacheLayout(cacheRoot: configuration.cachePath, repo: repo)
+            if let commit = hub.commit(for: revision), directoryExists(hub.snapshotDirectory(commit)) {
+                return ModelResolution(
+                    id: id, argument: id, source: .hubCache, cachedPath: hub.snapshotDirectory(commit),
+                    environment: [(key: "HF_HOME", value: configuration.cachePath), (key: "HF_HUB_OFFLINE", value: "1")])
             }
         }
         return ModelResolution(id: id, argument: id, source: .huggingFace)

@@ -6,6 +6,9 @@ public enum ModelSource: String, Sendable {
     case s3
     /// A directory already in the cache (`<AIM_CACHE_PATH>/<org>/<model>`).
     case cache
+    /// A snapshot in the hub cache (`<AIM_CACHE_PATH>/hub`); the engine gets the repo id,
+    /// `HF_HOME=<AIM_CACHE_PATH>` and `HF_HUB_OFFLINE=1`.
+    case hubCache = "hub-cache"
     /// An absolute local path given as the model id.
     case local
 }

@@ -41,7 +41,7 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
             profile: profileArguments, overrides: configuration.engineArgs.map(Self.translate), engine: .sglang,
             system: ["port": .int(configuration.port), "served-model-name": .string(servedName)])
         let argv = [pythonName, "-m", Self.module, "--model-path", model.argument] + FlagRenderer.render(arguments)
-        return EngineCommand(argv: argv, environment: profile.environmentStrings)
+        return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
     }
 
     static func translate(_ arguments: OrderedDictionary<String, StructuredValue>) -> OrderedDictionary<String, StructuredValue> {

@@ -22,6 +22,6 @@ public struct VLLMCommandBuilder: EngineCommandBuilding {
             profile: profile.engineArgs, overrides: configuration.engineArgs, engine: .vllm,
             system: ["port": .int(configuration.port), "served-model-name": .list(servedNames)])
         let argv = [pythonName, "-m", Self.module, "--model", model.argument] + FlagRenderer.render(arguments)
-        return EngineCommand(argv: argv, environment: profile.environmentStrings)
+        return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
     }
 }

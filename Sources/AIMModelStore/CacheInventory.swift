@@ -97,6 +97,12 @@ public struct CacheInventory: Sendable {
         return problems
     }
 
+    /// Files and bytes below a directory, links followed (a hub snapshot's size).
+    public static func size(of directory: String) -> (files: Int, bytes: Int64) {
+        let files = CachedFiles.files(under: directory)
+        return (files.count, files.reduce(0) { $0 + $1.size })
+    }
+
     public func remove(_ entry: Entry) throws {
         try FileManager.default.removeItem(atPath: entry.path)
     }

@@ -1,5 +1,6 @@
 import AIMCore
 import AIMEngine
+import AIMModelStore
 import AIMProfiles
 import OrderedCollections
 
@@ -23,6 +24,7 @@ public enum LaunchPlanReport {
                 "id": .string(plan.model.id),
                 "source": .string(plan.model.source.rawValue),
                 "argument": .string(plan.model.argument),
+                "cache": cacheDocument(plan.model),
             ]),
             "command": .list(SecretRedaction.redact(argv: plan.command.argv).map(StructuredValue.string)),
             "env": .mapping(OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
@@ -32,6 +34,19 @@ public enum LaunchPlanReport {
                 "source": .string(plan.gpu.source),
             ]),
         ])
+    }
+
+    /// What is cached, from the local disk only: a dry run neither downloads nor asks the network.
+    static func cacheSummary(_ model: ModelResolution) -> String {
+        guard let path = model.cachedPath else { return "not cached: serve will download it" }
+        let size = CacheInventory.size(of: path)
+        return "cached at \(path) (\(size.files) files, \(ByteCount.text(size.bytes)))"
+    }
+
+    static func cacheDocument(_ model: ModelResolution) -> StructuredValue {
+        guard let path = model.cachedPath else { return .mapping(["state": .string("missing")]) }
+        let size = CacheInventory.size(of: path)
+        return .mapping(["state": .string("cached"), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(size.bytes))])
     }
 
     public static func metadataDocument(_ metadata: ProfileMetadata) -> StructuredValue {
@@ -66,7 +81,7 @@ public enum LaunchPlanReport {
         var lines = [
             "# profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")",
             "# gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))",
-            "# model: \(plan.model.id) (\(plan.model.source.rawValue))",
+            "# model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model),
         ]
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
             lines.append("export \(key)=\(ShellQuoting.quote(value))")

@@ -1,16 +1,18 @@
 import AIMCore
+import AIMModelStore
 import AIMProfiles
 import AIMReports
 import ArgumentParser
 import Logging
 
-struct DryRunCommand: ParsableCommand {
+struct DryRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dry-run",
         abstract: "Show the selected profile and launch script, as the reference runtime's dry-run does.",
         discussion: "Kept for tools that parse the reference's output. With --format json it prints "
             + "[{filename, profile, models: [{name, source, size_gb}]}], or [] when no profile matches "
-            + "(exit 0, as the reference). size_gb is null: a dry run makes no network calls.\n\n" + EnvironmentHelp.section())
+            + "(exit 0, as the reference). size_gb comes from the Hub's file list or the S3 listing (null offline or "
+            + "on error): the only network call a dry run makes.\n\n" + EnvironmentHelp.section())
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case yaml, json
@@ -20,11 +22,11 @@ struct DryRunCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
 
-    func run() throws {
-        try Failure.reporting(body)
+    func run() async throws {
+        try await Failure.reportingAsync(body)
     }
 
-    private func body() throws {
+    private func body() async throws {
         let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
         switch format {
         case .yaml:
@@ -37,7 +39,13 @@ struct DryRunCommand: ParsableCommand {
             } catch let error as AIMError {
                 Logger(label: "aim_runtime.dry_run").warning("No profile selected: \(error.message)")
             }
-            print(ReferenceDryRunReport.json(selected, configuration: context.configuration), terminator: "")
+            var size: Double?
+            if let selected, let reference = try? ModelReference.parse(ReferenceDryRunReport.modelSource(selected, configuration: context.configuration).source) {
+                size = try await StoreSession.run(stallSeconds: 10) { http in
+                    await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(reference)
+                }
+            }
+            print(ReferenceDryRunReport.json(selected, configuration: context.configuration, sizeGiB: size), terminator: "")
         }
     }
 }

@@ -199,3 +199,18 @@ import Testing
         #expect(removed.status == 0 && !FileManager.default.fileExists(atPath: cache.path + "/org/flat"))
     }
 }
+
+extension HubDownloadTests {
+    @Test func thePlanUsesTheHubCacheOnceFilledAndDryRunReportsTheSize() throws {
+        let environment = ["AIM_MODEL_ID": "org/plan", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_CACHE_PATH": cache.path,
+                           "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "HF_ENDPOINT": hub.url]
+        let before = try CLI.run(["select", "--format", "json"], environment: environment)
+        #expect(before.stdout.contains("\"state\": \"missing\"") && before.stdout.contains("\"source\": \"huggingface\""))
+        #expect(try download("org/plan").status == 0)
+        let after = try CLI.run(["select", "--format", "json"], environment: environment)
+        #expect(after.stdout.contains("\"source\": \"hub-cache\"") && after.stdout.contains("\"state\": \"cached\""))
+        #expect(after.stdout.contains("\"HF_HUB_OFFLINE\": \"1\"") && after.stdout.contains("\"HF_HOME\": \"\(cache.path)\""))
+        let dryRun = try CLI.run(["dry-run", "--format", "json"], environment: environment)
+        #expect(dryRun.stdout.contains("\"size_gb\": 0.0"), "\(dryRun.stdout)")
+    }
+}
