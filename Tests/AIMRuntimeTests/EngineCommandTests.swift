@@ -76,7 +76,7 @@ import Testing
         let general = try profile(ProfileFixture.general(), relativePath: "general/g.yaml")
         let cached = ModelResolver(directoryExists: { $0 == "/cache/Qwen/Qwen3-32B" })
         let base = try configuration(["AIM_MODEL_ID": "Qwen/Qwen3-32B", "AIM_CACHE_PATH": "/cache"])
-        #expect(try cached.resolve(profile: general, configuration: base) == ModelResolution(id: "Qwen/Qwen3-32B", argument: "/cache/Qwen/Qwen3-32B", source: .cache))
+        #expect(try cached.resolve(profile: general, configuration: base) == ModelResolution(id: "Qwen/Qwen3-32B", argument: "/cache/Qwen/Qwen3-32B", source: .cache, cachedPath: "/cache/Qwen/Qwen3-32B"))
         let modelContainer = try configuration(["AIM_ID": "org/model"])
         #expect(try cached.resolve(profile: general, configuration: modelContainer).argument == "org/model")
         let s3 = try configuration(["AIM_MODEL_ID": "s3://bucket/org/model"])
