@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The targets follow the launcher's pipeline:
-// configuration → gpu → profiles → selection → model store → engine command → reports → CLI.
+// configuration → gpu → profiles → selection → model store → engine command → supervisor → reports → CLI.
 let package = Package(
     name: "aim-runtime",
     platforms: [.macOS(.v13)],
@@ -53,6 +53,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CSpawn"),
+        .target(
+            name: "AIMSupervisor",
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMEngine", "CSpawn",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMModelStore"]),
         .target(
             name: "AIMReports",
@@ -64,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "aim-runtime",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "AIMRuntimeTests",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMReports",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
                 "aim-runtime",
             ],
             exclude: ["Fixtures"]

@@ -28,6 +28,12 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case downloadChunkMiB = "AIM_DOWNLOAD_CHUNK_MIB"
     case downloadInclude = "AIM_DOWNLOAD_INCLUDE"
     case downloadExclude = "AIM_DOWNLOAD_EXCLUDE"
+    case startupTimeout = "AIM_STARTUP_TIMEOUT_SECONDS"
+    case healthInterval = "AIM_HEALTH_INTERVAL_SECONDS"
+    case healthFailures = "AIM_HEALTH_FAILURE_THRESHOLD"
+    case restartPolicy = "AIM_RESTART_POLICY"
+    case maxRestarts = "AIM_MAX_RESTARTS"
+    case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
 
     public var name: String { rawValue }
 
@@ -52,7 +58,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .gpuSource: return "--gpu-source"
         case .sysfsPath: return "--sysfs-path"
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnections, .downloadChunkMiB,
-             .downloadInclude, .downloadExclude:
+             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
+             .maxRestarts, .shutdownGrace:
             return nil
         }
     }
@@ -78,6 +85,12 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .downloadConnections: return "8"
         case .downloadChunkMiB: return "64"
         case .downloadInclude, .downloadExclude: return "unset"
+        case .startupTimeout: return "1800"
+        case .healthInterval: return "10"
+        case .healthFailures: return "3"
+        case .restartPolicy: return "never"
+        case .maxRestarts: return "3"
+        case .shutdownGrace: return "30"
         }
     }
 
@@ -108,6 +121,12 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .downloadChunkMiB: return "Size in MiB of the ranges large files are split into."
         case .downloadInclude: return "Comma-separated globs of repository files to download (default: all but duplicate weights)."
         case .downloadExclude: return "Comma-separated globs of repository files to skip."
+        case .startupTimeout: return "Seconds the engine may take to become ready before serve stops it (exit 12)."
+        case .healthInterval: return "Seconds between liveness checks once the engine is ready."
+        case .healthFailures: return "Consecutive failed liveness checks that make the engine unhealthy."
+        case .restartPolicy: return "never (stop and exit) or on-failure (restart a crashed or unhealthy engine)."
+        case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
+        case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."
         }
     }
 }

@@ -57,7 +57,13 @@ public struct ConfigurationLoader: Sendable {
             downloadConnections: try parsePositive(input, .downloadConnections, default: 8, unit: "connections"),
             downloadChunkMiB: try parsePositive(input, .downloadChunkMiB, default: 64, unit: "MiB"),
             downloadInclude: globs(input, .downloadInclude),
-            downloadExclude: globs(input, .downloadExclude)
+            downloadExclude: globs(input, .downloadExclude),
+            startupTimeoutSeconds: try parsePositive(input, .startupTimeout, default: 1800, unit: "seconds"),
+            healthIntervalSeconds: try parsePositive(input, .healthInterval, default: 10, unit: "seconds"),
+            healthFailureThreshold: try parsePositive(input, .healthFailures, default: 3, unit: "failures"),
+            restartOnFailure: try parseRestartPolicy(input),
+            maxRestarts: try parseCount(input, .maxRestarts, default: 3),
+            shutdownGraceSeconds: try parsePositive(input, .shutdownGrace, default: 30, unit: "seconds")
         )
     }
 
@@ -121,6 +127,23 @@ public struct ConfigurationLoader: Sendable {
         guard let (text, origin) = input.value(variable) else { return defaultValue }
         guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
             throw invalid(origin, text, expected: "a whole number of \(unit) >= 1")
+        }
+        return value
+    }
+
+    private func parseRestartPolicy(_ input: ConfigurationInput) throws -> Bool {
+        guard let (text, origin) = input.value(.restartPolicy) else { return false }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "never": return false
+        case "on-failure": return true
+        default: throw invalid(origin, text, expected: "never or on-failure")
+        }
+    }
+
+    private func parseCount(_ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int) throws -> Int {
+        guard let (text, origin) = input.value(variable) else { return defaultValue }
+        guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)) else {
+            throw invalid(origin, text, expected: "a whole number >= 0")
         }
         return value
     }

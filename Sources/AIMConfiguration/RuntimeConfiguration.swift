@@ -33,4 +33,11 @@ public struct RuntimeConfiguration: Sendable {
     public var downloadChunkMiB: Int
     public var downloadInclude: [String]
     public var downloadExclude: [String]
+    public var startupTimeoutSeconds: Int
+    public var healthIntervalSeconds: Int
+    public var healthFailureThreshold: Int
+    /// True for `on-failure`.
+    public var restartOnFailure: Bool
+    public var maxRestarts: Int
+    public var shutdownGraceSeconds: Int
 }

@@ -23,6 +23,14 @@ public enum ExitStatus: Int32, Sendable {
     case modelAccessDenied = 10
     /// Not enough free disk space for the missing bytes.
     case diskFull = 11
+    /// The engine did not become ready within AIM_STARTUP_TIMEOUT_SECONDS.
+    case startupTimeout = 12
+    /// The engine stopped answering its health check (restart policy `never`).
+    case engineUnhealthy = 13
+    /// The engine failed more often than AIM_MAX_RESTARTS allows.
+    case restartBudgetSpent = 14
+    /// The engine exited with code 0 before it was asked to stop.
+    case engineExitedEarly = 15
 
     /// The stable name used in `{"error": {"code": …}}` output.
     public var name: String {
@@ -39,6 +47,10 @@ public enum ExitStatus: Int32, Sendable {
         case .modelTokenRejected: return "model_token_rejected"
         case .modelAccessDenied: return "model_access_denied"
         case .diskFull: return "disk_full"
+        case .startupTimeout: return "startup_timeout"
+        case .engineUnhealthy: return "engine_unhealthy"
+        case .restartBudgetSpent: return "restart_budget_spent"
+        case .engineExitedEarly: return "engine_exited_early"
         }
     }
 }

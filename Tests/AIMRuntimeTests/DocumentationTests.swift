@@ -26,7 +26,8 @@ import Testing
     @Test func exitCodeDocListsEveryStatus() throws {
         let text = try document("exit-codes.md")
         for status in [ExitStatus.success, .failure, .configuration, .noCompatibleProfile, .invalidProfile, .noGPU, .modelFetchFailed, .modelNotFound,
-                       .modelAuthRequired, .modelTokenRejected, .modelAccessDenied, .diskFull] {
+                       .modelAuthRequired, .modelTokenRejected, .modelAccessDenied, .diskFull,
+                       .startupTimeout, .engineUnhealthy, .restartBudgetSpent, .engineExitedEarly] {
             #expect(text.contains("| \(status.rawValue) | `\(status.name)` |"), "exit code \(status.rawValue)")
         }
     }

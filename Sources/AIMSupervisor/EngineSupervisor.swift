@@ -1,0 +1,221 @@
+import AIMCore
+import Foundation
+import Logging
+
+/// Runs the engine and stays with it: waits for ready, watches its health, relays
+/// signals, restarts it if asked, reaps every child, and ends with an exit code that
+/// says why (docs/exit-codes.md).
+public final class EngineSupervisor: @unchecked Sendable {
+    private let executable: String
+    private let argv: [String]
+    private let environment: [String: String]
+    private let settings: SupervisorSettings
+    private let logger: Logger
+    private let lock = NSLock()
+    private var engine: EngineProcess?
+    private var stopSignal: Int32?
+    private var stopRequestedAt: Date?
+
+    public init(executable: String, argv: [String], environment: [String: String], settings: SupervisorSettings,
+                logger: Logger = Logger(label: "aim_runtime.supervisor")) {
+        self.executable = executable
+        self.argv = argv
+        self.environment = environment
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs until the engine is gone; returns the launcher's exit code.
+    public func run() async -> Int32 {
+        let reaper = ChildReaper()
+        let relay = SignalRelay { [self] signal in handle(signal) }
+        defer { withExtendedLifetime(relay) {} }
+        let probe = HealthProbe(port: settings.port, servedModelName: settings.servedModelName)
+        var restarts = 0
+        var code: Int32
+        while true {
+            let outcome = await runOnce(reaper: reaper, probe: probe)
+            if case .finished(let exitCode) = outcome {
+                code = exitCode
+                break
+            }
+            guard settings.restartOnFailure, stopRequested == nil else {
+                code = outcome.exitCode
+                break
+            }
+            guard restarts < settings.maxRestarts else {
+                logger.error("The engine failed \(restarts + 1) times; AIM_MAX_RESTARTS=\(settings.maxRestarts) is spent")
+                code = ExitStatus.restartBudgetSpent.rawValue
+                break
+            }
+            restarts += 1
+            let wait = min(30, pow(2, Double(restarts)))
+            logger.warning("Restarting the engine in \(Int(wait)) s (restart \(restarts) of \(settings.maxRestarts))")
+            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            if stopRequested != nil {
+                code = 0
+                break
+            }
+        }
+        return code
+    }
+
+    private enum Outcome {
+        /// Ends serve with this code: a requested stop, or a failure that must not be retried.
+        case finished(Int32)
+        /// May be retried under `on-failure`.
+        case failed(Int32)
+
+        var exitCode: Int32 {
+            switch self {
+            case .finished(let code), .failed(let code): return code
+            }
+        }
+    }
+
+    private var stopRequested: Int32? {
+        lock.withLock { stopSignal }
+    }
+
+    /// Records the running engine; returns a stop signal that arrived while it was starting.
+    private func adopt(_ process: EngineProcess?) -> Int32? {
+        lock.withLock {
+            engine = process
+            return stopSignal
+        }
+    }
+
+    /// TERM and INT stop the engine (a second one kills it at once); HUP is passed through.
+    private func handle(_ signal: Int32) {
+        lock.lock()
+        let current = engine
+        let alreadyStopping = stopSignal != nil && signal != SIGHUP
+        if signal != SIGHUP && stopSignal == nil {
+            stopSignal = signal
+            stopRequestedAt = Date()
+        }
+        lock.unlock()
+        guard let current else { return }
+        if alreadyStopping {
+            logger.warning("Second stop signal: killing the engine now")
+            current.signalGroup(SIGKILL)
+        } else {
+            current.signalGroup(signal)
+            if signal != SIGHUP { logger.info("Stopping the engine (signal \(signal)); it has \(Int(settings.shutdownGrace)) s") }
+        }
+    }
+
+    private func runOnce(reaper: ChildReaper, probe: HealthProbe) async -> Outcome {
+        let process: EngineProcess
+        do {
+            process = try EngineProcess.spawn(executable: executable, argv: argv, environment: environment, format: settings.logFormat)
+        } catch {
+            logger.error("\(error)")
+            return .finished((error as? AIMError)?.status.rawValue ?? ExitStatus.failure.rawValue)
+        }
+        if let pendingStop = adopt(process) { process.signalGroup(pendingStop) }
+        let started = Date()
+        logger.info("Started the engine (pid \(process.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)")
+        var ready = false
+        var pollDelay = 0.1
+        var lastProgress = started
+        var failures = 0
+        var nextLiveness = Date()
+        while true {
+            if let code = reaper.exitCode(of: process.pid) {
+                return finish(process, code: code, ready: ready)
+            }
+            if let stopAt = stopDeadlineReached() {
+                logger.warning("The engine did not stop within \(Int(settings.shutdownGrace)) s of \(stopAt); killing it")
+                process.signalGroup(SIGKILL)
+            }
+            if stopRequested == nil {
+                if !ready {
+                    let elapsed = Date().timeIntervalSince(started)
+                    if elapsed > settings.startupTimeout {
+                        logger.error("The engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(Int(settings.startupTimeout)); stopping it")
+                        await stop(process, reaper: reaper)
+                        return .finished(ExitStatus.startupTimeout.rawValue)
+                    }
+                    if await probe.ready() {
+                        ready = true
+                        logger.info("Engine ready in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: serving \(settings.servedModelName) on port \(settings.port)")
+                        nextLiveness = Date().addingTimeInterval(settings.healthInterval)
+                        continue
+                    }
+                    if Date().timeIntervalSince(lastProgress) >= settings.progressInterval {
+                        lastProgress = Date()
+                        logger.info("Waiting for the engine: starting, \(Int(elapsed)) s elapsed; last engine line: \(process.output.latestLine)")
+                    }
+                } else if Date() >= nextLiveness {
+                    nextLiveness = Date().addingTimeInterval(settings.healthInterval)
+                    if await probe.healthy() {
+                        failures = 0
+                    } else if reaper.exitCode(of: process.pid) == nil {
+                        failures += 1
+                        logger.warning("Health check failed (\(failures) of \(settings.healthFailureThreshold))")
+                        if failures >= settings.healthFailureThreshold {
+                            logger.error("The engine is unhealthy: \(failures) health checks failed in a row while it still runs")
+                            await stop(process, reaper: reaper)
+                            return settings.restartOnFailure ? .failed(ExitStatus.engineUnhealthy.rawValue) : .finished(ExitStatus.engineUnhealthy.rawValue)
+                        }
+                    }
+                }
+            }
+            // Back off from 100 ms to 2 s while starting, but probe at once when the engine prints
+            // something (such as "Application startup complete"), so ready is seen within ~50 ms.
+            let seen = process.output.activity
+            let wakeUp = Date().addingTimeInterval(pollDelay)
+            while Date() < wakeUp && (ready || process.output.activity == seen) && reaper.exitCode(of: process.pid) == nil {
+                try? await Task.sleep(nanoseconds: 25_000_000)
+            }
+            pollDelay = ready ? 0.1 : min(2, pollDelay * 1.5)
+        }
+    }
+
+    private func stopDeadlineReached() -> Date? {
+        lock.withLock {
+            guard let at = stopRequestedAt, Date().timeIntervalSince(at) > settings.shutdownGrace else { return nil }
+            stopRequestedAt = nil
+            return at
+        }
+    }
+
+    /// The engine ended: clean up what is left of its group and pick the exit code.
+    private func finish(_ process: EngineProcess, code: Int32, ready: Bool) -> Outcome {
+        let requested = stopRequested != nil
+        if process.groupAlive {
+            // Workers that outlive the engine hold GPU memory: with the engine gone they serve nobody.
+            process.signalGroup(requested ? SIGTERM : SIGKILL)
+            let deadline = Date().addingTimeInterval(requested ? settings.shutdownGrace : 0)
+            while process.groupAlive && Date() < deadline { usleep(50_000) }
+            process.signalGroup(SIGKILL)
+        }
+        process.output.waitUntilDrained(timeout: 2)
+        _ = adopt(nil)
+        if requested {
+            logger.info("The engine stopped with code \(code)")
+            return .finished(code)
+        }
+        if code == 0 {
+            logger.error("The engine exited with code 0 without being asked to stop")
+            return .failed(ExitStatus.engineExitedEarly.rawValue)
+        }
+        logger.error("The engine exited with code \(code) \(ready ? "while serving" : "during start"); its last line: \(process.output.latestLine)")
+        return .failed(code)
+    }
+
+    private func stop(_ process: EngineProcess, reaper: ChildReaper) async {
+        process.signalGroup(SIGTERM)
+        let deadline = Date().addingTimeInterval(settings.shutdownGrace)
+        while reaper.exitCode(of: process.pid) == nil && Date() < deadline {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        process.signalGroup(SIGKILL)
+        while reaper.exitCode(of: process.pid) == nil {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        process.output.waitUntilDrained(timeout: 2)
+        _ = adopt(nil)
+    }
+}

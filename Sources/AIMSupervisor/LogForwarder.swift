@@ -1,0 +1,123 @@
+import AIMCore
+import Foundation
+
+/// Forwards the engine's stdout and stderr, each on a dedicated thread with blocking
+/// reads, so a fast engine is never slowed and a last line without a newline is kept.
+///
+/// Text mode passes the bytes through unchanged; JSON mode wraps each line as an object
+/// (time, level, logger `engine`, message, stream, pid).
+final class LogForwarder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lastLine = ""
+    private var chunks = 0
+    private let finished = DispatchGroup()
+
+    init(stdout: Int32, stderr: Int32, pid: pid_t, format: LogOutputFormat) {
+        for (source, destination, name) in [(stdout, STDOUT_FILENO, "stdout"), (stderr, STDERR_FILENO, "stderr")] {
+            finished.enter()
+            let thread = Thread { [self] in
+                pump(from: source, to: destination, stream: name, pid: pid, format: format)
+                close(source)
+                finished.leave()
+            }
+            thread.name = "engine-\(name)"
+            thread.start()
+        }
+    }
+
+    /// The engine's most recent complete or partial line, for progress messages.
+    var latestLine: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lastLine
+    }
+
+    /// How many times the engine has written; a change means news worth a health probe.
+    var activity: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return chunks
+    }
+
+    /// Waits until both streams reached end of file (the engine group closed them).
+    func waitUntilDrained(timeout: Double) {
+        _ = finished.wait(timeout: .now() + timeout)
+    }
+
+    private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var pending: [UInt8] = []
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            let chunk = buffer[0..<count]
+            lock.lock()
+            chunks += 1
+            lock.unlock()
+            switch format {
+            case .text:
+                writeAll(Array(chunk), to: destination)
+                remember(chunk)
+            case .json:
+                pending.append(contentsOf: chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    emit(Array(pending[..<newline]), stream: stream, pid: pid, to: destination)
+                    pending.removeSubrange(...newline)
+                }
+            }
+        }
+        if format == .json && !pending.isEmpty {
+            emit(pending, stream: stream, pid: pid, to: destination)
+        }
+    }
+
+    private func remember(_ chunk: ArraySlice<UInt8>) {
+        let text = chunk.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).last
+        guard let text else { return }
+        lock.lock()
+        lastLine = String(decoding: text, as: UTF8.self)
+        lock.unlock()
+    }
+
+    private func emit(_ line: [UInt8], stream: String, pid: pid_t, to destination: Int32) {
+        let message = String(decoding: line, as: UTF8.self)
+        lock.lock()
+        lastLine = message
+        lock.unlock()
+        let record: StructuredValue = .mapping([
+            "time": .string(ISO8601DateFormatter().string(from: Date())),
+            "level": .string(EngineLogLevel.parse(message)),
+            "logger": .string("engine"),
+            "message": .string(message),
+            "stream": .string(stream),
+            "pid": .int(Int(pid)),
+        ])
+        writeAll(Array((JSONWriter.write(record) + "\n").utf8), to: destination)
+    }
+
+    private func writeAll(_ bytes: [UInt8], to destination: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(destination, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
+
+/// Reads the level from vLLM's (`INFO 11-24 10:00:00 …`, `(EngineCore pid=1) WARNING …`) and
+/// SGLang's (`[2025-11-24 10:00:00] INFO …`) line prefixes.
+enum EngineLogLevel {
+    static func parse(_ line: String) -> String {
+        for level in ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] {
+            if let range = line.range(of: level), line.distance(from: line.startIndex, to: range.lowerBound) < 48 {
+                return level
+            }
+        }
+        return "INFO"
+    }
+}

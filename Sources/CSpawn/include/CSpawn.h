@@ -1,0 +1,19 @@
+#ifndef AIM_CSPAWN_H
+#define AIM_CSPAWN_H
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` as the leader of a new process group, with an
+/// empty signal mask and default signal dispositions (whatever the calling thread had),
+/// stdin from /dev/null, stdout/stderr on the given descriptors, and SIGKILL sent to it
+/// if the launcher dies. Returns the pid, or -1 with `*error` set to the errno of the
+/// failed step (exec included: the parent learns of it through a close-on-exec pipe).
+pid_t aim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, int *error);
+
+/// A pipe whose ends close on exec, so only the child it is meant for inherits one.
+int aim_pipe(int fds[2]);
+
+/// Makes the launcher adopt orphaned descendants (PR_SET_CHILD_SUBREAPER), so it can reap them.
+int aim_become_subreaper(void);
+
+#endif

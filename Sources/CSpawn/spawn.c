@@ -1,0 +1,77 @@
+#define _GNU_SOURCE
+#include "CSpawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// Between fork and exec only async-signal-safe calls are made: the Swift runtime's
+// threads and locks do not exist in the child.
+static void child(const char *path, char *const argv[], char *const envp[], int out, int err, int report, pid_t parent) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the launcher died before prctl took effect
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    }
+    int null = open("/dev/null", O_RDONLY);
+    if (null >= 0) dup2(null, STDIN_FILENO);
+    if (out >= 0) dup2(out, STDOUT_FILENO);
+    if (err >= 0) dup2(err, STDERR_FILENO);
+    for (int fd = 3; fd < 1024; fd++) {
+        if (fd != report) close(fd);
+    }
+    execve(path, argv, envp);
+    int code = errno;
+    ssize_t ignored = write(report, &code, sizeof code);
+    (void)ignored;
+    _exit(127);
+}
+
+pid_t aim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd, int *error) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        *error = errno;
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        *error = errno;
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    if (pid == 0) child(path, argv, envp, stdout_fd, stderr_fd, report[1], parent);
+    setpgid(pid, pid);  // also from the parent, so the group exists before anyone signals it
+    close(report[1]);
+    int code = 0;
+    ssize_t count;
+    do {
+        count = read(report[0], &code, sizeof code);
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == sizeof code) {
+        int status;
+        waitpid(pid, &status, 0);
+        *error = code;
+        return -1;
+    }
+    *error = 0;
+    return pid;
+}
+
+int aim_pipe(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+int aim_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+/// `serve` with a scripted engine (Tests/Servers/fake_engine.py) that misbehaves on request.
+@Suite(.serialized) struct ServeTests {
+    let work: TemporaryDirectory
+    let port = LocalServer.freePort()
+
+    init() throws {
+        work = try TemporaryDirectory()
+        try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
+        try work.write("model/config.json", "{}")
+        // A `python` first on PATH runs the scripted engine in place of vLLM (exec keeps the pid).
+        let python = try work.write("bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
+        chmod(python, 0o755)
+        try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
+    }
+
+    /// A running `serve` whose output is drained as it comes, so a flood cannot block it.
+    final class Run: @unchecked Sendable {
+        let process: Process
+        let started = Date()
+        private var stdout = Data()
+        private var stderr = Data()
+        private let drained = DispatchGroup()
+
+        init(process: Process, output: Pipe, errors: Pipe) {
+            self.process = process
+            drained.enter()
+            drained.enter()
+            Thread.detachNewThread { [self] in
+                stdout = output.fileHandleForReading.readDataToEndOfFile()
+                drained.leave()
+            }
+            Thread.detachNewThread { [self] in
+                stderr = errors.fileHandleForReading.readDataToEndOfFile()
+                drained.leave()
+            }
+        }
+
+        func finish() -> (status: Int32, stdout: String, stderr: String, seconds: Double) {
+            process.waitUntilExit()
+            let seconds = Date().timeIntervalSince(started)
+            drained.wait()
+            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), seconds)
+        }
+    }
+
+    func serve(_ mode: String, _ extra: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["serve"]
+        process.environment = [
+            "PATH": work.path + "/bin:/usr/bin:/bin", "HOME": work.path, "AIM_MODEL_ID": work.path + "/model",
+            "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(port),
+            "AIM_PROFILE_BASE_PATH": work.path + "/profiles", "AIM_SHUTDOWN_GRACE_SECONDS": "2",
+            "FAKE_ENGINE_MODE": mode, "FAKE_ENGINE_STATE": work.path + "/state",
+        ].merging(extra) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return Run(process: process, output: output, errors: errors)
+    }
+
+    func state(_ name: String) -> String? {
+        try? String(contentsOfFile: work.path + "/state/" + name, encoding: .utf8)
+    }
+
+    func waitFor(_ name: String, timeout: Double = 20) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let value = state(name) { return value }
+            usleep(20_000)
+        }
+        return nil
+    }
+
+    /// Processes whose process group is `group`, from /proc, zombies included.
+    static func processes(inGroup group: Int32) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int32($0) != nil }.compactMap { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[2]) == group ? "\(pid) \(fields[0])" : nil
+        }
+    }
+
+    @Test func readyThenSIGTERMStopsCleanlyAndFast() throws {
+        let run = try serve("ok")
+        let readyAt = try #require(waitFor("ready_at").flatMap(Double.init))
+        // Wait for the launcher's ready line, then measure how fast SIGTERM reaches the engine.
+        usleep(500_000)
+        let sent = Date().timeIntervalSince1970
+        kill(run.process.processIdentifier, SIGTERM)
+        let result = run.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Engine ready in"))
+        let termAt = try #require(state("term_at").flatMap(Double.init))
+        #expect(termAt - sent < 0.05, "SIGTERM reached the engine after \(termAt - sent) s")
+        #expect(readyAt > 0)
+        let engine = try #require(state("pid").flatMap { Int32($0) })
+        #expect(Self.processes(inGroup: engine).isEmpty)
+        #expect(result.stdout.contains("Application startup complete."), "engine output is passed through")
+    }
+
+    @Test func readyIsReportedSoonAfterTheModelsEndpointAnswers() throws {
+        let run = try serve("slow-start", ["FAKE_ENGINE_DELAY": "1.5", "AIM_LOG_FORMAT": "json"])
+        _ = waitFor("ready_at")
+        usleep(700_000)
+        kill(run.process.processIdentifier, SIGTERM)
+        let result = run.finish()
+        let listening = try #require(state("ready_at").flatMap(Double.init))
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("Engine ready") })
+        let record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let time = try #require(formatter.date(from: record["time"] as! String))
+        #expect(time.timeIntervalSince1970 - listening < 0.25, "ready reported \(time.timeIntervalSince1970 - listening) s after the engine listened")
+        #expect(result.stdout.contains("\"logger\": \"engine\""), "engine lines are JSON too")
+    }
+
+    @Test func aCrashDuringStartEndsWithTheEngineCode() throws {
+        let result = try serve("crash-start").finish()
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("exited with code 3 during start") && result.stderr.contains("CUDA out of memory"))
+    }
+
+    @Test func aCrashAfterReadyEndsWithTheEngineCode() throws {
+        let result = try serve("crash-after-ready").finish()
+        #expect(result.status == 4 && result.stderr.contains("while serving"))
+    }
+
+    @Test func anEngineThatExitsZeroOnItsOwnIsAFailure() throws {
+        let result = try serve("exit0").finish()
+        #expect(result.status == 15 && result.stderr.contains("without being asked to stop"))
+    }
+
+    @Test func unhealthyIsReportedAndRestartsAreBudgeted() throws {
+        let unhealthy = try serve("unhealthy", ["AIM_HEALTH_INTERVAL_SECONDS": "1", "AIM_HEALTH_FAILURE_THRESHOLD": "2"]).finish()
+        #expect(unhealthy.status == 13 && unhealthy.stderr.contains("unhealthy"))
+        let restarts = try serve("crash-after-ready", ["AIM_RESTART_POLICY": "on-failure", "AIM_MAX_RESTARTS": "1"]).finish()
+        #expect(restarts.status == 14, "\(restarts.stderr)")
+        #expect(restarts.stderr.contains("restart 1 of 1") && restarts.stderr.contains("AIM_MAX_RESTARTS=1 is spent"))
+    }
+
+    @Test func aStartupTimeoutStopsTheEngine() throws {
+        let result = try serve("slow-start", ["AIM_STARTUP_TIMEOUT_SECONDS": "1", "FAKE_ENGINE_DELAY": "30"]).finish()
+        #expect(result.status == 12 && result.stderr.contains("AIM_STARTUP_TIMEOUT_SECONDS=1"))
+        let engine = try #require(state("pid").flatMap { Int32($0) })
+        #expect(Self.processes(inGroup: engine).isEmpty)
+    }
+
+    @Test func anEngineIgnoringSIGTERMIsKilledAfterTheGraceAndNothingIsLeft() throws {
+        for mode in ["ignore-term", "child-ignore-term"] {
+            let run = try serve(mode)
+            _ = waitFor("ready_at")
+            usleep(500_000)
+            kill(run.process.processIdentifier, SIGTERM)
+            let result = run.finish()
+            #expect(result.seconds < 10)
+            let engine = try #require(state("pid").flatMap { Int32($0) })
+            #expect(Self.processes(inGroup: engine).isEmpty, "\(mode): \(Self.processes(inGroup: engine))")
+            if mode == "ignore-term" { #expect(result.status == 137 && result.stderr.contains("killing it")) }
+            try? FileManager.default.removeItem(atPath: work.path + "/state/ready_at")
+        }
+    }
+
+    @Test func aSecondSIGTERMKillsAtOnce() throws {
+        let run = try serve("ignore-term", ["AIM_SHUTDOWN_GRACE_SECONDS": "30"])
+        _ = waitFor("ready_at")
+        usleep(500_000)
+        kill(run.process.processIdentifier, SIGTERM)
+        usleep(200_000)
+        kill(run.process.processIdentifier, SIGTERM)
+        let result = run.finish()
+        #expect(result.status == 137 && result.seconds < 10)
+    }
+
+    @Test func floodsAndUnterminatedLinesAreForwardedWhole() throws {
+        let flood = try serve("flood")
+        _ = waitFor("ready_at", timeout: 60)
+        usleep(300_000)
+        kill(flood.process.processIdentifier, SIGTERM)
+        let result = flood.finish()
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("INFO flood line") }.count == 100_000)
+        let partial = try serve("no-newline").finish()
+        #expect(partial.status == 5 && partial.stdout.hasSuffix("partial line without newline"))
+    }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""A scripted stand-in for vLLM, for aim-runtime's supervisor tests.
+
+It takes vLLM's arguments, serves /health and /v1/models on --port for --served-model-name,
+and misbehaves as FAKE_ENGINE_MODE asks:
+  ok, slow-start, crash-start, crash-after-ready, unhealthy, ignore-term, child-ignore-term,
+  flood, no-newline, exit0.
+FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
+"""
+import json, os, signal, subprocess, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+args = sys.argv[1:]
+port = int(args[args.index("--port") + 1])
+names = []
+if "--served-model-name" in args:
+    for item in args[args.index("--served-model-name") + 1:]:
+        if item.startswith("--"):
+            break
+        names.append(item)
+mode = os.environ.get("FAKE_ENGINE_MODE", "ok")
+state = os.environ.get("FAKE_ENGINE_STATE", "/tmp")
+healthy = True
+
+
+def note(name, value):
+    with open(os.path.join(state, name), "w") as f:
+        f.write(str(value))
+
+
+note("pid", os.getpid())
+
+
+def on_term(signum, frame):
+    note("term_at", time.time())
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if mode in ("ignore-term",):
+    signal.signal(signal.SIGTERM, lambda s, f: note("term_at", time.time()))
+else:
+    signal.signal(signal.SIGTERM, on_term)
+
+if mode == "child-ignore-term":
+    child = subprocess.Popen([sys.executable, "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+    note("child_pid", child.pid)
+
+print("INFO 11-24 10:00:00 [api_server.py] starting fake engine", flush=True)
+if mode == "crash-start":
+    time.sleep(0.3)
+    print("ERROR 11-24 10:00:01 [engine.py] CUDA out of memory (pretend)", flush=True)
+    sys.exit(3)
+if mode == "slow-start":
+    time.sleep(float(os.environ.get("FAKE_ENGINE_DELAY", "10")))
+if mode == "flood":
+    out = sys.stdout
+    for i in range(100000):
+        out.write(f"INFO flood line {i}\n")
+    out.flush()
+if mode == "no-newline":
+    sys.stdout.write("partial line without newline")
+    sys.stdout.flush()
+    sys.exit(5)
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def do_GET(self):
+        if self.path == "/health":
+            code, body = (200, b"") if healthy else (500, b"unhealthy")
+        elif self.path == "/v1/models":
+            code = 200
+            body = json.dumps({"object": "list", "data": [{"id": n, "object": "model"} for n in names]}).encode()
+        else:
+            code, body = 404, b""
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+note("ready_at", time.time())
+print("INFO 11-24 10:00:02 [launcher.py] Application startup complete.", flush=True)
+
+
+def misbehave():
+    global healthy
+    time.sleep(1)
+    if mode == "crash-after-ready":
+        print("ERROR engine core died", flush=True)
+        os._exit(4)
+    if mode == "exit0":
+        os._exit(0)
+    if mode == "unhealthy":
+        healthy = False
+
+
+threading.Thread(target=misbehave, daemon=True).start()
+server.serve_forever()
