@@ -190,3 +190,55 @@ import Testing
         #expect(partial.status == 5 && partial.stdout.hasSuffix("partial line without newline"))
     }
 }
+
+/// `serve` as PID 1 of a new PID namespace, as in a container.
+@Suite(.serialized, .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+                             "needs root and util-linux's unshare to make a PID namespace"))
+struct PIDOneTests {
+    @Test func orphansAreReapedAndSignalsReachTheEngine() throws {
+        let base = try ServeTests()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--pid", "--fork", "--mount-proc", CLI.binary, "serve"]
+        process.environment = [
+            "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
+            "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
+            "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": "orphans",
+            "FAKE_ENGINE_STATE": base.work.path + "/state",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        #expect(base.waitFor("ready_at") != nil)
+        // The launcher is unshare's child, PID 1 inside the namespace.
+        let launcher = try #require(Self.children(of: process.processIdentifier).first)
+        #expect(Self.namespacePID(launcher) == 1)
+        usleep(1_500_000)  // the orphaned sleeps have ended by now
+        #expect(Self.children(of: launcher).allSatisfy { Self.state($0) != "Z" }, "no zombie stays longer than a second")
+        kill(launcher, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(base.state("term_at") != nil, "SIGTERM reached the engine")
+    }
+
+    static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent
+        }
+    }
+
+    static func state(_ pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
+    }
+
+    /// The pid inside the innermost namespace, from /proc/PID/status's NSpid line.
+    static func namespacePID(_ pid: Int32) -> Int32? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") }) else { return nil }
+        return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).last.flatMap { Int32($0) }
+    }
+}

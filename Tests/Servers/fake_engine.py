@@ -4,7 +4,7 @@
 It takes vLLM's arguments, serves /health and /v1/models on --port for --served-model-name,
 and misbehaves as FAKE_ENGINE_MODE asks:
   ok, slow-start, crash-start, crash-after-ready, unhealthy, ignore-term, child-ignore-term,
-  flood, no-newline, exit0.
+  flood, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind).
 FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
 """
 import json, os, signal, subprocess, sys, threading, time
@@ -46,6 +46,11 @@ if mode == "child-ignore-term":
     child = subprocess.Popen([sys.executable, "-c",
         "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
     note("child_pid", child.pid)
+
+if mode == "orphans":
+    for _ in range(3):
+        # The shell exits at once; its `sleep` is orphaned, then ends: someone must reap it.
+        subprocess.Popen(["sh", "-c", "sleep 0.3 & exit 0"]).wait()
 
 print("INFO 11-24 10:00:00 [api_server.py] starting fake engine", flush=True)
 if mode == "crash-start":
