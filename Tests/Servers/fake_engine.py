@@ -4,7 +4,7 @@
 It takes vLLM's arguments, serves /health and /v1/models on --port for --served-model-name,
 and misbehaves as FAKE_ENGINE_MODE asks:
   ok, slow-start, crash-start, crash-after-ready, unhealthy, ignore-term, child-ignore-term,
-  flood, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind).
+  flood, flood-exit, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind).
 FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
 """
 import json, os, signal, subprocess, sys, threading, time
@@ -59,11 +59,13 @@ if mode == "crash-start":
     sys.exit(3)
 if mode == "slow-start":
     time.sleep(float(os.environ.get("FAKE_ENGINE_DELAY", "10")))
-if mode == "flood":
+if mode in ("flood", "flood-exit"):
     out = sys.stdout
-    for i in range(100000):
-        out.write(f"INFO flood line {i}\n")
+    for i in range(int(os.environ.get("FAKE_FLOOD_LINES", "100000"))):
+        out.write(f"INFO 11-24 10:00:01 [engine.py:123] flood line {i}\n")
     out.flush()
+    if mode == "flood-exit":
+        sys.exit(0)
 if mode == "no-newline":
     sys.stdout.write("partial line without newline")
     sys.stdout.flush()
