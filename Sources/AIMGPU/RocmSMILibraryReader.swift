@@ -6,13 +6,17 @@ import Foundation
 public struct RocmSMILibraryReader: GPUSourceReading {
     public let source = GPUSource.rocmSMILibrary
     private let libraryNames: [String]
+    private let deviceNode: String
 
     public static let defaultLibraryNames = [
         "librocm_smi64.so.1", "librocm_smi64.so", "/opt/rocm/lib/librocm_smi64.so.1", "/opt/rocm/lib/librocm_smi64.so",
     ]
 
-    public init(libraryNames: [String] = RocmSMILibraryReader.defaultLibraryNames) {
+    /// - Parameter deviceNode: the KFD device; without it the library cannot see a GPU, and is not
+    ///   loaded at all (once loaded, a C++ library stays mapped for the launcher's whole life).
+    public init(libraryNames: [String] = RocmSMILibraryReader.defaultLibraryNames, deviceNode: String = "/dev/kfd") {
         self.libraryNames = libraryNames
+        self.deviceNode = deviceNode
     }
 
     private typealias Init = @convention(c) (UInt64) -> Int32
@@ -25,6 +29,9 @@ public struct RocmSMILibraryReader: GPUSourceReading {
     private typealias GetText = @convention(c) (UInt32, UnsafeMutablePointer<CChar>, UInt32) -> Int32
 
     public func read() throws -> [GPUDevice] {
+        guard access(deviceNode, F_OK) == 0 else {
+            throw GPUSourceUnavailable("\(deviceNode) does not exist (no amdgpu driver, or the device is not passed to the container)")
+        }
         guard let handle = libraryNames.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
             throw GPUSourceUnavailable("librocm_smi64.so is not installed")
         }

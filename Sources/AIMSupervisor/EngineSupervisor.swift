@@ -1,4 +1,5 @@
 import AIMCore
+import CSpawn
 import Foundation
 import Logging
 
@@ -27,6 +28,9 @@ public final class EngineSupervisor: @unchecked Sendable {
 
     /// Runs until the engine is gone; returns the launcher's exit code.
     public func run() async -> Int32 {
+        // Detection, selection and downloads are done: give their freed heap back to the system,
+        // so the launcher stays small for the hours it supervises.
+        aim_release_free_memory()
         let reaper = ChildReaper()
         let relay = SignalRelay { [self] signal in handle(signal) }
         defer { withExtendedLifetime(relay) {} }

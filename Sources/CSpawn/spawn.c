@@ -2,6 +2,7 @@
 #include "CSpawn.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -74,4 +75,8 @@ int aim_pipe(int fds[2]) {
 
 int aim_become_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+void aim_release_free_memory(void) {
+    malloc_trim(0);
 }

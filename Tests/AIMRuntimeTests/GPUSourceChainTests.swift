@@ -52,15 +52,18 @@ import Testing
 
     @Test func withoutTheLibraryTheDlopenSourceIsSkipped() {
         let error = #expect(throws: GPUSourceUnavailable.self) {
-            try RocmSMILibraryReader(libraryNames: ["libnot-rocm-smi.so"]).read()
+            try RocmSMILibraryReader(libraryNames: ["libnot-rocm-smi.so"], deviceNode: "/dev/null").read()
         }
         #expect(error?.reason == "librocm_smi64.so is not installed")
     }
 
     /// No machine here has an AMD GPU: the installed library (if any) must fail cleanly in rsmi_init.
+    /// `/dev/null` stands in for /dev/kfd so that the library is really loaded and initialised.
     @Test func theRealLibraryIsSkippedCleanlyWithoutAGPU() {
-        let error = #expect(throws: GPUSourceUnavailable.self) { try RocmSMILibraryReader().read() }
+        let error = #expect(throws: GPUSourceUnavailable.self) { try RocmSMILibraryReader(deviceNode: "/dev/null").read() }
         #expect(error?.reason.contains("not installed") == true || error?.reason.contains("rsmi_init returned") == true)
+        let withoutDevice = #expect(throws: GPUSourceUnavailable.self) { try RocmSMILibraryReader(deviceNode: "/nonexistent/kfd").read() }
+        #expect(withoutDevice?.reason.contains("does not exist") == true)
     }
 
     static let realRocmSMI = FileManager.default.isExecutableFile(atPath: "/usr/bin/rocm-smi")

@@ -16,4 +16,7 @@ int aim_pipe(int fds[2]);
 /// Makes the launcher adopt orphaned descendants (PR_SET_CHILD_SUBREAPER), so it can reap them.
 int aim_become_subreaper(void);
 
+/// Returns freed heap memory to the system (glibc's malloc_trim).
+void aim_release_free_memory(void);
+
 #endif
