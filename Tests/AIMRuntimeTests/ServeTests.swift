@@ -244,19 +244,13 @@ struct PIDOneTests {
 }
 
 /// The real engine: vLLM on CPU under `serve` (scripts/e2e-vllm-cpu.sh), when its venv is installed.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: VLLMEndToEndTests.venvPython),
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: TestTools.vllmVenv + "/bin/python"),
                 "vLLM for CPU is not installed; .ci/run installs it where pip has the CPU torch wheel"))
 struct VLLMEndToEndTests {
-    static var venv: String {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/aim-runtime-vllm-venv"
-    }
-    static var venvPython: String { venv + "/bin/python" }
-
     @Test func servesACompletionAndStopsCleanly() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.packageRoot + "/scripts/e2e-vllm-cpu.sh")
-        process.environment = ProcessInfo.processInfo.environment.merging(["AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": Self.venv]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
