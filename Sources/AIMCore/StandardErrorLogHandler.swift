@@ -41,6 +41,8 @@ public struct StandardErrorLogHandler: LogHandler {
                 ("level", .string(Self.levelName(event.level))),
                 ("logger", .string(label)),
                 ("message", .string(event.message.description)),
+                ("stream", .string("stderr")),
+                ("pid", .int(Int(getpid()))),
             ]
             let metadataValue = merged.sorted { $0.key < $1.key }.map { ($0.key, StructuredValue.string($0.value.description)) }
             fields.append(("metadata", .mapping(.init(uniqueKeysWithValues: metadataValue))))

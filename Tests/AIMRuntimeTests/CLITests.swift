@@ -145,7 +145,7 @@ import Testing
         #expect(outcome.status == 0)
         for line in outcome.stderr.split(separator: "\n") {
             let record = try json(String(line))
-            #expect(Set(record.keys) == ["time", "level", "logger", "message", "metadata"])
+            #expect(Set(record.keys) == ["time", "level", "logger", "message", "metadata", "stream", "pid"])
         }
         #expect(!outcome.stderr.isEmpty)
     }
