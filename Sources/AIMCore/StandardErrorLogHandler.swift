@@ -71,8 +71,8 @@ public struct StandardErrorLogHandler: LogHandler {
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
     }
 
-    /// RFC 3339 in UTC, for JSON records.
-    private static func utcTimestamp() -> String {
+    /// RFC 3339 in UTC with milliseconds, for JSON records.
+    public static func utcTimestamp() -> String {
         let (parts, milliseconds) = now(utc: true)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",

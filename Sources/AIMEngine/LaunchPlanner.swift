@@ -48,6 +48,14 @@ public struct LaunchPlanner: Sendable {
             from: catalog, for: SelectionRequest(configuration: configuration, gpu: gpu), forcedID: configuration.profileID)
     }
 
+    /// The same plan with the model resolved again, after the model store filled the cache.
+    public func refresh(_ plan: LaunchPlan, configuration: RuntimeConfiguration) throws -> LaunchPlan {
+        let profile = plan.selection.profile
+        let model = try modelResolver.resolve(profile: profile, configuration: configuration)
+        let command = try builder(for: profile.metadata.engine).command(profile: profile, model: model, configuration: configuration)
+        return LaunchPlan(selection: plan.selection, model: model, command: command, gpu: plan.gpu)
+    }
+
     /// The model the chosen profile serves: its model_id, else AIM_MODEL_ID, else AIM_ID.
     public func modelID(_ configuration: RuntimeConfiguration) throws -> String {
         try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id

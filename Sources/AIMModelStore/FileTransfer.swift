@@ -106,11 +106,14 @@ struct FileTransfer: Sendable {
         } catch {
             throw Self.transportFailure(error)
         }
+        var first = asked.lowerBound
         switch response.status.code {
         case 206:
             break
         case 200 where asked.lowerBound == 0:
             break
+        case 200 where whole:
+            first = 0  // the server ignored the resume Range: it sends the whole file again
         case 200:
             throw RangeIgnored(status: 200)
         default:
@@ -119,7 +122,7 @@ struct FileTransfer: Sendable {
                     ? .transient(retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init)) : .permanent,
                 "the server answered HTTP \(response.status.code) for \(Self.name(of: request))")
         }
-        var offset = asked.lowerBound
+        var offset = first
         do {
             for try await buffer in response.body {
                 let count = Int64(buffer.readableBytes)
@@ -137,7 +140,7 @@ struct FileTransfer: Sendable {
             throw Self.transportFailure(error)
         }
         guard offset == asked.upperBound + 1 else {
-            throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - asked.lowerBound) of \(asked.count) bytes")
+            throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - first) of \(asked.upperBound + 1 - first) bytes")
         }
     }
 

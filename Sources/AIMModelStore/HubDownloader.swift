@@ -58,7 +58,7 @@ public struct HubDownloader: Sendable {
         let missingBytes = missing.reduce(Int64(0)) { $0 + $1.info.size }
         try checkSpace(missingBytes, label: repo)
         if !missing.isEmpty {
-            logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(DownloadReporter.bytes(missingBytes)))")
+            logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(ByteCount.text(missingBytes)))")
             try await download(missing, label: repo, limiter: limiter, client: client)
         }
         let total = targets.reduce(Int64(0)) { $0 + $1.info.size }
@@ -114,7 +114,7 @@ public struct HubDownloader: Sendable {
     private func checkSpace(_ needed: Int64, label: String) throws {
         guard needed > 0, let free = freeSpace(settings.cacheRoot) else { return }
         if free < needed {
-            throw AIMError(.diskFull, "not enough disk space for \(label): \(DownloadReporter.bytes(needed)) still to download, \(DownloadReporter.bytes(free)) free under \(settings.cacheRoot); free space or point AIM_CACHE_PATH at a larger volume")
+            throw AIMError(.diskFull, "not enough disk space for \(label): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot); free space or point AIM_CACHE_PATH at a larger volume")
         }
     }
 

@@ -43,10 +43,10 @@ struct S3Downloader: Sendable {
         }
         let needed = missing.reduce(Int64(0)) { $0 + $1.object.size }
         if needed > 0, let free = freeSpace(settings.cacheRoot), free < needed {
-            throw AIMError(.diskFull, "not enough disk space for s3://\(bucket)/\(prefix): \(DownloadReporter.bytes(needed)) still to download, \(DownloadReporter.bytes(free)) free under \(settings.cacheRoot)")
+            throw AIMError(.diskFull, "not enough disk space for s3://\(bucket)/\(prefix): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot)")
         }
         if !missing.isEmpty {
-            logger.info("Downloading \(missing.count) of \(targets.count) objects from s3://\(bucket)/\(prefix) (\(DownloadReporter.bytes(needed)))")
+            logger.info("Downloading \(missing.count) of \(targets.count) objects from s3://\(bucket)/\(prefix) (\(ByteCount.text(needed)))")
             let progress = TransferProgress()
             missing.forEach { progress.expect($0.object.size) }
             let transfer = FileTransfer(http: http, limiter: ConnectionLimiter(limit: settings.connections), progress: progress,

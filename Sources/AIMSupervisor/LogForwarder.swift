@@ -86,7 +86,7 @@ final class LogForwarder: @unchecked Sendable {
         lastLine = message
         lock.unlock()
         let record: StructuredValue = .mapping([
-            "time": .string(ISO8601DateFormatter().string(from: Date())),
+            "time": .string(StandardErrorLogHandler.utcTimestamp()),
             "level": .string(EngineLogLevel.parse(message)),
             "logger": .string("engine"),
             "message": .string(message),

@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
                     try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
                 }
                 if model.inHubCache {
-                    plan = try context.planner.plan(context.configuration)  // now resolves to the hub cache
+                    plan = try context.planner.refresh(plan, configuration: context.configuration)  // now the hub cache
                     argv = plan.command.argv
                 } else if let index = argv.firstIndex(where: { $0 == "--model" || $0 == "--model-path" }), index + 1 < argv.count {
                     argv[index + 1] = model.path
