@@ -34,6 +34,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case restartPolicy = "AIM_RESTART_POLICY"
     case maxRestarts = "AIM_MAX_RESTARTS"
     case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
+    case terminationMessagePath = "AIM_TERMINATION_MESSAGE_PATH"
 
     public var name: String { rawValue }
 
@@ -59,7 +60,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .sysfsPath: return "--sysfs-path"
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnections, .downloadChunkMiB,
              .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-             .maxRestarts, .shutdownGrace:
+             .maxRestarts, .shutdownGrace, .terminationMessagePath:
             return nil
         }
     }
@@ -91,6 +92,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .restartPolicy: return "never"
         case .maxRestarts: return "3"
         case .shutdownGrace: return "30"
+        case .terminationMessagePath: return "/dev/termination-log"
         }
     }
 
@@ -127,6 +129,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .restartPolicy: return "never (stop and exit) or on-failure (restart a crashed or unhealthy engine)."
         case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
         case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."
+        case .terminationMessagePath: return "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
         }
     }
 }

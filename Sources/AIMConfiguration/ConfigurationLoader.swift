@@ -63,7 +63,8 @@ public struct ConfigurationLoader: Sendable {
             healthFailureThreshold: try parsePositive(input, .healthFailures, default: 3, unit: "failures"),
             restartOnFailure: try parseRestartPolicy(input),
             maxRestarts: try parseCount(input, .maxRestarts, default: 3),
-            shutdownGraceSeconds: try parsePositive(input, .shutdownGrace, default: 30, unit: "seconds")
+            shutdownGraceSeconds: try parsePositive(input, .shutdownGrace, default: 30, unit: "seconds"),
+            terminationMessagePath: input.value(.terminationMessagePath)?.text ?? "/dev/termination-log"
         )
     }
 

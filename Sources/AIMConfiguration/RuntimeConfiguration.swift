@@ -40,4 +40,5 @@ public struct RuntimeConfiguration: Sendable {
     public var restartOnFailure: Bool
     public var maxRestarts: Int
     public var shutdownGraceSeconds: Int
+    public var terminationMessagePath: String
 }

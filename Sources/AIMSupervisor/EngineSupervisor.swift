@@ -137,8 +137,8 @@ public final class EngineSupervisor: @unchecked Sendable {
                 if !ready {
                     let elapsed = Date().timeIntervalSince(started)
                     if elapsed > settings.startupTimeout {
-                        logger.error("The engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(Int(settings.startupTimeout)); stopping it")
                         await stop(process, reaper: reaper)
+                        reportAbnormalEnd(process, reason: "the engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(Int(settings.startupTimeout)); it was stopped")
                         return .finished(ExitStatus.startupTimeout.rawValue)
                     }
                     if await probe.ready() {
@@ -159,8 +159,8 @@ public final class EngineSupervisor: @unchecked Sendable {
                         failures += 1
                         logger.warning("Health check failed (\(failures) of \(settings.healthFailureThreshold))")
                         if failures >= settings.healthFailureThreshold {
-                            logger.error("The engine is unhealthy: \(failures) health checks failed in a row while it still runs")
                             await stop(process, reaper: reaper)
+                            reportAbnormalEnd(process, reason: "the engine is unhealthy: \(failures) health checks failed in a row while it still ran; it was stopped")
                             return settings.restartOnFailure ? .failed(ExitStatus.engineUnhealthy.rawValue) : .finished(ExitStatus.engineUnhealthy.rawValue)
                         }
                     }
@@ -194,6 +194,9 @@ public final class EngineSupervisor: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(requested ? settings.shutdownGrace : 0)
             while process.groupAlive && Date() < deadline { usleep(50_000) }
             process.signalGroup(SIGKILL)
+            // The killed workers come to this subreaper: wait until they are reaped, so none outlives serve as a zombie.
+            let reaped = Date().addingTimeInterval(2)
+            while process.groupAlive && Date() < reaped { usleep(20_000) }
         }
         process.output.waitUntilDrained(timeout: 2)
         _ = adopt(nil)
@@ -202,11 +205,26 @@ public final class EngineSupervisor: @unchecked Sendable {
             return .finished(code)
         }
         if code == 0 {
-            logger.error("The engine exited with code 0 without being asked to stop")
-            return .failed(ExitStatus.engineExitedEarly.rawValue)
+            reportAbnormalEnd(process, reason: "the engine exited with code 0 without being asked to stop")
+            return ready ? .failed(ExitStatus.engineExitedEarly.rawValue) : .finished(ExitStatus.engineExitedEarly.rawValue)
         }
-        logger.error("The engine exited with code \(code) \(ready ? "while serving" : "during start"); its last line: \(process.output.latestLine)")
-        return .failed(code)
+        reportAbnormalEnd(process, reason: "the engine exited with code \(code) \(ready ? "while serving" : "during start")")
+        // A failure before the engine ever served is most likely its configuration: never restarted.
+        return ready ? .failed(code) : .finished(code)
+    }
+
+    /// The engine's last stderr lines and a one-line reason on stderr; the reason also goes to
+    /// the Kubernetes termination message file when it exists.
+    private func reportAbnormalEnd(_ process: EngineProcess, reason: String) {
+        let tail = process.output.recentErrors
+        if !tail.isEmpty {
+            let text = "----- last \(tail.count) lines of the engine's stderr -----\n" + tail.joined(separator: "\n") + "\n-----\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        logger.error("serve failed: \(reason)")
+        if FileManager.default.fileExists(atPath: settings.terminationMessagePath) {
+            try? Data("aim-runtime: \(reason)\n".utf8).write(to: URL(fileURLWithPath: settings.terminationMessagePath))
+        }
     }
 
     private func stop(_ process: EngineProcess, reaper: ChildReaper) async {
@@ -216,7 +234,8 @@ public final class EngineSupervisor: @unchecked Sendable {
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
         process.signalGroup(SIGKILL)
-        while reaper.exitCode(of: process.pid) == nil {
+        let reaped = Date().addingTimeInterval(2)
+        while (reaper.exitCode(of: process.pid) == nil || process.groupAlive) && Date() < reaped {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
         process.output.waitUntilDrained(timeout: 2)

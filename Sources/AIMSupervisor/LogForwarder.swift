@@ -10,6 +10,12 @@ final class LogForwarder: @unchecked Sendable {
     private let lock = NSLock()
     private var lastLine = ""
     private var chunks = 0
+    /// The engine's last stderr lines, shown when it ends abnormally.
+    private var stderrTail: [String] = []
+    private var stderrPartial: [UInt8] = []
+    static let tailLength = 50
+    /// JSON mode splits longer lines into several records rather than buffering without end.
+    static let maximumLine = 64 << 10
     private let finished = DispatchGroup()
 
     init(stdout: Int32, stderr: Int32, pid: pid_t, format: LogOutputFormat) {
@@ -30,6 +36,13 @@ final class LogForwarder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return lastLine
+    }
+
+    /// The last lines the engine wrote to stderr (a final line without a newline included).
+    var recentErrors: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stderrPartial.isEmpty ? stderrTail : Array((stderrTail + [String(decoding: stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
     }
 
     /// How many times the engine has written; a change means news worth a health probe.
@@ -55,6 +68,7 @@ final class LogForwarder: @unchecked Sendable {
             lock.lock()
             chunks += 1
             lock.unlock()
+            if stream == "stderr" { keepTail(chunk) }
             switch format {
             case .text:
                 writeAll(Array(chunk), to: destination)
@@ -65,11 +79,27 @@ final class LogForwarder: @unchecked Sendable {
                     emit(Array(pending[..<newline]), stream: stream, pid: pid, to: destination)
                     pending.removeSubrange(...newline)
                 }
+                while pending.count > Self.maximumLine {
+                    emit(Array(pending.prefix(Self.maximumLine)), stream: stream, pid: pid, to: destination)
+                    pending.removeFirst(Self.maximumLine)
+                }
             }
         }
         if format == .json && !pending.isEmpty {
             emit(pending, stream: stream, pid: pid, to: destination)
         }
+    }
+
+    private func keepTail(_ chunk: ArraySlice<UInt8>) {
+        lock.lock()
+        defer { lock.unlock() }
+        stderrPartial.append(contentsOf: chunk)
+        while let newline = stderrPartial.firstIndex(of: UInt8(ascii: "\n")) {
+            stderrTail.append(String(decoding: stderrPartial[..<newline].prefix(Self.maximumLine), as: UTF8.self))
+            stderrPartial.removeSubrange(...newline)
+        }
+        if stderrPartial.count > Self.maximumLine { stderrPartial.removeFirst(stderrPartial.count - Self.maximumLine) }
+        if stderrTail.count > Self.tailLength { stderrTail.removeFirst(stderrTail.count - Self.tailLength) }
     }
 
     private func remember(_ chunk: ArraySlice<UInt8>) {

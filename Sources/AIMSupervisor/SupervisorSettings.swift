@@ -15,6 +15,7 @@ public struct SupervisorSettings: Sendable {
     public var logFormat: LogOutputFormat
     /// Print a progress line at least this often while the engine starts.
     public var progressInterval: Double = 30
+    public var terminationMessagePath: String
 
     public init(configuration: RuntimeConfiguration, servedModelName: String) {
         port = configuration.port
@@ -26,5 +27,6 @@ public struct SupervisorSettings: Sendable {
         maxRestarts = configuration.maxRestarts
         shutdownGrace = Double(configuration.shutdownGraceSeconds)
         logFormat = configuration.logFormat
+        terminationMessagePath = configuration.terminationMessagePath
     }
 }

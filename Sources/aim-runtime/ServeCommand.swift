@@ -41,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
             guard let executable = ExecutableLocator(path: context.environment["PATH"]).find(argv[0]) else {
                 throw AIMError.configuration("the engine's interpreter '\(argv[0])' is not on PATH; install the engine or fix PATH")
             }
+            // Let vLLM drain in-flight requests within the grace period, where it knows the flag.
+            if plan.profile.metadata.engine == .vllm, !argv.contains("--shutdown-timeout"),
+               VLLMFeatureProbe.supportsShutdownTimeout(python: executable) {
+                argv += ["--shutdown-timeout", String(max(1, context.configuration.shutdownGraceSeconds - 5))]
+            }
             Logger(label: "aim_runtime.serve").info("Command: \(ShellQuoting.join(SecretRedaction.redact(argv: argv)))")
             var environment = context.environment
             for (key, value) in plan.command.environment { environment[key] = value }

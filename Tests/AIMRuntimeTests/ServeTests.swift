@@ -122,10 +122,40 @@ import Testing
         #expect(result.stdout.contains("\"logger\": \"engine\""), "engine lines are JSON too")
     }
 
-    @Test func aCrashDuringStartEndsWithTheEngineCode() throws {
-        let result = try serve("crash-start").finish()
-        #expect(result.status == 3)
-        #expect(result.stderr.contains("exited with code 3 during start") && result.stderr.contains("CUDA out of memory"))
+    @Test func aCrashDuringStartEndsWithTheEngineCodeTheStderrTailAndTheReason() throws {
+        let termination = try work.write("termination-log", "")
+        let result = try serve("crash-start", ["AIM_RESTART_POLICY": "on-failure", "AIM_TERMINATION_MESSAGE_PATH": termination]).finish()
+        #expect(result.status == 3, "a failure before ready is never restarted")
+        #expect(!result.stderr.contains("Restarting"))
+        #expect(result.stderr.contains("----- last 50 lines of the engine's stderr -----"))
+        #expect(result.stderr.contains("loading step 11") && !result.stderr.contains("loading step 10\n-----"))
+        #expect(result.stderr.contains("serve failed: the engine exited with code 3 during start"))
+        #expect(try String(contentsOfFile: termination, encoding: .utf8) == "aim-runtime: the engine exited with code 3 during start\n")
+    }
+
+    @Test func aPortAlreadyHeldMakesTheEngineFailToStart() throws {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(holder, 1)
+        let result = try serve("ok").finish()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Address already in use") && result.stderr.contains("during start"))
+    }
+
+    @Test func aSIGKILLedLauncherTakesTheEngineWithIt() throws {
+        let run = try serve("ok")
+        _ = waitFor("ready_at")
+        let engine = try #require(state("pid").flatMap { Int32($0) })
+        kill(run.process.processIdentifier, SIGKILL)
+        _ = run.finish()
+        let deadline = Date().addingTimeInterval(3)
+        while kill(engine, 0) == 0 && Date() < deadline { usleep(20_000) }
+        #expect(kill(engine, 0) != 0, "PR_SET_PDEATHSIG killed the engine")
     }
 
     @Test func aCrashAfterReadyEndsWithTheEngineCode() throws {

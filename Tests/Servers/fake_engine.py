@@ -55,7 +55,9 @@ if mode == "orphans":
 print("INFO 11-24 10:00:00 [api_server.py] starting fake engine", flush=True)
 if mode == "crash-start":
     time.sleep(0.3)
-    print("ERROR 11-24 10:00:01 [engine.py] CUDA out of memory (pretend)", flush=True)
+    for i in range(60):
+        print(f"WARNING 11-24 10:00:01 [engine.py] loading step {i}", file=sys.stderr)
+    print("ERROR 11-24 10:00:01 [engine.py] CUDA out of memory (pretend)", file=sys.stderr, flush=True)
     sys.exit(3)
 if mode == "slow-start":
     time.sleep(float(os.environ.get("FAKE_ENGINE_DELAY", "10")))
