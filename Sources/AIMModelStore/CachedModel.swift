@@ -1,3 +1,5 @@
+import AIMCore
+
 /// A model that is complete and verified in the cache.
 public struct CachedModel: Equatable, Sendable {
     public enum Source: String, Sendable {
@@ -17,4 +19,10 @@ public struct CachedModel: Equatable, Sendable {
     public let bytes: Int64
     /// Bytes fetched by this run; 0 when everything was already cached.
     public let downloadedBytes: Int64
+
+    /// One line for the log: where the model is and what this run fetched.
+    public var summary: String {
+        "\(path): \(fileCount) files, \(ByteCount.text(bytes))"
+            + (downloadedBytes > 0 ? " (\(ByteCount.text(downloadedBytes)) downloaded now)" : " (all already cached and checked)")
+    }
 }

@@ -1,6 +1,7 @@
 import AIMCore
 import AIMModelStore
 import ArgumentParser
+import Logging
 
 struct DownloadToCacheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,7 @@ struct DownloadToCacheCommand: AsyncParsableCommand {
             let model = try await StoreSession.run(stallSeconds: store.stallSeconds) { http in
                 try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
             }
+            Logger(label: "aim_runtime.model_store").info("Model ready at \(model.summary)")
             print(model.path)
         }
     }

@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let model = try await StoreSession.run(stallSeconds: store.stallSeconds) { http in
                     try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
                 }
+                Logger(label: "aim_runtime.serve").info("Model ready at \(model.summary)")
                 if model.inHubCache {
                     plan = try context.planner.refresh(plan, configuration: context.configuration)  // now the hub cache
                     argv = plan.command.argv
