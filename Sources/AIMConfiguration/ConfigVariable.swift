@@ -35,6 +35,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case maxRestarts = "AIM_MAX_RESTARTS"
     case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
     case terminationMessagePath = "AIM_TERMINATION_MESSAGE_PATH"
+    case statusPath = "AIM_STATUS_PATH"
 
     public var name: String { rawValue }
 
@@ -60,7 +61,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .sysfsPath: return "--sysfs-path"
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnections, .downloadChunkMiB,
              .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-             .maxRestarts, .shutdownGrace, .terminationMessagePath:
+             .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
             return nil
         }
     }
@@ -93,6 +94,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .maxRestarts: return "3"
         case .shutdownGrace: return "30"
         case .terminationMessagePath: return "/dev/termination-log"
+        case .statusPath: return "/tmp/aim-runtime/serve-status.json"
         }
     }
 
@@ -129,6 +131,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .restartPolicy: return "never (stop and exit) or on-failure (restart a crashed or unhealthy engine)."
         case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
         case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."
+        case .statusPath: return "Where serve keeps its status (pid, phase, port, model) for `aim-runtime health`."
         case .terminationMessagePath: return "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
         }
     }

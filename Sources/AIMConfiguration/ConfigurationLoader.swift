@@ -64,7 +64,8 @@ public struct ConfigurationLoader: Sendable {
             restartOnFailure: try parseRestartPolicy(input),
             maxRestarts: try parseCount(input, .maxRestarts, default: 3),
             shutdownGraceSeconds: try parsePositive(input, .shutdownGrace, default: 30, unit: "seconds"),
-            terminationMessagePath: input.value(.terminationMessagePath)?.text ?? "/dev/termination-log"
+            terminationMessagePath: input.value(.terminationMessagePath)?.text ?? "/dev/termination-log",
+            statusPath: input.value(.statusPath)?.text ?? "/tmp/aim-runtime/serve-status.json"
         )
     }
 

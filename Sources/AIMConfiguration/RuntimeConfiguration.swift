@@ -41,4 +41,5 @@ public struct RuntimeConfiguration: Sendable {
     public var maxRestarts: Int
     public var shutdownGraceSeconds: Int
     public var terminationMessagePath: String
+    public var statusPath: String
 }

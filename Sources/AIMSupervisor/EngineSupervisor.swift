@@ -105,6 +105,7 @@ public final class EngineSupervisor: @unchecked Sendable {
             current.signalGroup(SIGKILL)
         } else {
             current.signalGroup(signal)
+            if signal != SIGHUP { record(.stopping) }
             if signal != SIGHUP { logger.info("Stopping the engine (signal \(signal)); it has \(Int(settings.shutdownGrace)) s") }
         }
     }
@@ -119,6 +120,7 @@ public final class EngineSupervisor: @unchecked Sendable {
         }
         if let pendingStop = adopt(process) { process.signalGroup(pendingStop) }
         let started = Date()
+        record(.starting)
         logger.info("Started the engine (pid \(process.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)")
         var ready = false
         var pollDelay = 0.1
@@ -143,6 +145,7 @@ public final class EngineSupervisor: @unchecked Sendable {
                     }
                     if await probe.ready() {
                         ready = true
+                        record(.ready)
                         logger.info("Engine ready in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: serving \(settings.servedModelName) on port \(settings.port)")
                         nextLiveness = Date().addingTimeInterval(settings.healthInterval)
                         continue
@@ -154,8 +157,10 @@ public final class EngineSupervisor: @unchecked Sendable {
                 } else if Date() >= nextLiveness {
                     nextLiveness = Date().addingTimeInterval(settings.healthInterval)
                     if await probe.healthy() {
+                        if failures > 0 { record(.ready) }
                         failures = 0
                     } else if reaper.exitCode(of: process.pid) == nil {
+                        record(.unhealthy)
                         failures += 1
                         logger.warning("Health check failed (\(failures) of \(settings.healthFailureThreshold))")
                         if failures >= settings.healthFailureThreshold {
@@ -175,6 +180,10 @@ public final class EngineSupervisor: @unchecked Sendable {
             }
             pollDelay = ready ? 0.1 : min(2, pollDelay * 1.5)
         }
+    }
+
+    private func record(_ phase: ServeStatus.Phase) {
+        ServeStatus(pid: getpid(), phase: phase, port: settings.port, servedModelName: settings.servedModelName).write(to: settings.statusPath)
     }
 
     private func stopDeadlineReached() -> Date? {

@@ -12,6 +12,7 @@ struct HealthProbe: Sendable {
     /// `/health` answers and `/v1/models` lists the served model.
     func ready() async -> Bool {
         guard await healthy(), let body = await answer("/v1/models") else { return false }
+        if servedModelName.isEmpty { return true }
         return body.contains("\"\(servedModelName)\"") || body.contains(JSONEscaped.quoted(servedModelName))
     }
 

@@ -16,6 +16,7 @@ public struct SupervisorSettings: Sendable {
     /// Print a progress line at least this often while the engine starts.
     public var progressInterval: Double = 30
     public var terminationMessagePath: String
+    public var statusPath: String
 
     public init(configuration: RuntimeConfiguration, servedModelName: String) {
         port = configuration.port
@@ -28,5 +29,6 @@ public struct SupervisorSettings: Sendable {
         shutdownGrace = Double(configuration.shutdownGraceSeconds)
         logFormat = configuration.logFormat
         terminationMessagePath = configuration.terminationMessagePath
+        statusPath = configuration.statusPath
     }
 }

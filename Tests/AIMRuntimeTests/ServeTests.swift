@@ -158,6 +158,28 @@ import Testing
         #expect(kill(engine, 0) != 0, "PR_SET_PDEATHSIG killed the engine")
     }
 
+    @Test func healthAnswersForLivenessAndReadiness() throws {
+        let statusPath = work.path + "/status.json"
+        let probe = { (flag: String) throws -> CLI.Outcome in
+            try CLI.run(["health", flag], environment: ["AIM_STATUS_PATH": statusPath, "AIM_PORT": String(port)])
+        }
+        let before = try probe("--live")
+        #expect(before.status == 1 && before.stdout.hasPrefix("not live"))
+        let run = try serve("slow-start", ["AIM_STATUS_PATH": statusPath, "FAKE_ENGINE_DELAY": "2"])
+        usleep(700_000)
+        let starting = try probe("--live")
+        #expect(starting.status == 0 && starting.stdout.contains("is starting"), "\(starting.stdout)")
+        #expect(try probe("--ready").status == 1)
+        _ = waitFor("ready_at")
+        usleep(500_000)
+        let ready = try probe("--ready")
+        #expect(ready.status == 0 && ready.stdout == "ready: serving \(work.path)/model on port \(port)\n", "\(ready.stdout)")
+        kill(run.process.processIdentifier, SIGTERM)
+        _ = run.finish()
+        let after = try probe("--live")
+        #expect(after.status == 1 && after.stdout.contains("is gone"))
+    }
+
     @Test func aCrashAfterReadyEndsWithTheEngineCode() throws {
         let result = try serve("crash-after-ready").finish()
         #expect(result.status == 4 && result.stderr.contains("while serving"))

@@ -1,0 +1,76 @@
+import AIMCore
+import Foundation
+
+/// What `serve` is doing, in a small JSON file, so that `aim-runtime health` (a Docker
+/// HEALTHCHECK or a Kubernetes exec probe) can answer from another process.
+public struct ServeStatus: Equatable, Sendable {
+    public enum Phase: String, Sendable {
+        case starting, ready, unhealthy, stopping
+    }
+
+    public static let defaultPath = "/tmp/aim-runtime/serve-status.json"
+
+    public var pid: Int32
+    public var phase: Phase
+    public var port: Int
+    public var servedModelName: String
+
+    public init(pid: Int32, phase: Phase, port: Int, servedModelName: String) {
+        self.pid = pid
+        self.phase = phase
+        self.port = port
+        self.servedModelName = servedModelName
+    }
+
+    /// Written through a temporary file and a rename: a reader never sees half a file.
+    public func write(to path: String) {
+        let document: StructuredValue = .mapping([
+            "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port), "served_model_name": .string(servedModelName),
+        ])
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp-\(getpid())"
+        guard (try? Data((JSONWriter.write(document) + "\n").utf8).write(to: URL(fileURLWithPath: temporary))) != nil else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    public static func read(from path: String) -> ServeStatus? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
+              case .int(let pid)? = document["pid"], case .int(let port)? = document["port"],
+              let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
+              let name = document["served_model_name"]?.stringValue
+        else { return nil }
+        return ServeStatus(pid: Int32(pid), phase: phase, port: port, servedModelName: name)
+    }
+
+    /// Whether the serve process that wrote the file still runs.
+    public var processAlive: Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}
+
+/// The probe `aim-runtime health` runs.
+public enum HealthCheck {
+    /// `--live`: serve is running. `--ready`: the engine answers /health and lists the model.
+    public static func check(ready: Bool, statusPath: String, port: Int) async -> (healthy: Bool, line: String) {
+        let status = ServeStatus.read(from: statusPath)
+        if !ready {
+            guard let status else { return (false, "not live: no serve status at \(statusPath)") }
+            return status.processAlive
+                ? (true, "live: serve (pid \(status.pid)) is \(status.phase.rawValue)")
+                : (false, "not live: serve (pid \(status.pid)) is gone")
+        }
+        if let status, !status.processAlive {
+            return (false, "not ready: serve (pid \(status.pid)) is gone")
+        }
+        let probe = HealthProbe(port: status?.port ?? port, servedModelName: status?.servedModelName ?? "")
+        guard await probe.healthy() else { return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)") }
+        if let status {
+            return await probe.ready()
+                ? (true, "ready: serving \(status.servedModelName) on port \(status.port)")
+                : (false, "not ready: /v1/models does not list \(status.servedModelName) yet")
+        }
+        return (true, "ready: the engine answers on port \(port)")
+    }
+}

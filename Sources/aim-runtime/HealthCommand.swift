@@ -1,0 +1,25 @@
+import AIMSupervisor
+import ArgumentParser
+import Foundation
+
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Probe a running serve, for Docker HEALTHCHECK and Kubernetes exec probes: exit 0 or 1, one line.",
+        discussion: "--live: serve is running (its status file names a live process). --ready (the default): the "
+            + "engine answers GET /health and /v1/models lists the served model. The target is the port serve "
+            + "recorded, else AIM_PORT.\n\n" + EnvironmentHelp.section([.port, .statusPath]))
+
+    @Flag(help: "Check only that serve is running.") var live = false
+    @Flag(help: "Check that the engine serves the model (the default).") var ready = false
+    @OptionGroup var settings: SettingsOptions
+
+    func run() async throws {
+        try await Failure.reportingAsync {
+            let context = try CommandContext(settings: settings, requireModel: false)
+            let result = await HealthCheck.check(ready: !live || ready, statusPath: context.configuration.statusPath, port: context.configuration.port)
+            print(result.line)
+            if !result.healthy { throw ExitCode(1) }
+        }
+    }
+}
