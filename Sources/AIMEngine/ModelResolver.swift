@@ -31,13 +31,14 @@ public struct ModelResolver: Sendable {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 2 {
             let cached = ProfileSearchPath.join(configuration.cachePath, id)
-            if directoryExists(cached) {
+            if directoryExists(cached) && CacheInventory.isCompleteFlatDirectory(cached) {
                 return ModelResolution(id: id, argument: cached, source: .cache, cachedPath: cached)
             }
         }
         if let reference = try? ModelReference.parse(id), case .huggingFace(let repo, let revision) = reference {
             let hub = HubCacheLayout(cacheRoot: configuration.cachePath, repo: repo)
-            if let commit = hub.commit(for: revision), directoryExists(hub.snapshotDirectory(commit)) {
+            if let commit = hub.commit(for: revision), directoryExists(hub.snapshotDirectory(commit)),
+               CacheInventory.isCompleteSnapshot(hub.snapshotDirectory(commit)) {
                 return ModelResolution(
                     id: id, argument: id, source: .hubCache, cachedPath: hub.snapshotDirectory(commit),
                     environment: [(key: "HF_HOME", value: configuration.cachePath), (key: "HF_HUB_OFFLINE", value: "1")])

@@ -97,6 +97,27 @@ public struct CacheInventory: Sendable {
         return problems
     }
 
+    /// Whether a flat model directory can be handed to the engine: no interrupted download in it,
+    /// and, where it has a manifest, every listed file present with its size. Directories written by
+    /// the reference have no manifest and are taken as they are.
+    public static func isCompleteFlatDirectory(_ directory: String) -> Bool {
+        let files = CachedFiles.files(under: directory)
+        if files.contains(where: { $0.path.hasSuffix(".incomplete") || $0.path.hasSuffix(".incomplete.chunks") }) { return false }
+        guard let manifest = FlatManifest.read(from: directory) else { return true }
+        let sizes = Dictionary(files.map { ($0.path, $0.size) }, uniquingKeysWith: { first, _ in first })
+        return manifest.files.allSatisfy { sizes[$0.path] == $0.size }
+    }
+
+    /// Whether every file of a hub snapshot resolves to a blob (a removed blob leaves a dangling link).
+    public static func isCompleteSnapshot(_ directory: String) -> Bool {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return false }
+        while let relative = enumerator.nextObject() as? String {
+            var info = stat()
+            if stat(directory + "/" + relative, &info) != 0 { return false }
+        }
+        return true
+    }
+
     /// Files and bytes below a directory, links followed (a hub snapshot's size).
     public static func size(of directory: String) -> (files: Int, bytes: Int64) {
         let files = CachedFiles.files(under: directory)

@@ -110,10 +110,8 @@ struct FileTransfer: Sendable {
         switch response.status.code {
         case 206:
             break
-        case 200 where asked.lowerBound == 0:
-            break
         case 200 where whole:
-            first = 0  // the server ignored the resume Range: it sends the whole file again
+            first = 0  // no Range asked, or a resume Range ignored: the whole file from byte 0
         case 200:
             throw RangeIgnored(status: 200)
         default:

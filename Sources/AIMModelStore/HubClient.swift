@@ -15,7 +15,7 @@ struct HubClient: Sendable {
         let response = try await execute(authorized(url, method: .GET), repo: repo, revision: revision)
         let body = try await Self.collect(response, limit: 32 << 20)
         guard let document = try? JSONParser.parse(body), let info = document.mappingValue else {
-            throw TransferFailure(.permanent, "the Hub's answer for \(repo)@\(revision) is not JSON; is HF_ENDPOINT (\(settings.endpoint)) a Hub?")
+            throw TransferFailure(.permanent, "the Hub's answer for \(repo)@\(revision) is not JSON; is HF_ENDPOINT (\(Self.origin(of: settings.endpoint))) a Hub?")
         }
         let commit = info["sha"]?.stringValue ?? response.headers.first(name: "X-Repo-Commit") ?? revision
         let siblings: [StructuredValue] = { if case .list(let items)? = info["siblings"] { return items } else { return [] } }()

@@ -30,7 +30,9 @@ public struct HubDownloader: Sendable {
         let lock = try ModelLock(path: settings.cacheRoot + "/.locks/models--" + repo.replacingOccurrences(of: "/", with: "--") + ".lock", logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let client = HubClient(http: http, settings: hub)
-        let snapshot = try await client.snapshot(repo: repo, revision: revision)
+        let retry = RetryPolicy()
+        let snapshot = try await retry.retrying { try await client.snapshot(repo: repo, revision: revision) }
+        try Self.checkNames(snapshot)
         let wanted = settings.selection.select(snapshot.files.map(\.path))
         guard !wanted.isEmpty else {
             throw AIMError(.modelNotFound, "\(repo)@\(revision) has no files to download with the current include/exclude patterns")
@@ -39,12 +41,17 @@ public struct HubDownloader: Sendable {
         let metadata = try await withThrowingTaskGroup(of: (String, HubFileMetadata).self) { group in
             for file in wanted {
                 group.addTask {
-                    (file, try await limiter.withConnection { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) })
+                    (file, try await limiter.withConnection {
+                        try await retry.retrying { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) }
+                    })
                 }
             }
             var result: [String: HubFileMetadata] = [:]
             for try await (file, info) in group { result[file] = info }
             return result
+        }
+        for (file, info) in metadata where !Self.isSafeName(info.etag) {
+            throw TransferFailure(.permanent, "the Hub's ETag for \(file) is not a plain name; refusing to use it as a cache path")
         }
         let targets = wanted.map { file in
             (file: file, info: metadata[file]!, path: settings.layout == .hub
@@ -52,8 +59,12 @@ public struct HubDownloader: Sendable {
                 : flatDirectory(repo) + "/" + file)
         }
         var missing: [(file: String, info: HubFileMetadata, path: String)] = []
-        for target in targets where !(try isCached(target.path, size: target.info.size, check: ContentCheck.forHubETag(target.info.etag))) {
-            missing.append(target)
+        var seen = Set<String>()
+        // Files with identical content share one blob: fetch it once.
+        for target in targets where seen.insert(target.path).inserted {
+            if try !isCached(target.path, size: target.info.size, check: ContentCheck.forHubETag(target.info.etag)) {
+                missing.append(target)
+            }
         }
         let missingBytes = missing.reduce(Int64(0)) { $0 + $1.info.size }
         try checkSpace(missingBytes, label: repo)
@@ -118,6 +129,21 @@ public struct HubDownloader: Sendable {
         }
     }
 
+    /// File names and the commit become cache paths: no absolute paths, no `..`, no odd characters.
+    static func checkNames(_ snapshot: HubSnapshot) throws {
+        guard isSafeName(snapshot.commit) else {
+            throw TransferFailure(.permanent, "the Hub's commit id '\(snapshot.commit.prefix(64))' is not a plain name")
+        }
+        for file in snapshot.files where file.path.hasPrefix("/") || file.path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            throw TransferFailure(.permanent, "the Hub lists a file outside the repository ('\(file.path.prefix(200))'); refusing it")
+        }
+    }
+
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 128 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+            && name != "." && name != ".."
+    }
+
     func flatDirectory(_ repo: String) -> String {
         settings.cacheRoot + "/" + repo
     }
@@ -128,13 +154,16 @@ public struct HubDownloader: Sendable {
             guard let commit = layout.commit(for: revision) else {
                 throw AIMError(.modelNotFound, "\(repo)@\(revision) is not in the cache at \(layout.repoDirectory) and HF_HUB_OFFLINE is set; download it first (aim-runtime download-to-cache) or unset HF_HUB_OFFLINE")
             }
+            guard CacheInventory.isCompleteSnapshot(layout.snapshotDirectory(commit)) else {
+                throw AIMError(.modelNotFound, "\(repo)@\(revision) is only partly in the cache at \(layout.snapshotDirectory(commit)) (a file's blob is missing) and HF_HUB_OFFLINE is set; download it again without HF_HUB_OFFLINE")
+            }
             let files = CachedFiles.files(under: layout.snapshotDirectory(commit))
             return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
                                fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
         case .flat:
             let directory = flatDirectory(repo)
-            guard let manifest = FlatManifest.read(from: directory) else {
-                throw AIMError(.modelNotFound, "\(repo) is not in the cache at \(directory) and HF_HUB_OFFLINE is set")
+            guard let manifest = FlatManifest.read(from: directory), CacheInventory.isCompleteFlatDirectory(directory) else {
+                throw AIMError(.modelNotFound, "\(repo) is not (completely) in the cache at \(directory) and HF_HUB_OFFLINE is set")
             }
             return CachedModel(source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
                                bytes: manifest.files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)

@@ -16,6 +16,20 @@ public struct RetryPolicy: Sendable {
         self.maxDelay = maxDelay
     }
 
+    /// Runs a request, again after transient failures (a 503 or a reset among hundreds of calls).
+    public func retrying<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let failure as TransferFailure where failure.isTransient && attempt < maxAttempts {
+                let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
+                try await Task.sleep(nanoseconds: UInt64(delay(afterAttempt: attempt, retryAfter: retryAfter) * 1_000_000_000))
+                attempt += 1
+            }
+        }
+    }
+
     /// Seconds to wait before attempt `attempt + 1` (attempts count from 1).
     public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval?) -> TimeInterval {
         if let retryAfter { return min(max(retryAfter, 0), maxDelay) }

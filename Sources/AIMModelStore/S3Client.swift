@@ -70,7 +70,12 @@ struct S3Client: Sendable {
                 if key.hasSuffix("/") { continue }
                 objects.append(S3Object(key: key, size: size, etag: (XMLScanner.value("ETag", in: block) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
             }
-            token = XMLScanner.value("IsTruncated", in: body) == "true" ? XMLScanner.value("NextContinuationToken", in: body) : nil
+            let truncated = XMLScanner.value("IsTruncated", in: body) == "true"
+            let next = XMLScanner.value("NextContinuationToken", in: body)
+            if truncated && (next == nil || next == token) {
+                throw TransferFailure(.permanent, "S3 says the listing of s3://\(bucket)/\(prefix) continues but gives no new continuation token")
+            }
+            token = truncated ? next : nil
         } while token != nil
         return objects
     }

@@ -22,6 +22,12 @@ final class ChildReaper: @unchecked Sendable {
         return statuses[pid]
     }
 
+    func forget(_ pid: pid_t) {
+        lock.lock()
+        statuses[pid] = nil
+        lock.unlock()
+    }
+
     private func loop() {
         while true {
             var status: Int32 = 0

@@ -26,8 +26,11 @@ final class EngineProcess: @unchecked Sendable {
             arguments.forEach { free($0) }
             variables.forEach { free($0) }
         }
-        var error: Int32 = 0
-        let pid = aim_spawn(executable, arguments, variables, outPipe[1], errPipe[1], &error)
+        let (pid, error) = SpawnThread.shared.run { () -> (pid_t, Int32) in
+            var error: Int32 = 0
+            let pid = aim_spawn(executable, arguments, variables, outPipe[1], errPipe[1], &error)
+            return (pid, error)
+        }
         close(outPipe[1])
         close(errPipe[1])
         guard pid > 0 else {

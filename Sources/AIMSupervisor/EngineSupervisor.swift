@@ -55,9 +55,14 @@ public final class EngineSupervisor: @unchecked Sendable {
             restarts += 1
             let wait = min(30, pow(2, Double(restarts)))
             logger.warning("Restarting the engine in \(Int(wait)) s (restart \(restarts) of \(settings.maxRestarts))")
-            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
-            if stopRequested != nil {
-                code = 0
+            let resume = Date().addingTimeInterval(wait)
+            while Date() < resume && stopRequested == nil {
+                try? await Task.sleep(nanoseconds: 100_000_000)
+            }
+            if let signal = stopRequested {
+                // Stopped between two attempts: report the failure that caused the restart.
+                logger.info("Stop requested (signal \(signal)) while waiting to restart the engine")
+                code = outcome.exitCode
                 break
             }
         }
@@ -129,7 +134,9 @@ public final class EngineSupervisor: @unchecked Sendable {
         var nextLiveness = Date()
         while true {
             if let code = reaper.exitCode(of: process.pid) {
-                return finish(process, code: code, ready: ready)
+                let outcome = finish(process, code: code, ready: ready)
+                reaper.forget(process.pid)
+                return outcome
             }
             if let stopAt = stopDeadlineReached() {
                 logger.warning("The engine did not stop within \(Int(settings.shutdownGrace)) s of \(stopAt); killing it")
@@ -182,8 +189,14 @@ public final class EngineSupervisor: @unchecked Sendable {
         }
     }
 
+    private let statusLock = NSLock()
+
+    /// Status writes come from the main loop and the signal queue: one at a time, and a stop is final.
     private func record(_ phase: ServeStatus.Phase) {
-        ServeStatus(pid: getpid(), phase: phase, port: settings.port, servedModelName: settings.servedModelName).write(to: settings.statusPath)
+        statusLock.withLock {
+            if phase != .stopping && stopRequested != nil { return }
+            ServeStatus(pid: getpid(), phase: phase, port: settings.port, servedModelName: settings.servedModelName).write(to: settings.statusPath)
+        }
     }
 
     private func stopDeadlineReached() -> Date? {
@@ -200,7 +213,8 @@ public final class EngineSupervisor: @unchecked Sendable {
         if process.groupAlive {
             // Workers that outlive the engine hold GPU memory: with the engine gone they serve nobody.
             process.signalGroup(requested ? SIGTERM : SIGKILL)
-            let deadline = Date().addingTimeInterval(requested ? settings.shutdownGrace : 0)
+            let stopAt = lock.withLock { stopRequestedAt } ?? Date()
+            let deadline = requested ? stopAt.addingTimeInterval(settings.shutdownGrace) : Date()
             while process.groupAlive && Date() < deadline { usleep(50_000) }
             process.signalGroup(SIGKILL)
             // The killed workers come to this subreaper: wait until they are reaped, so none outlives serve as a zombie.

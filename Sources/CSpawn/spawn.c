@@ -26,8 +26,10 @@ static void child(const char *path, char *const argv[], char *const envp[], int 
     if (null >= 0) dup2(null, STDIN_FILENO);
     if (out >= 0) dup2(out, STDOUT_FILENO);
     if (err >= 0) dup2(err, STDERR_FILENO);
-    for (int fd = 3; fd < 1024; fd++) {
-        if (fd != report) close(fd);
+    // Close every other descriptor; the report pipe is close-on-exec already.
+    if (report > 3) syscall(SYS_close_range, 3, report - 1, 0);
+    if (syscall(SYS_close_range, report + 1, ~0U, 0) != 0) {
+        for (int fd = report + 1; fd < 65536; fd++) close(fd);
     }
     execve(path, argv, envp);
     int code = errno;
