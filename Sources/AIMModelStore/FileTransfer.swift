@@ -25,16 +25,21 @@ struct FileTransfer: Sendable {
     let chunkSize: Int64
     let logger: Logger
 
-    func download(to finalPath: String, size: Int64, check: ContentCheck, request: @escaping RequestBuilder) async throws {
+    /// - Returns: the check that was applied (an MD5 ETag check becomes a size check for
+    ///   SSE-KMS or SSE-C objects, whose ETags are not MD5s).
+    @discardableResult
+    func download(to finalPath: String, size: Int64, check: ContentCheck, request: @escaping RequestBuilder) async throws -> ContentCheck {
         let temporary = finalPath + ".incomplete"
+        let notes = ResponseNotes()
         for attempt in 1...2 {
-            try await fetchAllBytes(to: temporary, size: size, request: request)
-            if try check.matches(fileAt: temporary, size: size) {
+            try await fetchAllBytes(to: temporary, size: size, notes: notes, request: request)
+            let applied: ContentCheck = { if case .md5 = check, notes.encrypted { return .sizeOnly } else { return check } }()
+            if try applied.matches(fileAt: temporary, size: size) {
                 try Self.removeIfPresent(temporary + ".chunks")
                 guard rename(temporary, finalPath) == 0 else {
                     throw TransferFailure(.permanent, "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
                 }
-                return
+                return applied
             }
             logger.warning("\(finalPath.split(separator: "/").last ?? "") failed its \(check) check (attempt \(attempt) of 2); fetching it again")
             try Self.removeIfPresent(temporary)
@@ -43,7 +48,7 @@ struct FileTransfer: Sendable {
         throw TransferFailure(.checksum, "\(finalPath) failed its \(check) check twice; the server sent different bytes than it lists")
     }
 
-    private func fetchAllBytes(to temporary: String, size: Int64, request: @escaping RequestBuilder) async throws {
+    private func fetchAllBytes(to temporary: String, size: Int64, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
         let descriptor = open(temporary, O_WRONLY | O_CREAT, 0o644)
         guard descriptor >= 0 else {
             throw TransferFailure(.permanent, "cannot write \(temporary): \(String(cString: strerror(errno)))")
@@ -60,7 +65,7 @@ struct FileTransfer: Sendable {
                 for index in missing {
                     group.addTask {
                         try await limiter.withConnection {
-                            try await fetchWithRetries(chunks[index], into: file, whole: chunks.count == 1, request: request)
+                            try await fetchWithRetries(chunks[index], into: file, whole: chunks.count == 1, notes: notes, request: request)
                         }
                         journal.markCompleted(index)
                     }
@@ -73,17 +78,17 @@ struct FileTransfer: Sendable {
             try Self.removeIfPresent(temporary + ".chunks")
             guard ftruncate(descriptor, 0) == 0 else { throw TransferFailure(.permanent, "cannot truncate \(temporary)") }
             try await limiter.withConnection {
-                try await fetchWithRetries(0...(size - 1), into: file, whole: true, request: request)
+                try await fetchWithRetries(0...(size - 1), into: file, whole: true, notes: notes, request: request)
             }
         }
         guard ftruncate(descriptor, off_t(size)) == 0 else { throw TransferFailure(.permanent, "cannot size \(temporary)") }
     }
 
-    private func fetchWithRetries(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, request: @escaping RequestBuilder) async throws {
+    private func fetchWithRetries(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
         var attempt = 1
         while true {
             do {
-                try await fetch(range, into: file, whole: whole, request: request)
+                try await fetch(range, into: file, whole: whole, notes: notes, request: request)
                 return
             } catch let failure as TransferFailure where failure.isTransient && attempt < retry.maxAttempts {
                 let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
@@ -96,7 +101,7 @@ struct FileTransfer: Sendable {
     }
 
     /// One GET. A whole-file fetch resumes from what a previous attempt wrote.
-    private func fetch(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, request: @escaping RequestBuilder) async throws {
+    private func fetch(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
         let start = whole ? min(file.written(in: range), range.upperBound + 1) : range.lowerBound
         if start > range.upperBound { return }
         let asked = start...range.upperBound
@@ -105,6 +110,10 @@ struct FileTransfer: Sendable {
             response = try await http.execute(try request(whole && start == 0 ? nil : asked), deadline: .distantFuture)
         } catch {
             throw Self.transportFailure(error)
+        }
+        if response.headers.first(name: "x-amz-server-side-encryption")?.hasPrefix("aws:kms") == true
+            || response.headers.contains(name: "x-amz-server-side-encryption-customer-algorithm") {
+            notes.markEncrypted()
         }
         var first = asked.lowerBound
         switch response.status.code {
@@ -118,7 +127,7 @@ struct FileTransfer: Sendable {
             throw TransferFailure(
                 (429...429).contains(Int(response.status.code)) || response.status.code >= 500
                     ? .transient(retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init)) : .permanent,
-                "the server answered HTTP \(response.status.code) for \(Self.name(of: request))")
+                "the server answered HTTP \(response.status.code) for \(Self.name(of: request))", httpStatus: response.status.code)
         }
         var offset = first
         do {
@@ -173,6 +182,18 @@ struct FileTransfer: Sendable {
             throw TransferFailure(.permanent, "cannot remove \(path): \(String(cString: strerror(errno)))")
         }
     }
+}
+
+/// What the responses for one file said that changes how it is checked.
+final class ResponseNotes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sawEncryption = false
+
+    func markEncrypted() {
+        lock.withLock { sawEncryption = true }
+    }
+
+    var encrypted: Bool { lock.withLock { sawEncryption } }
 }
 
 /// The server answered a ranged request with the whole file.

@@ -70,7 +70,7 @@ public struct HubDownloader: Sendable {
         try checkSpace(missingBytes, label: repo)
         if !missing.isEmpty {
             logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(ByteCount.text(missingBytes)))")
-            try await download(missing, label: repo, limiter: limiter, client: client)
+            try await download(missing, repo: repo, commit: snapshot.commit, limiter: limiter, client: client)
         }
         let total = targets.reduce(Int64(0)) { $0 + $1.info.size }
         switch settings.layout {
@@ -89,7 +89,10 @@ public struct HubDownloader: Sendable {
         }
     }
 
-    private func download(_ files: [(file: String, info: HubFileMetadata, path: String)], label: String, limiter: ConnectionLimiter, client: HubClient) async throws {
+    private func download(
+        _ files: [(file: String, info: HubFileMetadata, path: String)], repo: String, commit: String, limiter: ConnectionLimiter, client: HubClient
+    ) async throws {
+        let label = repo
         let progress = TransferProgress()
         files.forEach { progress.expect($0.info.size) }
         let transfer = FileTransfer(http: http, limiter: limiter, progress: progress, retry: RetryPolicy(),
@@ -101,9 +104,15 @@ public struct HubDownloader: Sendable {
             for target in files {
                 try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 group.addTask {
-                    try await transfer.download(
-                        to: target.path, size: target.info.size, check: ContentCheck.forHubETag(target.info.etag),
-                        request: client.requestBuilder(for: target.info))
+                    let check = ContentCheck.forHubETag(target.info.etag)
+                    do {
+                        try await transfer.download(to: target.path, size: target.info.size, check: check, request: client.requestBuilder(for: target.info))
+                    } catch let failure as TransferFailure where !target.info.sameOrigin && [401, 403, 410].contains(failure.httpStatus ?? 0) {
+                        // The CDN's signed URL expired during a long download: ask the Hub for a fresh one.
+                        logger.info("The download link for \(target.file) expired (HTTP \(failure.httpStatus ?? 0)); asking the Hub for a new one")
+                        let fresh = try await client.metadata(repo: repo, commit: commit, file: target.file)
+                        try await transfer.download(to: target.path, size: target.info.size, check: check, request: client.requestBuilder(for: fresh))
+                    }
                 }
             }
             for try await _ in group {}

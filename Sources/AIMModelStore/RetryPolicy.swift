@@ -48,10 +48,13 @@ public struct TransferFailure: Error, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// The HTTP status behind the failure, when a server answered.
+    public let httpStatus: UInt?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, httpStatus: UInt? = nil) {
         self.kind = kind
         self.message = message
+        self.httpStatus = httpStatus
     }
 
     public var description: String { message }

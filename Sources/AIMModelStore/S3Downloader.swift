@@ -29,9 +29,11 @@ struct S3Downloader: Sendable {
         if let bad = targets.first(where: { $0.relative.split(separator: "/").contains("..") }) {
             throw TransferFailure(.permanent, "refusing the S3 key \(bad.object.key): it would leave the model directory")
         }
+        // Encrypted objects (SSE-KMS, SSE-C) have ETags that are not MD5s: their manifest entries keep no ETag.
+        var sizeOnly = Set(FlatManifest.read(from: directory)?.files.filter { $0.etag == nil }.map(\.path) ?? [])
         var missing: [(object: S3Object, relative: String, path: String)] = []
         for target in targets {
-            let check = Self.check(for: target.object.etag)
+            let check = sizeOnly.contains(target.relative) ? .sizeOnly : Self.check(for: target.object.etag)
             var info = stat()
             let present = stat(target.path, &info) == 0 && Int64(info.st_size) == target.object.size
             if present {
@@ -54,20 +56,21 @@ struct S3Downloader: Sendable {
             let reporter = DownloadReporter(progress: progress, label: "s3://\(bucket)/\(prefix)", logger: logger)
             reporter.start()
             defer { reporter.finish() }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: (String, ContentCheck).self) { group in
                 for target in missing {
                     try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     let url = client.url(bucket: bucket, key: target.object.key)
                     group.addTask {
-                        try await transfer.download(to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)) { range in
+                        let applied = try await transfer.download(to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)) { range in
                             client.request(url, range: range)
                         }
+                        return (target.relative, applied)
                     }
                 }
-                for try await _ in group {}
+                for try await (relative, applied) in group where applied == .sizeOnly { sizeOnly.insert(relative) }
             }
         }
-        try FlatManifest(files: targets.map { .init(path: $0.relative, size: $0.object.size, etag: $0.object.etag) },
+        try FlatManifest(files: targets.map { .init(path: $0.relative, size: $0.object.size, etag: sizeOnly.contains($0.relative) ? nil : $0.object.etag) },
                          source: "s3://\(bucket)/\(prefix)").write(to: directory)
         return CachedModel(source: .s3, path: directory, commit: nil, inHubCache: false, fileCount: targets.count,
                            bytes: targets.reduce(0) { $0 + $1.object.size }, downloadedBytes: needed)

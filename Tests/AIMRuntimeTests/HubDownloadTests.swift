@@ -61,6 +61,13 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    @Test func anExpiredCDNLinkIsRenewed() throws {
+        let outcome = try download("faults/expiring")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("expired (HTTP 403); asking the Hub for a new one"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot("faults/expiring") + "/model.safetensors")) == expected("faults/expiring", "model.safetensors"))
+    }
+
     @Test func aStalledTransferIsAbortedAndRetried() throws {
         let started = Date()
         let outcome = try download("faults/stall", ["AIM_DOWNLOAD_STALL_SECONDS": "1"])

@@ -125,6 +125,19 @@ struct MotoS3Tests {
         #expect(again.status == 0 && !again.stderr.contains("Downloading"))
     }
 
+    /// SSE-KMS objects' ETags are not MD5s: they are checked by size and keep no ETag in the manifest.
+    @Test func kmsEncryptedObjectsAreCheckedBySize() throws {
+        _ = try runPython(TestTools.boto3Python!, """
+        import boto3
+        s3 = boto3.client("s3")
+        s3.put_object(Bucket="models", Key="org/kms/config.json", Body=b'{"encrypted": true}', ServerSideEncryption="aws:kms")
+        """, environment: aws)
+        let outcome = try CLI.run(["download-to-cache", "--model-id", "s3://models/org/kms"], environment: aws.merging(["AIM_CACHE_PATH": cache.path]) { $1 })
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let manifest = try String(contentsOfFile: cache.path + "/org/kms/.aim-manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"etag\": null"), "\(manifest)")
+    }
+
     /// 1,005 objects: more than one ListObjectsV2 page of 1,000.
     @Test func listingsArePaginatedAndCustomNamesApply() throws {
         _ = try runPython(TestTools.boto3Python!, """

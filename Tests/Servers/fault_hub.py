@@ -30,6 +30,7 @@ FAULTS = {
     "faults/corrupt-once": "the first download of the large file has one wrong byte",
     "faults/norange": "Range headers are ignored: whole files only",
     "faults/slow": "bytes trickle out at about 2 MiB/s",
+    "faults/expiring": "the first CDN download of each file answers 403, as an expired signed URL does",
 }
 GOOD_TOKEN = "hf_good_token"
 
@@ -189,6 +190,8 @@ class Handler(BaseHTTPRequestHandler):
         attempt = Stats.attempt(repo, name)
         ranged = "Range" in self.headers and repo != "faults/norange"
         Stats.note(repo, name, ranged)
+        if repo == "faults/expiring" and self.path.startswith("/cdn/") and attempt < 1:
+            return self.error(403, message="Request has expired")
         if repo == "faults/flaky" and attempt < 2:
             return self.error(500, message="injected 500")
         if repo == "faults/ratelimited" and attempt < 1:
