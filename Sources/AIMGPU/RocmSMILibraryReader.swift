@@ -90,7 +90,8 @@ public struct RocmSMILibraryReader: GPUSourceReading {
     private static func text(_ call: (UnsafeMutablePointer<CChar>, UInt32) -> Int32?) -> String? {
         var buffer = [CChar](repeating: 0, count: 64)
         guard call(&buffer, UInt32(buffer.count)) == 0 else { return nil }
-        let text = String(cString: buffer).trimmingCharacters(in: .whitespaces)
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces)
         return text.isEmpty ? nil : text
     }
 
