@@ -21,11 +21,16 @@ YAML
 export FAKE_FLOOD_LINES="$lines" FAKE_ENGINE_STATE="$work/state"
 seconds() { local start end; start=$(date +%s.%N); "$@"; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 
-direct=$(seconds sh -c "FAKE_ENGINE_MODE=flood-exit python3 Tests/Servers/fake_engine.py --port 1 --served-model-name m | cat > /dev/null")
-through=$(seconds sh -c "PATH='$work/bin:/usr/bin:/bin' FAKE_ENGINE_MODE=flood-exit AIM_MODEL_ID='$work/model' AIM_GPU_MODEL=MI300X \
-  AIM_GPU_COUNT=1 AIM_PORT=1 AIM_PROFILE_BASE_PATH='$work/profiles' '$binary' serve 2>/dev/null | cat > /dev/null || true")
-printf "log forwarding, %d lines: direct to cat %.2f s (%.0f lines/s), through serve %.2f s (%.0f lines/s, %.0f%% of direct)\n" \
-  "$lines" "$direct" "$(echo "$lines / $direct" | bc -l)" "$through" "$(echo "$lines / $through" | bc -l)" "$(echo "100 * $direct / $through" | bc -l)"
+# vLLM logs to stderr, so both streams are measured.
+for stream in stdout stderr; do
+  export FAKE_FLOOD_STREAM="$stream"
+  direct=$(seconds sh -c "FAKE_ENGINE_MODE=flood-exit python3 Tests/Servers/fake_engine.py --port 1 --served-model-name m 2>&1 | cat > /dev/null")
+  through=$(seconds sh -c "PATH='$work/bin:/usr/bin:/bin' FAKE_ENGINE_MODE=flood-exit AIM_MODEL_ID='$work/model' AIM_GPU_MODEL=MI300X \
+    AIM_GPU_COUNT=1 AIM_PORT=1 AIM_LOG_LEVEL=CRITICAL AIM_PROFILE_BASE_PATH='$work/profiles' '$binary' serve 2>&1 | cat > /dev/null || true")
+  printf "log forwarding on %s, %d lines: direct to cat %.2f s (%.0f lines/s), through serve %.2f s (%.0f lines/s, %.0f%% of direct)\n" \
+    "$stream" "$lines" "$direct" "$(echo "$lines / $direct" | bc -l)" "$through" "$(echo "$lines / $through" | bc -l)" "$(echo "100 * $direct / $through" | bc -l)"
+done
+unset FAKE_FLOOD_STREAM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 PATH="$work/bin:/usr/bin:/bin" FAKE_ENGINE_MODE=ok AIM_MODEL_ID="$work/model" AIM_GPU_MODEL=MI300X AIM_GPU_COUNT=1 \

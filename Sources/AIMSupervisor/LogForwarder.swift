@@ -75,14 +75,17 @@ final class LogForwarder: @unchecked Sendable {
                 remember(chunk)
             case .json:
                 pending.append(contentsOf: chunk)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    emit(Array(pending[..<newline]), stream: stream, pid: pid, to: destination)
-                    pending.removeSubrange(...newline)
+                // One pass over the buffer, then one compaction: removing each line in turn is quadratic.
+                var start = 0
+                while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    emit(Array(pending[start..<newline]), stream: stream, pid: pid, to: destination)
+                    start = newline + 1
                 }
-                while pending.count > Self.maximumLine {
-                    emit(Array(pending.prefix(Self.maximumLine)), stream: stream, pid: pid, to: destination)
-                    pending.removeFirst(Self.maximumLine)
+                while pending.count - start > Self.maximumLine {
+                    emit(Array(pending[start..<start + Self.maximumLine]), stream: stream, pid: pid, to: destination)
+                    start += Self.maximumLine
                 }
+                pending.removeFirst(start)
             }
         }
         if format == .json && !pending.isEmpty {
@@ -90,23 +93,45 @@ final class LogForwarder: @unchecked Sendable {
         }
     }
 
+    /// Keeps the last lines of stderr, looking only at the end of each chunk: a flood on stderr
+    /// (where vLLM logs) must cost no more than passing it through.
     private func keepTail(_ chunk: ArraySlice<UInt8>) {
+        let newline = UInt8(ascii: "\n")
+        var ends: [Int] = []
+        var index = chunk.endIndex
+        while ends.count <= Self.tailLength, let found = chunk[chunk.startIndex..<index].lastIndex(of: newline) {
+            ends.append(found)
+            index = found
+        }
         lock.lock()
         defer { lock.unlock() }
-        stderrPartial.append(contentsOf: chunk)
-        while let newline = stderrPartial.firstIndex(of: UInt8(ascii: "\n")) {
-            stderrTail.append(String(decoding: stderrPartial[..<newline].prefix(Self.maximumLine), as: UTF8.self))
-            stderrPartial.removeSubrange(...newline)
+        guard let last = ends.first else {
+            stderrPartial.append(contentsOf: chunk.suffix(Self.maximumLine))
+            if stderrPartial.count > Self.maximumLine { stderrPartial.removeFirst(stderrPartial.count - Self.maximumLine) }
+            return
         }
-        if stderrPartial.count > Self.maximumLine { stderrPartial.removeFirst(stderrPartial.count - Self.maximumLine) }
-        if stderrTail.count > Self.tailLength { stderrTail.removeFirst(stderrTail.count - Self.tailLength) }
+        var lines: [String] = []
+        for (position, end) in ends.enumerated().reversed() {
+            if position == ends.count - 1 {
+                // The first newline found closes the line that began in an earlier chunk.
+                guard ends.count <= Self.tailLength else { continue }
+                lines.append(String(decoding: (stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine), as: UTF8.self))
+            } else {
+                lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
+            }
+        }
+        stderrTail = Array((stderrTail + lines).suffix(Self.tailLength))
+        stderrPartial = Array(chunk[(last + 1)...].suffix(Self.maximumLine))
     }
 
     private func remember(_ chunk: ArraySlice<UInt8>) {
-        let text = chunk.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).last
-        guard let text else { return }
+        let newline = UInt8(ascii: "\n")
+        var end = chunk.endIndex
+        while end > chunk.startIndex, chunk[end - 1] == newline { end -= 1 }
+        guard end > chunk.startIndex else { return }
+        let start = chunk[chunk.startIndex..<end].lastIndex(of: newline).map { $0 + 1 } ?? chunk.startIndex
         lock.lock()
-        lastLine = String(decoding: text, as: UTF8.self)
+        lastLine = String(decoding: chunk[start..<end], as: UTF8.self)
         lock.unlock()
     }
 

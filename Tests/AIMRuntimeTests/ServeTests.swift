@@ -238,6 +238,15 @@ import Testing
         kill(flood.process.processIdentifier, SIGTERM)
         let result = flood.finish()
         #expect(result.stdout.split(separator: "\n").filter { $0.contains("] flood line") }.count == 100_000)
+        // JSON mode, on stderr where vLLM logs: every line one record, none lost or merged.
+        try? FileManager.default.removeItem(atPath: work.path + "/state/ready_at")
+        let json = try serve("flood", ["AIM_LOG_FORMAT": "json", "FAKE_FLOOD_STREAM": "stderr"])
+        _ = waitFor("ready_at", timeout: 60)
+        usleep(300_000)
+        kill(json.process.processIdentifier, SIGTERM)
+        let records = json.finish().stderr.split(separator: "\n").filter { $0.contains("] flood line") }
+        #expect(records.count == 100_000)
+        #expect(records.allSatisfy { $0.hasPrefix("{") && $0.contains("\"stream\": \"stderr\"") })
         let partial = try serve("no-newline").finish()
         #expect(partial.status == 5 && partial.stdout.hasSuffix("partial line without newline"))
     }

@@ -62,9 +62,11 @@ if mode == "crash-start":
 if mode == "slow-start":
     time.sleep(float(os.environ.get("FAKE_ENGINE_DELAY", "10")))
 if mode in ("flood", "flood-exit"):
-    out = sys.stdout
-    for i in range(int(os.environ.get("FAKE_FLOOD_LINES", "100000"))):
-        out.write(f"INFO 11-24 10:00:01 [engine.py:123] flood line {i}\n")
+    out = sys.stderr if os.environ.get("FAKE_FLOOD_STREAM") == "stderr" else sys.stdout
+    count = int(os.environ.get("FAKE_FLOOD_LINES", "100000"))
+    # Written in large blocks, as a block-buffered engine does, not a line at a time.
+    for start in range(0, count, 10000):
+        out.write("".join(f"INFO 11-24 10:00:01 [engine.py:123] flood line {i}\n" for i in range(start, min(count, start + 10000))))
     out.flush()
     if mode == "flood-exit":
         sys.exit(0)
