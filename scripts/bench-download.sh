@@ -12,9 +12,9 @@ if ! command -v nginx >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 fi
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/aim-runtime-test-venv"
-[ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import huggingface_hub' 2>/dev/null || {
+if ! { [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import huggingface_hub' 2>/dev/null; }; then
   python3 -m venv "$venv" && "$venv/bin/pip" install -q huggingface_hub
-}
+fi
 swift build -c release --product aim-runtime >&2
 binary="$(swift build -c release --show-bin-path)/aim-runtime"
 work="$(mktemp -d)"

@@ -116,7 +116,7 @@ enum TestTools {
     static let moto = onPath("moto_server")
     static let boto3Python = python(with: "boto3")
 
-    /// Where scripts/e2e-vllm-cpu.sh and .ci/run keep vLLM for CPU.
+    /// Where scripts/demo-cpu.sh and .ci/run keep vLLM for CPU.
     static var vllmVenv: String {
         let environment = ProcessInfo.processInfo.environment
         return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/aim-runtime-vllm-venv"

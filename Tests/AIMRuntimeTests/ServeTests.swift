@@ -304,13 +304,13 @@ struct PIDOneTests {
     }
 }
 
-/// The real engine: vLLM on CPU under `serve` (scripts/e2e-vllm-cpu.sh), when its venv is installed.
+/// The real engine: vLLM on CPU under `serve`, through the README's demo (scripts/demo-cpu.sh), when its venv is installed.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: TestTools.vllmVenv + "/bin/python"),
                 "vLLM for CPU is not installed; .ci/run installs it where pip has the CPU torch wheel"))
 struct VLLMEndToEndTests {
     @Test func servesACompletionAndStopsCleanly() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.packageRoot + "/scripts/e2e-vllm-cpu.sh")
+        process.executableURL = URL(fileURLWithPath: CLI.packageRoot + "/scripts/demo-cpu.sh")
         process.environment = ProcessInfo.processInfo.environment.merging(["AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv]) { $1 }
         let output = Pipe()
         process.standardOutput = output
@@ -319,6 +319,8 @@ struct VLLMEndToEndTests {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text.suffix(3000))")
-        #expect(text.contains("e2e ok") && text.contains("completion:") && text.contains("with exit 0"))
+        #expect(text.contains("demo ok") && text.contains("reply:") && text.contains("with exit 0"))
+        #expect(text.contains("custom/general/cpu-tiny"), "the plan names the CPU profile")
+        #expect(text.contains("ready: serving "), "health --ready reports ready: \(text.suffix(2000))")
     }
 }
