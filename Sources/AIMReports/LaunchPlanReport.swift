@@ -1,3 +1,4 @@
+import AIMConfiguration
 import AIMCore
 import AIMEngine
 import AIMModelStore
@@ -37,16 +38,31 @@ public enum LaunchPlanReport {
     }
 
     /// What is cached, from the local disk only: a dry run neither downloads nor asks the network.
+    /// A local model directory is used where it is, so it is reported as present or missing, never as downloadable.
     static func cacheSummary(_ model: ModelResolution) -> String {
-        guard let path = model.cachedPath else { return "not cached: serve will download it" }
-        let size = CacheInventory.size(of: path)
-        return "cached at \(path) (\(size.files) files, \(ByteCount.text(size.bytes)))"
+        switch (model.source, presentPath(model)) {
+        case (.local, let path?): return "local directory (\(sizeText(path)))"
+        case (.local, nil): return "the local directory does not exist: serve will stop with exit 7"
+        case (_, let path?): return "cached at \(path) (\(sizeText(path)))"
+        case (_, nil): return "not cached: serve will download it"
+        }
     }
 
     static func cacheDocument(_ model: ModelResolution) -> StructuredValue {
-        guard let path = model.cachedPath else { return .mapping(["state": .string("missing")]) }
+        guard let path = presentPath(model) else { return .mapping(["state": .string("missing")]) }
         let size = CacheInventory.size(of: path)
-        return .mapping(["state": .string("cached"), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(size.bytes))])
+        let state = model.source == .local ? "local" : "cached"
+        return .mapping(["state": .string(state), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(size.bytes))])
+    }
+
+    private static func presentPath(_ model: ModelResolution) -> String? {
+        if model.source == .local { return ConfigurationLoader.isDirectory(model.argument) ? model.argument : nil }
+        return model.cachedPath
+    }
+
+    private static func sizeText(_ path: String) -> String {
+        let size = CacheInventory.size(of: path)
+        return "\(size.files) files, \(ByteCount.text(size.bytes))"
     }
 
     public static func metadataDocument(_ metadata: ProfileMetadata) -> StructuredValue {

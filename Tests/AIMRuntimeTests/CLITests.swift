@@ -159,4 +159,18 @@ import Testing
         let profile = try #require(try json(outcome.stdout)["profile"] as? [String: Any])
         #expect(profile["id"] as? String == "vllm-mi300x-fp16-tp8-latency")
     }
+
+    /// A local model directory is served where it is: the plan says whether it exists, never "will download".
+    @Test func planReportsALocalModelDirectoryAsPresentOrMissing() throws {
+        let work = try TemporaryDirectory()
+        try work.write("model/config.json", "{}")
+        let environment = ["AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+        let present = try CLI.run(["select", "--dry-run"], environment: environment.merging(["AIM_MODEL_ID": work.path + "/model"]) { $1 })
+        #expect(present.status == 0 && present.stdout.contains("(local); local directory (1 files"), "\(present.stdout)")
+        let missing = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment.merging(["AIM_MODEL_ID": work.path + "/none"]) { $1 })
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
+        #expect(((plan["model"] as? [String: Any])?["cache"] as? [String: Any])?["state"] as? String == "missing")
+        #expect(!missing.stdout.contains("download"))
+    }
 }
+
