@@ -10,6 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
+# The pids whose command line contains $1. The pattern is read from a file, so this grep does not find itself
+# (and procps' pgrep, missing from minimal images, is not needed).
+pids_running() {
+  printf '%s\n' "$1" > "$work/pattern"
+  { grep -lsaFf "$work/pattern" /proc/[0-9]*/cmdline || true; } | cut -d/ -f3 | tr '\n' ' '
+}
 
 step "Building aim-runtime"
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -135,14 +141,15 @@ print("finish_reason:", reply.choices[0].finish_reason, "usage:", reply.usage)
 PY
 
 step "Stopping with SIGTERM"
-engine_pids=$(pgrep -d ' ' -f "vllm.entrypoints.openai.api_server" || true)
+engine_pids=$(pids_running "vllm.entrypoints.openai.api_server")
+[ -n "$engine_pids" ] || { echo "no engine process found while it was serving"; exit 1; }
 stop_sent=$(date +%s.%N)
 kill -TERM "$launcher"
 status=0
 wait "$launcher" || status=$?
 stopped=$(date +%s.%N)
 launcher=""
-leftover=$(pgrep -f "$work/tiny-llama" || true)
+leftover=$(pids_running "$work/tiny-llama")
 ready_after=$(grep -o 'Engine ready in [0-9.]*' "$work/serve.err" | awk '{print $4}')
 awk -v ready="$ready_after" -v rss="$rss_kib" -v sent="$stop_sent" -v stopped="$stopped" -v status="$status" 'BEGIN {
   printf "ready after %.1f s; launcher RSS %.1f MiB while supervising; stopped %.1f s after SIGTERM with exit %d\n",

@@ -163,15 +163,8 @@ struct FileTransfer: Sendable {
         if let http = error as? HTTPClientError, http == .readTimeout {
             return TransferFailure(.transient(retryAfter: nil), "the transfer stalled: no bytes arrived within the stall limit")
         }
-        let check = "; check the endpoint (HF_ENDPOINT, AWS_ENDPOINT_URL_S3), proxies and the network"
-        if let io = error as? IOError {
-            return TransferFailure(.transient(retryAfter: nil), "the connection failed: \(String(cString: strerror(io.errnoCode)))" + check)
-        }
-        if let http = error as? HTTPClientError, http == .connectTimeout {
-            return TransferFailure(.transient(retryAfter: nil), "the connection timed out" + check)
-        }
-        if error is SocketAddressError {
-            return TransferFailure(.transient(retryAfter: nil), "the server's host name could not be resolved" + check)
+        if let message = ConnectionFailureCause.message(for: error) {
+            return TransferFailure(.transient(retryAfter: nil), message)
         }
         return TransferFailure(.transient(retryAfter: nil), "the transfer failed: \(error)")
     }

@@ -4,6 +4,8 @@ import Foundation
 struct HealthProbe: Sendable {
     let port: Int
     let servedModelName: String
+    /// Seconds each request may take.
+    var timeout: TimeInterval = 5
 
     func healthy() async -> Bool {
         await answer("/health") != nil
@@ -11,7 +13,13 @@ struct HealthProbe: Sendable {
 
     /// `/health` answers and `/v1/models` lists the served model.
     func ready() async -> Bool {
-        guard await healthy(), let body = await answer("/v1/models") else { return false }
+        guard await healthy() else { return false }
+        return await listsModel()
+    }
+
+    /// `/v1/models` answers and lists the served model (any model when no name is known).
+    func listsModel() async -> Bool {
+        guard let body = await answer("/v1/models") else { return false }
         if servedModelName.isEmpty { return true }
         return body.contains("\"\(servedModelName)\"") || body.contains(JSONEscaped.quoted(servedModelName))
     }
@@ -19,9 +27,10 @@ struct HealthProbe: Sendable {
     /// The body of a 200 answer, or nil; the blocking socket work runs off the cooperative pool.
     private func answer(_ path: String) async -> String? {
         let port = port
+        let timeout = timeout
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let result = LoopbackHTTP.get(port: port, path: path, timeout: 5)
+                let result = LoopbackHTTP.get(port: port, path: path, timeout: timeout)
                 continuation.resume(returning: result?.status == 200 ? result?.body : nil)
             }
         }

@@ -53,6 +53,8 @@ public struct ServeStatus: Equatable, Sendable {
 /// The probe `aim-runtime health` runs.
 public enum HealthCheck {
     /// `--live`: serve is running. `--ready`: the engine answers /health and lists the model.
+    /// Two requests of at most 3 s each, so the check ends within the 8-10 s probe timeouts of the
+    /// shipped HEALTHCHECK and Kubernetes manifests.
     public static func check(ready: Bool, statusPath: String, port: Int) async -> (healthy: Bool, line: String) {
         let status = ServeStatus.read(from: statusPath)
         if !ready {
@@ -64,10 +66,10 @@ public enum HealthCheck {
         if let status, !status.processAlive {
             return (false, "not ready: serve (pid \(status.pid)) is gone")
         }
-        let probe = HealthProbe(port: status?.port ?? port, servedModelName: status?.servedModelName ?? "")
+        let probe = HealthProbe(port: status?.port ?? port, servedModelName: status?.servedModelName ?? "", timeout: 3)
         guard await probe.healthy() else { return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)") }
         if let status {
-            return await probe.ready()
+            return await probe.listsModel()
                 ? (true, "ready: serving \(status.servedModelName) on port \(status.port)")
                 : (false, "not ready: /v1/models does not list \(status.servedModelName) yet")
         }

@@ -172,5 +172,16 @@ import Testing
         #expect(((plan["model"] as? [String: Any])?["cache"] as? [String: Any])?["state"] as? String == "missing")
         #expect(!missing.stdout.contains("download"))
     }
+
+    /// An endpoint that refuses is named as such, by IP address and by host name (Happy Eyeballs reports it differently).
+    @Test(arguments: ["127.0.0.1", "localhost"])
+    func aRefusedEndpointSaysWhatToCheck(host: String) throws {
+        let cache = try TemporaryDirectory()
+        let result = try CLI.run(["download-to-cache", "--model-id", "org/model"], environment: [
+            "AIM_CACHE_PATH": cache.path, "HF_ENDPOINT": "http://\(host):\(LocalServer.freePort())",
+        ])
+        #expect(result.status == 6, "\(result.stderr)")
+        #expect(result.stderr.contains("the connection failed: Connection refused; check the endpoint (HF_ENDPOINT"), "\(result.stderr)")
+    }
 }
 

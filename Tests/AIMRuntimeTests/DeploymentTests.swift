@@ -59,7 +59,7 @@ import Yams
         #expect(lines.first?.hasSuffix("-t aim-runtime/aim-base:0.1.0 . ") == true, "\(lines)")
         let modelTag = "aim-runtime/aim:0.1.0-meta-llama-llama-3.1-8b-instruct-v20261124"
         #expect(lines.last?.contains("--build-arg ORG=meta-llama --build-arg MODEL=Llama-3.1-8B-Instruct -t \(modelTag) .") == true, "\(lines)")
-        for path in ["deploy/kubernetes/deployment.yaml", "deploy/kubernetes/cache-job.yaml", "deploy/kserve/inferenceservice.yaml"] {
+        for path in ["deploy/kubernetes/deployment.yaml", "deploy/kubernetes/prefill/cache-job.yaml", "deploy/kserve/inferenceservice.yaml"] {
             #expect(try text(path).contains("image: \(modelTag)\n"), "\(path) uses the image build-images.sh makes")
         }
         #expect(try text("deploy/kserve/servingruntime.yaml").contains("image: aim-runtime/aim-base:0.1.0\n"))
@@ -91,8 +91,14 @@ import Yams
         let inference = try manifest("deploy/kserve/inferenceservice.yaml")
         let predictor = try #require((inference["spec"] as? [String: Any])?["predictor"] as? [String: Any])
         let runtimeSpec = try #require(try manifest("deploy/kserve/servingruntime.yaml")["spec"] as? [String: Any])
-        var merged = try #require((runtimeSpec["containers"] as? [[String: Any]])?.first)
-        merged.merge(predictor["model"] as? [String: Any] ?? [:]) { $1 }
+        let runtimeContainer = try #require((runtimeSpec["containers"] as? [[String: Any]])?.first)
+        let model = predictor["model"] as? [String: Any] ?? [:]
+        // KServe merges the model's container fields into the runtime's; `env` entries merge by name.
+        var merged = runtimeContainer.merging(model) { $1 }
+        let modelEnvironment = model["env"] as? [[String: Any]] ?? []
+        let modelNames = Set(modelEnvironment.compactMap { $0["name"] as? String })
+        merged["env"] = (runtimeContainer["env"] as? [[String: Any]] ?? []).filter { !modelNames.contains($0["name"] as? String ?? "") } + modelEnvironment
+        #expect((merged["env"] as? [[String: Any]])?.contains { $0["name"] as? String == "AIM_SHUTDOWN_GRACE_SECONDS" } == true)
         try checkServeContainer(merged, gracePeriod: predictor["terminationGracePeriodSeconds"] as? Int)
     }
 
@@ -123,7 +129,7 @@ import Yams
     /// The Job's arguments are a real download-to-cache command line: it gets past parsing and fails
     /// only for want of a network (HF_HUB_OFFLINE), with the fetch exit code, not the usage one.
     @Test func cacheJobRunsARealDownloadToCacheCommandLine() throws {
-        let job = try manifest("deploy/kubernetes/cache-job.yaml")
+        let job = try manifest("deploy/kubernetes/prefill/cache-job.yaml")
         let pod = try #require(((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         let arguments = try #require(container["args"] as? [String])

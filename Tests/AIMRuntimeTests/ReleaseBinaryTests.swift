@@ -16,11 +16,17 @@ import Testing
     static let toolchainRoot: String? = {
         guard let ldd = TestTools.onPath("ldd"), let listing = try? CLI.runProgram(ldd, [CLI.binary]) else { return nil }
         let runtime = listing.stdout.split(separator: "\n").first { $0.contains("libswiftCore.so") }
-        guard let path = runtime?.split(separator: " ").first(where: { $0.hasPrefix("/") }), let range = path.range(of: "/usr/lib/swift") else { return nil }
+        guard let path = runtime?.split(separator: " ").first(where: { $0.hasPrefix("/") }), let range = path.range(of: "/usr/lib/swift"),
+              range.lowerBound != path.startIndex else { return nil }
+        // A toolchain installed under /usr itself cannot be hidden without hiding the system.
         return String(path[..<range.lowerBound])
     }()
 
-    static let canHideDirectories = getuid() == 0 && TestTools.onPath("unshare") != nil
+    /// Root alone is not enough: a container's root may lack CAP_SYS_ADMIN, so try a private mount for real.
+    static let canHideDirectories: Bool = {
+        guard getuid() == 0, let unshare = TestTools.onPath("unshare") else { return false }
+        return (try? CLI.runProgram(unshare, ["--mount", "--propagation", "private", "/bin/true"]))?.status == 0
+    }()
 
     /// Runs `command` with `directory` covered by an empty tmpfs, seen only by this command.
     func runHiding(_ directory: String, _ command: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
@@ -45,7 +51,7 @@ import Testing
     }
 
     @Test(.enabled(if: releaseBinary != nil && canHideDirectories && toolchainRoot != nil,
-                   "needs the release binary, root with unshare(1) to hide the toolchain, and a dynamically linked test build to find it"))
+                   "needs the release binary, a private mount namespace (root with CAP_SYS_ADMIN) to hide the toolchain, and a toolchain outside /usr found through the test build"))
     func releaseBinaryRunsWithTheToolchainHidden() throws {
         let root = Self.toolchainRoot!
         let dynamic = try runHiding(root, [CLI.binary, "--version"])

@@ -65,7 +65,10 @@ def core_definition(type_name):
     if type_name in CORE_DEFINITIONS:
         return CORE_DEFINITIONS[type_name]
     match = re.fullmatch(r"V1([A-Z]\w*)", type_name)
-    return f"io.k8s.api.core.v1.{match.group(1)}" if match else None
+    if match:
+        return f"io.k8s.api.core.v1.{match.group(1)}"
+    match = re.fullmatch(r"K8sIoApi([A-Z][a-z]+)V1([A-Z]\w*)", type_name)
+    return f"io.k8s.api.{match.group(1).lower()}.v1.{match.group(2)}" if match else None
 
 
 def check(value, type_name, path, models, core, errors):
