@@ -57,8 +57,25 @@ public struct LaunchPlanner: Sendable {
     }
 
     /// The model the chosen profile serves: its model_id, else AIM_MODEL_ID, else AIM_ID.
+    /// The model `download-to-cache` fetches when none is named: the one selection would serve. Where no
+    /// GPU is seen (a CPU node filling the cache), it is still known when every profile the AIM chooses
+    /// from serves the same model; otherwise the error says how to name the hardware or the model.
     public func modelID(_ configuration: RuntimeConfiguration) throws -> String {
-        try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id
+        do {
+            return try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id
+        } catch let error as AIMError where error.status == .noGPU {
+            let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
+            let source: ProfileSource = configuration.aimID == nil ? .general : .model
+            let models = Set(try catalog.profiles.filter { $0.source == source }.map {
+                try modelResolver.resolve(profile: $0, configuration: configuration).id
+            })
+            guard models.count > 1 else {
+                if let model = models.first { return model }
+                throw error
+            }
+            throw AIMError(.noGPU, "no GPU found, and the profiles serve different models (\(models.sorted().joined(separator: ", "))); "
+                + "set AIM_GPU_MODEL and AIM_GPU_COUNT to the hardware serve will run on, or name the model with --model-id")
+        }
     }
 
     private func target(_ configuration: RuntimeConfiguration) throws -> (GPUTarget, ProfileCatalog) {

@@ -126,17 +126,50 @@ import Yams
         #expect(limits?["amd.com/gpu"] != nil)
     }
 
-    /// The Job's arguments are a real download-to-cache command line: it gets past parsing and fails
-    /// only for want of a network (HF_HUB_OFFLINE), with the fetch exit code, not the usage one.
-    @Test func cacheJobRunsARealDownloadToCacheCommandLine() throws {
+    /// The Job prefills exactly the model the Deployment will serve on the hardware the Job names, and
+    /// its command line is a real one: offline, it stops only because that model is not cached yet (exit 7).
+    @Test func cacheJobDownloadsTheModelTheDeploymentServes() throws {
         let job = try manifest("deploy/kubernetes/prefill/cache-job.yaml")
         let pod = try #require(((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         let arguments = try #require(container["args"] as? [String])
-        #expect(arguments.first == "download-to-cache")
-        let cache = try TemporaryDirectory()
-        let result = try CLI.run(arguments, environment: ["AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1"])
-        #expect(result.status != 0 && result.status != 2, "\(result.status): \(result.stderr)")
+        #expect(arguments == ["download-to-cache"])
         #expect(container["terminationMessagePolicy"] as? String == "FallbackToLogsOnError")
+        var environment: [String: String] = [:]
+        for entry in container["env"] as? [[String: Any]] ?? [] {
+            if let name = entry["name"] as? String, let value = entry["value"] as? String { environment[name] = value }
+        }
+        #expect(environment["AIM_GPU_MODEL"] != nil && environment["AIM_GPU_COUNT"] != nil, "the Job names the Deployment's hardware")
+
+        // What the model image sets (docker/Dockerfile.model) for the image both manifests use.
+        let cache = try TemporaryDirectory()
+        let image = [
+            "AIM_ID": "meta-llama/Llama-3.1-8B-Instruct", "AIM_ALLOW_GENERAL_PROFILE_FALLBACK": "false",
+            "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1",
+        ]
+        let plan = try CLI.run(["select", "--dry-run", "--format", "json"], environment: image.merging(environment) { $1 })
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let served = try #require((document["model"] as? [String: Any])?["id"] as? String)
+        #expect(served == "amd/Llama-3.1-8B-Instruct-FP8-KV", "fp8 ranks first on MI300X")
+
+        let result = try CLI.run(arguments, environment: image.merging(environment) { $1 })
+        #expect(result.status == 7, "\(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("\(served)@main is not in the cache"), "\(result.stderr)")
+    }
+
+    /// Without a GPU or a named model, download-to-cache takes the AIM's model when its profiles agree on one,
+    /// and otherwise says how to choose instead of guessing.
+    @Test func downloadWithoutAGPUTakesTheOnlyModelOrAsks() throws {
+        let cache = try TemporaryDirectory()
+        let noGPU = [
+            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": cache.path + "/no-sys", "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
+            "AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1",
+        ]
+        let single = try CLI.run(["download-to-cache"], environment: noGPU.merging(["AIM_ID": "Qwen/Qwen3-32B"]) { $1 })
+        #expect(single.status == 7 && single.stderr.contains("Qwen/Qwen3-32B@main is not in the cache"), "\(single.stderr)")
+        let ambiguous = try CLI.run(["download-to-cache"], environment: noGPU.merging(["AIM_ID": "meta-llama/Llama-3.1-8B-Instruct"]) { $1 })
+        #expect(ambiguous.status == 5, "\(ambiguous.stderr)")
+        #expect(ambiguous.stderr.contains("the profiles serve different models (amd/Llama-3.1-8B-Instruct-FP8-KV, meta-llama/Llama-3.1-8B-Instruct)"),
+                "\(ambiguous.stderr)")
     }
 }
