@@ -24,6 +24,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case sysfsPath = "AIM_SYSFS_PATH"
     case gpuDetectTimeout = "AIM_GPU_DETECT_TIMEOUT_SECONDS"
     case downloadStallSeconds = "AIM_DOWNLOAD_STALL_SECONDS"
+    case downloadConnectTimeout = "AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS"
     case downloadConnections = "AIM_DOWNLOAD_CONNECTIONS"
     case downloadChunkMiB = "AIM_DOWNLOAD_CHUNK_MIB"
     case downloadInclude = "AIM_DOWNLOAD_INCLUDE"
@@ -59,7 +60,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .profileBasePath: return "--profile-base-path"
         case .gpuSource: return "--gpu-source"
         case .sysfsPath: return "--sysfs-path"
-        case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnections, .downloadChunkMiB,
+        case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout, .downloadConnections, .downloadChunkMiB,
              .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
              .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
             return nil
@@ -84,6 +85,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .sysfsPath: return "/sys"
         case .gpuDetectTimeout: return "10"
         case .downloadStallSeconds: return "60"
+        case .downloadConnectTimeout: return "15"
         case .downloadConnections: return "8"
         case .downloadChunkMiB: return "64"
         case .downloadInclude, .downloadExclude: return "unset"
@@ -121,6 +123,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .sysfsPath: return "Root of the sysfs tree read for KFD topology and DRM devices."
         case .gpuDetectTimeout: return "Seconds a GPU tool (rocm-smi, amd-smi) may take before the next source is tried."
         case .downloadStallSeconds: return "Seconds a download may move no byte before it is aborted and retried."
+        case .downloadConnectTimeout: return "Seconds to keep trying to connect to the Hub or S3 endpoint before an attempt fails."
         case .downloadConnections: return "Parallel transfers per model (files and ranges of large files)."
         case .downloadChunkMiB: return "Size in MiB of the ranges large files are split into."
         case .downloadInclude: return "Comma-separated globs of repository files to download (default: all but duplicate weights)."

@@ -54,6 +54,7 @@ public struct ConfigurationLoader: Sendable {
             sysfsPath: input.value(.sysfsPath)?.text ?? "/sys",
             gpuDetectTimeoutSeconds: try parsePositive(input, .gpuDetectTimeout, default: 10, unit: "seconds"),
             downloadStallSeconds: try parsePositive(input, .downloadStallSeconds, default: 60, unit: "seconds"),
+            downloadConnectTimeoutSeconds: try parsePositive(input, .downloadConnectTimeout, default: 15, unit: "seconds"),
             downloadConnections: try parsePositive(input, .downloadConnections, default: 8, unit: "connections"),
             downloadChunkMiB: try parsePositive(input, .downloadChunkMiB, default: 64, unit: "MiB"),
             downloadInclude: globs(input, .downloadInclude),

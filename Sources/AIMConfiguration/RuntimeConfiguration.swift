@@ -29,6 +29,7 @@ public struct RuntimeConfiguration: Sendable {
     public var sysfsPath: String
     public var gpuDetectTimeoutSeconds: Int
     public var downloadStallSeconds: Int
+    public var downloadConnectTimeoutSeconds: Int
     public var downloadConnections: Int
     public var downloadChunkMiB: Int
     public var downloadInclude: [String]

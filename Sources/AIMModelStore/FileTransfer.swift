@@ -85,18 +85,9 @@ struct FileTransfer: Sendable {
     }
 
     private func fetchWithRetries(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
-        var attempt = 1
-        while true {
-            do {
-                try await fetch(range, into: file, whole: whole, notes: notes, request: request)
-                return
-            } catch let failure as TransferFailure where failure.isTransient && attempt < retry.maxAttempts {
-                let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
-                let wait = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
-                logger.warning("\(range.lowerBound == 0 ? "" : "bytes \(range.lowerBound)-: ")\(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(retry.maxAttempts))")
-                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
-                attempt += 1
-            }
+        let what = Self.name(of: request) + (range.lowerBound == 0 ? "" : " (bytes \(range.lowerBound)-)")
+        try await retry.retrying(what, logger: logger) {
+            try await fetch(range, into: file, whole: whole, notes: notes, request: request)
         }
     }
 
@@ -164,7 +155,7 @@ struct FileTransfer: Sendable {
             return TransferFailure(.transient(retryAfter: nil), "the transfer stalled: no bytes arrived within the stall limit")
         }
         if let message = ConnectionFailureCause.message(for: error) {
-            return TransferFailure(.transient(retryAfter: nil), message)
+            return TransferFailure(.unreachable, message)
         }
         return TransferFailure(.transient(retryAfter: nil), "the transfer failed: \(error)")
     }

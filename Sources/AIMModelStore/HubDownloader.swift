@@ -31,7 +31,7 @@ public struct HubDownloader: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let client = HubClient(http: http, settings: hub)
         let retry = RetryPolicy()
-        let snapshot = try await retry.retrying { try await client.snapshot(repo: repo, revision: revision) }
+        let snapshot = try await retry.retrying("listing \(repo)@\(revision)", logger: logger) { try await client.snapshot(repo: repo, revision: revision) }
         try Self.checkNames(snapshot)
         let wanted = settings.selection.select(snapshot.files.map(\.path))
         guard !wanted.isEmpty else {
@@ -42,7 +42,7 @@ public struct HubDownloader: Sendable {
             for file in wanted {
                 group.addTask {
                     (file, try await limiter.withConnection {
-                        try await retry.retrying { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) }
+                        try await retry.retrying("metadata of \(file)", logger: logger) { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) }
                     })
                 }
             }

@@ -26,10 +26,10 @@ public struct ModelStore: Sendable {
 
     /// An HTTP client set up for downloads: redirects are followed by hand (so a token never
     /// reaches a CDN), and a read that moves no byte for the stall limit fails and is retried.
-    public static func makeHTTPClient(stallSeconds: Int) -> HTTPClient {
+    public static func makeHTTPClient(stallSeconds: Int, connectSeconds: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(15), read: .seconds(Int64(stallSeconds))))
+            timeout: .init(connect: .seconds(Int64(connectSeconds)), read: .seconds(Int64(stallSeconds))))
         configuration.decompression = .disabled
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -1,30 +1,43 @@
 import Foundation
+import Logging
 
 /// When and how long to wait before trying a transfer again.
 ///
 /// Transient failures (connection reset, time-outs, 5xx, 429) are retried with
 /// capped exponential backoff and full jitter, honouring `Retry-After`.
 /// Permanent ones (401, 403, 404, a checksum that fails twice, a full disk) are not.
+/// An endpoint that cannot be reached gets fewer attempts: each one already spends the HTTP client's
+/// connect timeout retrying the connection, and a wrong endpoint should fail in seconds, not minutes.
 public struct RetryPolicy: Sendable {
     public let maxAttempts: Int
+    public let maxUnreachableAttempts: Int
     public let baseDelay: TimeInterval
     public let maxDelay: TimeInterval
 
-    public init(maxAttempts: Int = 6, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 30) {
+    public init(maxAttempts: Int = 6, maxUnreachableAttempts: Int = 2, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 30) {
         self.maxAttempts = maxAttempts
+        self.maxUnreachableAttempts = maxUnreachableAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
     }
 
-    /// Runs a request, again after transient failures (a 503 or a reset among hundreds of calls).
-    public func retrying<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    /// How many attempts a failure of this kind gets in all.
+    public func attempts(for failure: TransferFailure) -> Int {
+        if case .unreachable = failure.kind { return maxUnreachableAttempts }
+        return failure.isTransient ? maxAttempts : 1
+    }
+
+    /// Runs a request, again after transient failures (a 503 or a reset among hundreds of calls),
+    /// with a warning for each retry so that a slow failure is never silent.
+    public func retrying<T: Sendable>(_ what: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
-            } catch let failure as TransferFailure where failure.isTransient && attempt < maxAttempts {
-                let retryAfter: TimeInterval? = { if case .transient(let after) = failure.kind { return after } else { return nil } }()
-                try await Task.sleep(nanoseconds: UInt64(delay(afterAttempt: attempt, retryAfter: retryAfter) * 1_000_000_000))
+            } catch let failure as TransferFailure where attempt < attempts(for: failure) {
+                let wait = delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
+                logger.warning("\(what): \(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts(for: failure)))")
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 attempt += 1
             }
         }
@@ -42,6 +55,8 @@ public struct RetryPolicy: Sendable {
 public struct TransferFailure: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         case transient(retryAfter: TimeInterval?)
+        /// No connection could be made (refused, unresolvable, timed out).
+        case unreachable
         case checksum
         case permanent
     }
@@ -60,7 +75,15 @@ public struct TransferFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     public var isTransient: Bool {
-        if case .transient = kind { return true }
-        return false
+        switch kind {
+        case .transient, .unreachable: return true
+        case .checksum, .permanent: return false
+        }
+    }
+
+    /// The server's `Retry-After`, when it sent one.
+    public var retryAfter: TimeInterval? {
+        if case .transient(let after) = kind { return after }
+        return nil
     }
 }

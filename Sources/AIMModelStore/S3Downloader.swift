@@ -20,7 +20,7 @@ struct S3Downloader: Sendable {
         let lock = try ModelLock(path: settings.cacheRoot + "/.locks/s3--" + name.replacingOccurrences(of: "/", with: "--") + ".lock", logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let client = S3Client(http: http, environment: environment)
-        let objects = try await RetryPolicy().retrying { try await client.list(bucket: bucket, prefix: prefix) }
+        let objects = try await RetryPolicy().retrying("listing s3://\(bucket)/\(prefix)", logger: logger) { try await client.list(bucket: bucket, prefix: prefix) }
         guard !objects.isEmpty else {
             throw AIMError(.modelNotFound, "s3://\(bucket)/\(prefix)/ holds no objects; check the bucket and prefix")
         }

@@ -11,6 +11,8 @@ public struct StoreSettings: Sendable {
     public var layout: Layout
     /// Seconds without a byte before a transfer is aborted and retried (`AIM_DOWNLOAD_STALL_SECONDS`).
     public var stallSeconds: Int
+    /// Seconds to keep trying to connect before an attempt fails (`AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS`).
+    public var connectSeconds: Int
     /// Transfers at once, files and ranges of large files together (`AIM_DOWNLOAD_CONNECTIONS`).
     public var connections: Int
     /// Large files are fetched in ranges of this many bytes.
@@ -22,13 +24,14 @@ public struct StoreSettings: Sendable {
     public var customModelName: String?
 
     public init(
-        cacheRoot: String, layout: Layout = .hub, stallSeconds: Int = 60, connections: Int = 8,
+        cacheRoot: String, layout: Layout = .hub, stallSeconds: Int = 60, connectSeconds: Int = 15, connections: Int = 8,
         chunkSize: Int64 = 64 << 20, verifyHashes: Bool = false, selection: FileSelection = FileSelection(),
         customModelName: String? = nil
     ) {
         self.cacheRoot = cacheRoot
         self.layout = layout
         self.stallSeconds = stallSeconds
+        self.connectSeconds = connectSeconds
         self.connections = connections
         self.chunkSize = chunkSize
         self.verifyHashes = verifyHashes

@@ -29,7 +29,7 @@ struct DownloadToCacheCommand: AsyncParsableCommand {
             let text = try modelReference ?? context.planner.modelID(context.configuration)
             let reference = try ModelReference.parse(text)
             let store = StoreSettings(configuration: context.configuration, layout: layout, verifyHashes: verify, customModelName: customModelName)
-            let model = try await StoreSession.run(stallSeconds: store.stallSeconds) { http in
+            let model = try await StoreSession.run(stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds) { http in
                 try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
             }
             Logger(label: "aim_runtime.model_store").info("Model ready at \(model.summary)")

@@ -41,7 +41,7 @@ struct DryRunCommand: AsyncParsableCommand {
             }
             var size: Double?
             if let selected, let reference = try? ModelReference.parse(ReferenceDryRunReport.modelSource(selected, configuration: context.configuration).source) {
-                size = try await StoreSession.run(stallSeconds: 10) { http in
+                size = try await StoreSession.run(stallSeconds: 10, connectSeconds: context.configuration.downloadConnectTimeoutSeconds) { http in
                     await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(reference)
                 }
             }

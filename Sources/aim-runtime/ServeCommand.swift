@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             if plan.model.source != .cache && plan.model.source != .local {
                 let reference = try ModelReference.parse(plan.model.id)
                 let store = StoreSettings(configuration: context.configuration)
-                let model = try await StoreSession.run(stallSeconds: store.stallSeconds) { http in
+                let model = try await StoreSession.run(stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds) { http in
                     try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
                 }
                 Logger(label: "aim_runtime.serve").info("Model ready at \(model.summary)")

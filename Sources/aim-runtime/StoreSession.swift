@@ -5,8 +5,8 @@ import Foundation
 
 /// Owns the HTTP client for one command, and always shuts it down.
 enum StoreSession {
-    static func run<T>(stallSeconds: Int, _ body: (HTTPClient) async throws -> T) async throws -> T {
-        let http = ModelStore.makeHTTPClient(stallSeconds: stallSeconds)
+    static func run<T>(stallSeconds: Int, connectSeconds: Int, _ body: (HTTPClient) async throws -> T) async throws -> T {
+        let http = ModelStore.makeHTTPClient(stallSeconds: stallSeconds, connectSeconds: connectSeconds)
         do {
             let result = try await body(http)
             try? await http.shutdown()
