@@ -56,10 +56,10 @@ public struct LaunchPlanner: Sendable {
         return LaunchPlan(selection: plan.selection, model: model, command: command, gpu: plan.gpu)
     }
 
-    /// The model the chosen profile serves: its model_id, else AIM_MODEL_ID, else AIM_ID.
-    /// The model `download-to-cache` fetches when none is named: the one selection would serve. Where no
-    /// GPU is seen (a CPU node filling the cache), it is still known when every profile the AIM chooses
-    /// from serves the same model; otherwise the error says how to name the hardware or the model.
+    /// The model `download-to-cache` fetches when none is named: the one the chosen profile serves (its
+    /// model_id, else AIM_MODEL_ID, else AIM_ID). Where no GPU is seen (a CPU node filling the cache), it is
+    /// still known when every profile the AIM chooses from serves the same model; otherwise the error says
+    /// how to name the hardware or the model.
     public func modelID(_ configuration: RuntimeConfiguration) throws -> String {
         do {
             return try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id

@@ -43,11 +43,9 @@ import Testing
 
     /// Runs `command` chrooted into `root`, with /proc and /dev bound in a private mount namespace.
     func runInImage(_ root: String, _ command: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
-        let script = "mount --bind /proc \"$1/proc\" && mount --bind /dev \"$1/dev\" && shift && exec \"$@\""
-        return try CLI.runProgram(
-            TestTools.onPath("unshare")!,
-            ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "image", root, Self.chroot!, root] + command,
-            environment: try Self.imageEnvironment().merging(environment) { $1 })
+        try ReleaseBinaryTests.runWithPrivateMounts("mount --bind /proc \"$1/proc\" && mount --bind /dev \"$1/dev\"", on: root,
+                                                    [Self.chroot!, root] + command,
+                                                    environment: try Self.imageEnvironment().merging(environment) { $1 })
     }
 
     @Test(.enabled(if: ReleaseBinaryTests.releaseBinary != nil && ReleaseBinaryTests.canHideDirectories && chroot != nil,

@@ -101,14 +101,7 @@ enum TestTools {
     /// A python3 that can import `module`.
     static func python(with module: String) -> String? {
         guard let python = onPath("python3") else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import \(module)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? python : nil
+        return (try? CLI.runProgram(python, ["-c", "import \(module)"]))?.status == 0 ? python : nil
     }
 
     static let hubPython = python(with: "huggingface_hub")

@@ -28,12 +28,19 @@ import Testing
         return (try? CLI.runProgram(unshare, ["--mount", "--propagation", "private", "/bin/true"]))?.status == 0
     }()
 
+    /// Runs `command` after `mounts` (shell commands on `$1`, `directory`), in a mount namespace of its own,
+    /// so that no other process sees them.
+    static func runWithPrivateMounts(_ mounts: String, on directory: String, _ command: [String], environment: [String: String]) throws -> CLI.Outcome {
+        try CLI.runProgram(
+            TestTools.onPath("unshare")!,
+            ["--mount", "--propagation", "private", "/bin/sh", "-c", mounts + " && shift && exec \"$@\"", "mounts", directory] + command,
+            environment: environment)
+    }
+
     /// Runs `command` with `directory` covered by an empty tmpfs, seen only by this command.
     func runHiding(_ directory: String, _ command: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
-        let script = "mount -t tmpfs none \"$1\" && shift && exec \"$@\""
-        return try CLI.runProgram(
-            TestTools.onPath("unshare")!, ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "hide", directory] + command,
-            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 })
+        try Self.runWithPrivateMounts("mount -t tmpfs none \"$1\"", on: directory, command,
+                                      environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 })
     }
 
     @Test(.enabled(if: releaseBinary != nil,
