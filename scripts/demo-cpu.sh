@@ -14,7 +14,7 @@ step() { printf '\n== %s\n' "$*"; }
 # (and procps' pgrep, missing from minimal images, is not needed).
 pids_running() {
   printf '%s\n' "$1" > "$work/pattern"
-  { grep -lsaFf "$work/pattern" /proc/[0-9]*/cmdline || true; } | cut -d/ -f3 | tr '\n' ' '
+  { grep -lsaFf "$work/pattern" /proc/[0-9]*/cmdline || true; } | cut -d/ -f3 | paste -sd ' ' -
 }
 
 step "Building aim-runtime"
