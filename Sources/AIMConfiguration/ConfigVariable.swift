@@ -105,7 +105,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .aimID: return "Model-specific AIM id (org/model). Selects the model's own profiles; exclusive with AIM_MODEL_ID."
         case .modelID: return "Model to serve from a base AIM (general profiles only); exclusive with AIM_ID."
         case .precision: return "auto, or one of fp4 fp8 fp16 fp32 bf16 int4 int8."
-        case .gpuCount: return "auto, or the number of GPUs to use (a whole number >= 0)."
+        case .gpuCount: return "auto, or the number of GPUs to use (a whole number from 0 to 1024)."
         case .gpuModel: return "GPU model override, e.g. MI300X; NONE or UNKNOWN means detect."
         case .engine: return "auto, vllm or sglang (auto means vllm)."
         case .metric: return "auto, latency or throughput (auto means latency)."

@@ -27,6 +27,7 @@ public struct ConfigurationLoader: Sendable {
 
     /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
     public func load(_ input: ConfigurationInput, requireModel: Bool) throws -> RuntimeConfiguration {
+        try rejectControlCharacters(input)
         let aimID = input.value(.aimID)?.text
         let modelID = input.value(.modelID)?.text
         if requireModel {
@@ -49,25 +50,51 @@ public struct ConfigurationLoader: Sendable {
             logFormat: try parseChoice(input, .logFormat, default: .text, lowercased: true) { LogOutputFormat(rawValue: $0) },
             customModelName: input.value(.customModelName)?.text,
             allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? true,
-            profileBasePath: input.value(.profileBasePath)?.text ?? defaultProfileRoot,
+            profileBasePath: try parseProfileRoot(input),
             gpuSource: try parseAutoOrChoice(input, .gpuSource, lowercased: true) { GPUSource(rawValue: $0) },
             sysfsPath: input.value(.sysfsPath)?.text ?? "/sys",
-            gpuDetectTimeoutSeconds: try parsePositive(input, .gpuDetectTimeout, default: 10, unit: "seconds"),
-            downloadStallSeconds: try parsePositive(input, .downloadStallSeconds, default: 60, unit: "seconds"),
-            downloadConnectTimeoutSeconds: try parsePositive(input, .downloadConnectTimeout, default: 15, unit: "seconds"),
-            downloadConnections: try parsePositive(input, .downloadConnections, default: 8, unit: "connections"),
-            downloadChunkMiB: try parsePositive(input, .downloadChunkMiB, default: 64, unit: "MiB"),
-            downloadInclude: globs(input, .downloadInclude),
-            downloadExclude: globs(input, .downloadExclude),
-            startupTimeoutSeconds: try parsePositive(input, .startupTimeout, default: 1800, unit: "seconds"),
-            healthIntervalSeconds: try parsePositive(input, .healthInterval, default: 10, unit: "seconds"),
-            healthFailureThreshold: try parsePositive(input, .healthFailures, default: 3, unit: "failures"),
+            gpuDetectTimeoutSeconds: try parseNumber(input, .gpuDetectTimeout, default: 10, range: 1...600, unit: "seconds"),
+            downloadStallSeconds: try parseNumber(input, .downloadStallSeconds, default: 60, range: 1...3600, unit: "seconds"),
+            downloadConnectTimeoutSeconds: try parseNumber(input, .downloadConnectTimeout, default: 15, range: 1...600, unit: "seconds"),
+            downloadConnections: try parseNumber(input, .downloadConnections, default: 8, range: 1...256, unit: "connections"),
+            downloadChunkMiB: try parseNumber(input, .downloadChunkMiB, default: 64, range: 1...4096, unit: "MiB"),
+            downloadInclude: try globs(input, .downloadInclude),
+            downloadExclude: try globs(input, .downloadExclude),
+            startupTimeoutSeconds: try parseNumber(input, .startupTimeout, default: 1800, range: 1...604_800, unit: "seconds"),
+            healthIntervalSeconds: try parseNumber(input, .healthInterval, default: 10, range: 1...3600, unit: "seconds"),
+            healthFailureThreshold: try parseNumber(input, .healthFailures, default: 3, range: 1...1000, unit: "failures"),
             restartOnFailure: try parseRestartPolicy(input),
-            maxRestarts: try parseCount(input, .maxRestarts, default: 3),
-            shutdownGraceSeconds: try parsePositive(input, .shutdownGrace, default: 30, unit: "seconds"),
+            maxRestarts: try parseNumber(input, .maxRestarts, default: 3, range: 0...1000, unit: "restarts"),
+            shutdownGraceSeconds: try parseNumber(input, .shutdownGrace, default: 30, range: 1...3600, unit: "seconds"),
             terminationMessagePath: input.value(.terminationMessagePath)?.text ?? "/dev/termination-log",
             statusPath: input.value(.statusPath)?.text ?? "/tmp/aim-runtime/serve-status.json"
         )
+    }
+
+    /// No setting has a use for control characters; in a path or an id they only hide what the
+    /// value really is. JSON may span lines, so AIM_ENGINE_ARGS keeps its whitespace.
+    private func rejectControlCharacters(_ input: ConfigurationInput) throws {
+        for variable in ConfigVariable.allCases {
+            guard let (text, origin) = input.value(variable) else { continue }
+            let allowed: Set<Unicode.Scalar> = variable == .engineArgs ? ["\n", "\r", "\t"] : []
+            if text.unicodeScalars.contains(where: { OneLineText.isControl($0) && !allowed.contains($0) }) {
+                let shown = variable == .engineArgs ? Self.excerpt(text) : Self.quoted(text)
+                throw AIMError.configuration("\(origin)=\(shown) is not valid: it contains a control character; remove it")
+            }
+        }
+    }
+
+    /// A profile root that was asked for must exist: without it every profile would silently vanish.
+    private func parseProfileRoot(_ input: ConfigurationInput) throws -> String {
+        guard let (text, origin) = input.value(.profileBasePath) else { return defaultProfileRoot }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) else {
+            throw AIMError.configuration("\(origin)=\(Self.quoted(text)) does not exist; set it to the profile root that holds custom/, <org>/<model>/ and general/")
+        }
+        guard isDirectory.boolValue else {
+            throw AIMError.configuration("\(origin)=\(Self.quoted(text)) is not a directory; set it to the profile root that holds custom/, <org>/<model>/ and general/")
+        }
+        return text
     }
 
     private func checkModelIdentity(aimID: String?, modelID: String?) throws {
@@ -88,7 +115,12 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func invalid(_ origin: String, _ text: String, expected: String) -> AIMError {
-        AIMError.configuration("\(origin)='\(text)' is not valid: expected \(expected)")
+        AIMError.configuration("\(origin)=\(Self.quoted(text)) is not valid: expected \(expected)")
+    }
+
+    /// A value echoed in an error: quoted, and shortened so that a huge value cannot flood the log.
+    static func quoted(_ text: String) -> String {
+        "'" + (text.count > 120 ? text.prefix(117) + "..." : text) + "'"
     }
 
     private func parseChoice<Value: RawRepresentable & CaseIterable>(
@@ -116,20 +148,27 @@ public struct ConfigurationLoader: Sendable {
         return value
     }
 
+    /// Eight GPUs of eight CPX partitions each is 64; the rest is headroom, not a use case.
+    static let maxGPUCount = 1024
+
     private func parseGPUCount(_ input: ConfigurationInput) throws -> Int? {
         guard let (text, origin) = input.value(.gpuCount) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased() == "auto" { return nil }
-        guard let count = Self.parseWholeNumber(trimmed) else {
-            throw invalid(origin, text, expected: "'auto' or a whole number of GPUs >= 0, e.g. 8")
+        guard let count = Self.parseWholeNumber(trimmed), count <= Self.maxGPUCount else {
+            throw invalid(origin, text, expected: "'auto' or a whole number of GPUs from 0 to \(Self.maxGPUCount), e.g. 8")
         }
         return count
     }
 
-    private func parsePositive(_ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, unit: String) throws -> Int {
+    /// A whole number within the range the setting can sensibly take, so that no later
+    /// arithmetic (seconds to nanoseconds, MiB to bytes) can overflow.
+    private func parseNumber(
+        _ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, range: ClosedRange<Int>, unit: String
+    ) throws -> Int {
         guard let (text, origin) = input.value(variable) else { return defaultValue }
-        guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
-            throw invalid(origin, text, expected: "a whole number of \(unit) >= 1")
+        guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw invalid(origin, text, expected: "a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -143,16 +182,18 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    private func parseCount(_ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int) throws -> Int {
-        guard let (text, origin) = input.value(variable) else { return defaultValue }
-        guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)) else {
-            throw invalid(origin, text, expected: "a whole number >= 0")
+    /// Globs are matched with fnmatch, whose backtracking grows with every `*`: a pattern with many
+    /// stars against a long listing could run for minutes, so their number and size are capped.
+    private func globs(_ input: ConfigurationInput, _ variable: ConfigVariable) throws -> [String] {
+        guard let (text, origin) = input.value(variable) else { return [] }
+        let globs = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if globs.count > 64 {
+            throw invalid(origin, text, expected: "at most 64 comma-separated globs")
         }
-        return value
-    }
-
-    private func globs(_ input: ConfigurationInput, _ variable: ConfigVariable) -> [String] {
-        (input.value(variable)?.text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let glob = globs.first(where: { $0.count > 256 || $0.filter({ $0 == "*" }).count > 8 }) {
+            throw invalid(origin, text, expected: "globs of at most 256 characters and 8 '*' each, e.g. *.safetensors (\(Self.quoted(glob)) is not)")
+        }
+        return globs
     }
 
     private func parsePort(_ input: ConfigurationInput) throws -> Int {

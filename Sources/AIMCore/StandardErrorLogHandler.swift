@@ -34,7 +34,7 @@ public struct StandardErrorLogHandler: LogHandler {
             if !merged.isEmpty {
                 text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             }
-            line = text
+            line = OneLineText.escape(text)  // A value with a newline must not forge a second record.
         case .json:
             var fields: [(String, StructuredValue)] = [
                 ("time", .string(Self.utcTimestamp())),

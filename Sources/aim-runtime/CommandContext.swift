@@ -2,6 +2,7 @@ import AIMConfiguration
 import AIMCore
 import AIMEngine
 import AIMGPU
+import AIMReports
 import AIMSelection
 import ArgumentParser
 import Foundation
@@ -35,18 +36,20 @@ struct CommandContext {
     }
 }
 
-/// Ends a command: prints one error line to stderr and exits with the error's status.
+/// Ends a command: prints one error line to stderr and exits with the error's documented status.
 enum Failure {
-    static func report(_ error: AIMError) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        return ExitCode(error.status.rawValue)
+    static func report(_ error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        let failure = ErrorReport.classify(error)
+        FileHandle.standardError.write(Data(ErrorReport.line(failure).utf8))
+        return ExitCode(failure.status.rawValue)
     }
 
-    /// Runs a command body, turning an `AIMError` into its line and exit code.
+    /// Runs a command body, turning whatever it throws into its line and exit code.
     static func reporting(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as AIMError {
+        } catch {
             throw report(error)
         }
     }

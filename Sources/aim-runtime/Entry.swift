@@ -1,10 +1,10 @@
 import AIMCore
+import AIMReports
 import ArgumentParser
 import Foundation
 
-/// Runs a command and maps every way it can end to a documented exit code:
-/// usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64,
-/// and any other unexpected error exits 1.
+/// Runs a command and maps every way it can end to a documented exit code and at most one
+/// `error:` line: usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64.
 @main
 enum Entry {
     static func main() async {
@@ -18,14 +18,24 @@ enum Entry {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            let code = AIMRuntimeCommand.exitCode(for: error)
-            if code == .success {
-                print(AIMRuntimeCommand.fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((AIMRuntimeCommand.fullMessage(for: error) + "\n").utf8))
-            let status: ExitStatus = code == .validationFailure ? .configuration : .failure
-            Foundation.exit(status.rawValue)
+            Foundation.exit(end(with: error))
+        }
+    }
+
+    private static func end(with error: any Error) -> Int32 {
+        switch AIMRuntimeCommand.exitCode(for: error) {
+        case .success:  // --help and --version
+            print(AIMRuntimeCommand.fullMessage(for: error))
+            return 0
+        case .validationFailure:
+            let message = AIMRuntimeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            let usage = AIMError(.configuration, "\(message); see 'aim-runtime --help'")
+            FileHandle.standardError.write(Data(ErrorReport.line(usage).utf8))
+            return usage.status.rawValue
+        default:
+            let failure = ErrorReport.classify(error)
+            FileHandle.standardError.write(Data(ErrorReport.line(failure).utf8))
+            return failure.status.rawValue
         }
     }
 }

@@ -20,15 +20,11 @@ struct SelectCommand: ParsableCommand {
             let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
             let plan = try context.planner.plan(context.configuration)
             print(try LaunchPlanReport.render(plan, format: format), terminator: "")
-        } catch let error as AIMError {
-            if format == .json { print(ErrorReport.json(error), terminator: "") }
-            throw Failure.report(error)
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            let failure = AIMError(.failure, "unexpected error: \(error)")
-            if format == .json { print(ErrorReport.json(failure), terminator: "") }
-            throw Failure.report(failure)
+            if format == .json { print(ErrorReport.json(ErrorReport.classify(error)), terminator: "") }
+            throw Failure.report(error)
         }
     }
 }

@@ -26,7 +26,7 @@ extension Failure {
     static func reportingAsync(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as AIMError {
+        } catch {
             throw report(error)
         }
     }
