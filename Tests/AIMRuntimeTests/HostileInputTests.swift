@@ -23,6 +23,10 @@ import Testing
         var seconds: Double = 5
         /// Whether other stderr lines (warnings, progress) may come before the error line.
         var logsAllowed = false
+        /// Starts the tests' fault-injecting Hub; `$HUB` in environment values is its URL.
+        var hub = false
+        /// Holds a listening socket on a free port for the run; `$PORT` in environment values is it.
+        var holdPort = false
         var testDescription: String { "family \(family): \(name)" }
     }
 
@@ -155,7 +159,27 @@ import Testing
             environment: ["AIM_ID": "org/\u{1B}[2Jmodel"], setup: profiles, status: 2, names: ["AIM_ID", "\\u{1B}"]),
         Row(family: 5, name: "an unknown option is one line with exit 2", arguments: ["select", "--no-such-flag"],
             status: 2, names: ["--no-such-flag"]),
+        Row(family: 5, name: "a gated model without any token asks for one", arguments: ["download-to-cache", "--model-id", "faults/gated"],
+            environment: ["HF_ENDPOINT": "$HUB", "HF_TOKEN": "", "AIM_CACHE_PATH": "$WORK/cache"],
+            status: 8, names: ["faults/gated", "HF_TOKEN"], seconds: 5, logsAllowed: true, hub: true),
+        Row(family: 5, name: "a gated model with a wrong token says it was rejected", arguments: ["download-to-cache", "--model-id", "faults/gated"],
+            environment: ["HF_ENDPOINT": "$HUB", "AIM_CACHE_PATH": "$WORK/cache"],
+            status: 9, names: ["faults/gated", "HF_TOKEN"], seconds: 5, logsAllowed: true, hub: true),
+        // 6. Supervision: a port someone else answers is not our engine.
+        Row(family: 6, name: "serve on a port that is already taken", arguments: ["serve"],
+            environment: ["AIM_ID": "", "AIM_MODEL_ID": "$WORK/model", "AIM_PORT": "$PORT", "PATH": "/usr/bin:/bin"],
+            setup: { try write($0 + "/model/config.json", "{}") },
+            status: 2, names: ["$PORT", "AIM_PORT"], logsAllowed: true, holdPort: true),
         // 7. The cache and the catalogue do not hide broken files.
+        Row(family: 7, name: "a cached snapshot file that is a symlink loop", arguments: ["cache", "verify"],
+            environment: ["AIM_CACHE_PATH": "$WORK/cache"],
+            setup: { work in
+                let snapshot = work + "/cache/hub/models--org--model/snapshots/0123456789abcdef0123456789abcdef01234567"
+                try FileManager.default.createDirectory(atPath: snapshot, withIntermediateDirectories: true)
+                try write(work + "/cache/hub/models--org--model/refs/main", "0123456789abcdef0123456789abcdef01234567")
+                #expect(symlink("config.json", snapshot + "/config.json") == 0)
+            },
+            status: 6, names: ["config.json"], logsAllowed: true),
         Row(family: 7, name: "a FIFO named like a profile", arguments: ["validate-profiles", "$WORK/profiles"],
             setup: { work in
                 try profiles(work)
@@ -174,15 +198,21 @@ import Testing
     func hostileInputEndsCleanly(_ row: Row) throws {
         let work = try TemporaryDirectory()
         try row.setup(work.path)
+        let hub = row.hub ? try LocalServer(["python3", CLI.packageRoot + "/Tests/Servers/fault_hub.py"]) : nil
+        let held = row.holdPort ? try HeldPort() : nil
+        func expand(_ text: String) -> String {
+            text.replacingOccurrences(of: "$WORK", with: work.path).replacingOccurrences(of: "$HUB", with: hub?.url ?? "")
+                .replacingOccurrences(of: "$PORT", with: held.map { String($0.port) } ?? "")
+        }
         var environment = [
             "PATH": "/usr/bin:/bin", "HOME": work.path + "/home", "TMPDIR": work.path + "/tmp", "HF_TOKEN": Self.token,
             "AIM_PROFILE_BASE_PATH": work.path + "/profiles", "AIM_STATUS_PATH": work.path + "/status/serve-status.json",
             "AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS": "15",
         ].merging(Self.base) { $1 }
-        for (key, value) in row.environment { environment[key] = value.replacingOccurrences(of: "$WORK", with: work.path) }
+        for (key, value) in row.environment { environment[key] = expand(value) }
         if !FileManager.default.fileExists(atPath: work.path + "/profiles") { try Self.profiles(work.path) }
         let before = Set(try FileManager.default.subpathsOfDirectory(atPath: work.path))
-        let arguments = row.arguments.map { $0.replacingOccurrences(of: "$WORK", with: work.path) }
+        let arguments = row.arguments.map(expand)
 
         let outcome = try BoundedRun.run(Self.binary, arguments, environment: environment, directory: work.path, limit: row.seconds + 5)
 
@@ -201,16 +231,41 @@ import Testing
         } else {
             #expect(errorLines.count == 1, "expected one error line: \(outcome.stderr)")
             if !row.logsAllowed { #expect(lines.count == 1, "expected stderr to be the error line alone: \(outcome.stderr)") }
-            for name in row.names {
+            for name in row.names.map(expand) {
                 #expect(errorLines.first?.contains(name) == true, "the error line does not name \(name): \(outcome.stderr)")
             }
         }
         // Nothing created outside the cache (and no core file anywhere in the scratch directory).
         let created = Set(try FileManager.default.subpathsOfDirectory(atPath: work.path)).subtracting(before)
-            .filter { !$0.hasPrefix("cache") && !$0.hasPrefix("home") && !$0.hasPrefix("tmp") }
+            .filter { !["cache", "home", "tmp", "status"].contains(String($0.split(separator: "/").first ?? "")) }
         #expect(created.isEmpty, "created outside the cache: \(created.sorted())")
         #expect(!FileManager.default.fileExists(atPath: work.path + "/pwned"))
     }
+}
+
+/// A listening socket on a free loopback port, closed when the value goes away: another server on "our" port.
+final class HeldPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound, listen(descriptor, 8) == 0 else {
+            close(descriptor)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }
 
 /// Runs a program with a wall-clock limit, killing its process group when the limit passes,
