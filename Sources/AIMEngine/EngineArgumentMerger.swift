@@ -16,8 +16,9 @@ public enum EngineArgumentMerger {
     ) throws -> OrderedDictionary<String, StructuredValue> {
         var merged = profile
         if let overrides {
-            if let mismatch = EngineArgsValidator.firstMismatch(in: overrides, engine: engine) {
-                throw AIMError.configuration("AIM_ENGINE_ARGS is not valid: \(mismatch.explanation)")
+            // The same rules as a profile's engine_args: flag-name keys, no control characters, known types.
+            if let problem = EngineArgsValidator.firstProblem(in: overrides, engine: engine) {
+                throw AIMError.configuration("AIM_ENGINE_ARGS is not valid: \(problem.explanation)")
             }
             merged.merge(overrides) { $1 }
         }

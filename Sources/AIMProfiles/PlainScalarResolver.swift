@@ -32,27 +32,45 @@ enum PlainScalarResolver {
         return .string(text)
     }
 
+    /// nil for text that is not a YAML 1.1 integer, and for one beyond Int's range (which stays text).
     private static func integer(_ text: String) -> Int? {
+        guard let (sign, digits, radix) = integerParts(text) else { return nil }
+        // Sign and digits are parsed together, so -9223372036854775808 fits and nothing is negated after.
+        return Int(sign + digits, radix: radix)
+    }
+
+    /// True for a YAML integer too large for Int, e.g. `99999999999999999999`, which is kept as text.
+    static func isOverlongInteger(_ text: String) -> Bool {
+        integerParts(text) != nil && integer(text) == nil
+    }
+
+    /// The sign, the digits without `_`, and the radix of `0b…`, `0x…`, `0…` (octal) or decimal text.
+    private static func integerParts(_ text: String) -> (sign: String, digits: String, radix: Int)? {
         var body = Substring(text)
-        var negative = false
-        if let sign = body.first, sign == "-" || sign == "+" {
-            negative = sign == "-"
+        var sign = ""
+        if let first = body.first, first == "-" || first == "+" {
+            sign = first == "-" ? "-" : ""
             body = body.dropFirst()
         }
-        guard !body.isEmpty else { return nil }
-        let magnitude: Int?
+        let radix: Int
         if body.hasPrefix("0b") {
-            magnitude = Int(body.dropFirst(2).filter { $0 != "_" }, radix: 2)
+            radix = 2
+            body = body.dropFirst(2)
         } else if body.hasPrefix("0x") {
-            magnitude = Int(body.dropFirst(2).filter { $0 != "_" }, radix: 16)
+            radix = 16
+            body = body.dropFirst(2)
         } else if body.hasPrefix("0"), body.count > 1 {
-            magnitude = Int(body.dropFirst().filter { $0 != "_" }, radix: 8)
+            radix = 8
+            body = body.dropFirst()
         } else {
-            guard body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }), body.first != "_" else { return nil }
-            magnitude = Int(body.filter { $0 != "_" })
+            radix = 10
+            guard body.first != "_" else { return nil }
         }
-        guard let value = magnitude else { return nil }
-        return negative ? -value : value
+        let digits = String(body.filter { $0 != "_" })
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit && Int(String($0), radix: radix) != nil }) else {
+            return nil
+        }
+        return (sign, digits, radix)
     }
 
     /// YAML 1.1 floats need a dot, and an exponent needs a sign: `1.0e+3`.

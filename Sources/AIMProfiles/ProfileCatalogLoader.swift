@@ -1,5 +1,7 @@
+import AIMCore
 import Foundation
 import Logging
+import Synchronization
 
 /// Discovers and validates the profiles under a root.
 ///
@@ -40,7 +42,7 @@ public struct ProfileCatalogLoader: Sendable {
                 if seenIDs.insert(profile.id).inserted {
                     profiles.append(profile)
                 } else {
-                    logger.debug("Profile \(profile.id) at \(profile.location.relativePath) is shadowed by an earlier one with the same id")
+                    logger.debug("Profile \(OneLineText.escape(profile.id)) at \(OneLineText.escape(profile.location.relativePath)) is shadowed by an earlier one with the same id")
                 }
             case .failure(let problem):
                 logger.warning("Skipping invalid profile: \(problem.message)")
@@ -70,42 +72,46 @@ public struct ProfileCatalogLoader: Sendable {
     }
 
     private func validate(_ location: ProfileLocation) -> Result<Profile, InvalidProfile> {
-        guard let data = FileManager.default.contents(atPath: location.path) else {
+        let text: String
+        switch ProfileFileReader.text(at: location.path) {
+        case .success(let contents):
+            text = contents
+        case .failure(let problem):
             return .failure(InvalidProfile(
                 id: location.profileID(aimID: nil), location: location,
-                message: "\(location.relativePath): cannot be read; check that the file exists and is readable"))
+                message: OneLineText.escape("\(location.relativePath): \(problem.reason)")))
         }
-        let text = String(decoding: data, as: UTF8.self)
         do {
             return .success(try validator.validate(text: text, location: location))
         } catch let error as ProfileValidationError {
             return .failure(InvalidProfile(id: Self.bestEffortID(text: text, location: location), location: location, message: error.description))
         } catch {
-            return .failure(InvalidProfile(id: location.profileID(aimID: nil), location: location, message: "\(location.relativePath): \(error)"))
+            return .failure(InvalidProfile(
+                id: location.profileID(aimID: nil), location: location,
+                message: OneLineText.escape("\(location.relativePath): \(error)")))
         }
     }
 
     /// An invalid custom profile's id still needs its `aim_id`, read if the YAML parses at all.
+    /// Only custom model profiles take their id from the file, so only they are parsed again.
     private static func bestEffortID(text: String, location: ProfileLocation) -> String {
+        guard location.isCustom, !location.isGeneral else { return location.profileID(aimID: nil) }
         let aimID = (try? YAMLDocument(parsing: text))?.value.mappingValue?["aim_id"]?.stringValue
         return location.profileID(aimID: aimID)
     }
 }
 
 /// Fixed slots that concurrent workers fill by index.
-private final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
+private final class ResultSlots<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value?]>
 
     init(count: Int) {
-        slots = Array(repeating: nil, count: count)
+        slots = Mutex(Array(repeating: nil, count: count))
     }
 
     func store(_ value: Value, at index: Int) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
+        slots.withLock { $0[index] = value }
     }
 
-    var values: [Value] { slots.map { $0! } }
+    var values: [Value] { slots.withLock { filled in filled.compactMap { $0 } } }
 }

@@ -1,3 +1,5 @@
+import AIMCore
+
 /// Why a profile file is invalid, in one line: file, field or line, and what was expected.
 public struct ProfileValidationError: Error, Equatable, Sendable, CustomStringConvertible {
     public let file: String
@@ -12,8 +14,9 @@ public struct ProfileValidationError: Error, Equatable, Sendable, CustomStringCo
         self.problem = problem
     }
 
+    /// File names, keys and values come from the file system and the file: a newline in one must not start a new line.
     public var description: String {
         let place = line.map { "\(file):\($0)" } ?? file
-        return field.map { "\(place): \($0): \(problem)" } ?? "\(place): \(problem)"
+        return OneLineText.escape(field.map { "\(place): \($0): \(problem)" } ?? "\(place): \(problem)")
     }
 }

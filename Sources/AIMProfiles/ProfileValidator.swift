@@ -16,7 +16,7 @@ public struct ProfileValidator: Sendable {
             document = try YAMLDocument(parsing: text)
         } catch let error as YAMLDocument.SyntaxError {
             throw ProfileValidationError(
-                file: location.relativePath, line: error.line, field: nil, problem: "YAML syntax error: \(error.problem)")
+                file: location.relativePath, line: error.line, field: nil, problem: (error.isLimit ? "" : "YAML syntax error: ") + error.problem)
         }
         var check = FieldCheck(file: location.relativePath, lines: document.lines)
         guard case .mapping(let root) = document.value else {
@@ -31,12 +31,9 @@ public struct ProfileValidator: Sendable {
         }
         let engineArgs = try check.requiredMapping(root, "engine_args")
         let envVars = try check.requiredMapping(root, "env_vars")
-        for (name, value) in envVars where Self.isEnvironmentName(name) && value.stringValue == nil {
-            let example = SecretRedaction.isSecretName(name) ? "'...'" : "'\(PythonFormatting.str(value))'"
-            throw check.failure("env_vars.\(name)", "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): \(example)")
-        }
-        if let mismatch = EngineArgsValidator.firstMismatch(in: engineArgs, engine: metadata.engine) {
-            throw check.failure("engine_args.\(mismatch.flag)", "expected \(mismatch.expected), got \(mismatch.actual.kindDescription)\(mismatch.shownValue)")
+        try checkEnvironment(envVars, check: check)
+        if let problem = EngineArgsValidator.firstProblem(in: engineArgs, engine: metadata.engine) {
+            throw check.failure("engine_args.\(problem.flag)", problem.reason)
         }
         return Profile(
             id: location.profileID(aimID: aimID), location: location, aimID: aimID, modelID: modelID,
@@ -61,6 +58,24 @@ public struct ProfileValidator: Sendable {
             metric: try check.choice(block, "metric", Metric.allCases),
             manualSelectionOnly: manual,
             type: try check.choice(block, "type", ProfileType.allCases))
+    }
+
+    /// Names are shell variable names, since `dry-run` prints them after `export`; a value
+    /// cannot hold NUL, which the environment cannot carry.
+    private func checkEnvironment(_ envVars: OrderedDictionary<String, StructuredValue>, check: FieldCheck) throws {
+        for (name, value) in envVars {
+            let field = "env_vars.\(name)"
+            guard ShellQuoting.isVariableName(name) else {
+                throw check.failure(field, "'\(name)' is not a variable name; use letters, digits and '_', not starting with a digit")
+            }
+            if Self.isEnvironmentName(name), value.stringValue == nil {
+                let example = SecretRedaction.isSecretName(name) ? "'...'" : "'\(PythonFormatting.str(value))'"
+                throw check.failure(field, "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): \(example)")
+            }
+            if PythonFormatting.str(value).unicodeScalars.contains("\u{0}") {
+                throw check.failure(field, "the value holds a NUL character, which no environment variable can carry")
+            }
+        }
     }
 
     /// Variables named like `VLLM_USE_V1` must hold strings, as the reference schema says.

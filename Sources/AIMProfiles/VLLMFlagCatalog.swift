@@ -36,18 +36,25 @@ public enum VLLMFlagCatalog {
             "no-ray-workers-use-nsight", "no-skip-mm-profiling", "no-skip-tokenizer-init",
             "no-trust-remote-code", "no-use-tqdm-on-load",
         ])
-        add(.integer(nullable: true), [
-            "data-parallel-rank", "data-parallel-rpc-port", "data-parallel-size-local", "data-parallel-start-rank",
-            "eplb-step-interval", "eplb-window-size", "max-cpu-loras", "max-model-len", "max-num-batched-tokens",
-            "max-num-seqs", "max-parallel-loading-workers", "num-gpu-blocks-override", "num-redundant-experts", "seed",
+        add(.integer(nullable: true), ["seed"])
+        add(.integer(nullable: true, minimum: 0), [
+            "data-parallel-rank", "data-parallel-rpc-port", "data-parallel-start-rank", "eplb-step-interval",
+            "eplb-window-size", "max-parallel-loading-workers", "num-gpu-blocks-override", "num-redundant-experts",
         ])
-        add(.integer(nullable: false), [
-            "cpu-offload-gb", "data-parallel-size", "long-prefill-token-threshold", "lora-extra-vocab-size",
-            "max-logprobs", "max-long-partial-prefills", "max-lora-rank", "max-loras", "max-num-partial-prefills",
-            "max-seq-len-to-capture", "mm-processor-cache-gb", "num-lookahead-slots", "pipeline-parallel-size",
-            "swap-space", "tensor-parallel-size",
+        add(.integer(nullable: true, minimum: 1), [
+            "data-parallel-size-local", "max-cpu-loras", "max-model-len", "max-num-batched-tokens", "max-num-seqs",
         ])
-        add(.number(nullable: false), ["gpu-memory-utilization", "scheduler-delay-factor"])
+        add(.integer(nullable: false), ["max-logprobs"])
+        add(.integer(nullable: false, minimum: 0), [
+            "cpu-offload-gb", "long-prefill-token-threshold", "lora-extra-vocab-size", "max-seq-len-to-capture",
+            "mm-processor-cache-gb", "num-lookahead-slots", "swap-space",
+        ])
+        add(.integer(nullable: false, minimum: 1), [
+            "data-parallel-size", "max-long-partial-prefills", "max-lora-rank", "max-loras", "max-num-partial-prefills",
+            "pipeline-parallel-size", "tensor-parallel-size",
+        ])
+        add(.fraction(nullable: false), ["gpu-memory-utilization"])
+        add(.number(nullable: false), ["scheduler-delay-factor"])
         add(.number(nullable: true), ["rope-theta"])
         add(.string(nullable: true), [
             "code-revision", "data-parallel-address", "download-dir", "hf-config-path", "hf-token", "ignore-patterns",

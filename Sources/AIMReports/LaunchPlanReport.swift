@@ -52,7 +52,7 @@ public enum LaunchPlanReport {
         guard let path = presentPath(model) else { return .mapping(["state": .string("missing")]) }
         let size = CacheInventory.size(of: path)
         let state = model.source == .local ? "local" : "cached"
-        return .mapping(["state": .string(state), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(size.bytes))])
+        return .mapping(["state": .string(state), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(clamping: size.bytes))])
     }
 
     private static func presentPath(_ model: ModelResolution) -> String? {
@@ -94,13 +94,14 @@ public enum LaunchPlanReport {
     /// Comment lines, then the environment and the command, each argument shell-quoted.
     private static func text(_ plan: LaunchPlan) -> String {
         let profile = plan.profile
+        // Ids, paths and model names come from files and the environment: comments escape them, so none ends its line.
         var lines = [
-            "# profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")",
-            "# gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))",
-            "# model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model),
+            ShellQuoting.comment("profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")"),
+            ShellQuoting.comment("gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))"),
+            ShellQuoting.comment("model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model)),
         ]
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
-            lines.append("export \(key)=\(ShellQuoting.quote(value))")
+            lines.append(ShellQuoting.exportLine(name: key, value: value))
         }
         lines.append(ShellQuoting.join(SecretRedaction.redact(argv: plan.command.argv)))
         return lines.joined(separator: "\n") + "\n"

@@ -15,7 +15,7 @@ public enum ReferenceDryRunReport {
     public static func text(_ plan: LaunchPlan) -> String {
         let sections = [
             rule, "SELECTED PROFILE", rule,
-            "Path: \(plan.profile.location.path)", "",
+            "Path: \(OneLineText.escape(plan.profile.location.path))", "",
             SecretRedaction.redact(yamlText: plan.profile.rawText), "",
             rule, "GENERATED SCRIPT", rule, "",
             script(plan.command),
@@ -29,7 +29,7 @@ public enum ReferenceDryRunReport {
         let environment = SecretRedaction.redact(environment: command.environment)
         if !environment.isEmpty {
             lines.append("# Profile environment")
-            lines += environment.map { "export \($0.key)=\(ShellQuoting.quote($0.value))" }
+            lines += environment.map { ShellQuoting.exportLine(name: $0.key, value: $0.value) }
             lines.append("")
         }
         lines.append("exec " + ShellQuoting.join(SecretRedaction.redact(argv: command.argv)))

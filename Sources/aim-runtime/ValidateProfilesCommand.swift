@@ -21,6 +21,12 @@ struct ValidateProfilesCommand: ParsableCommand {
         try Failure.reporting(body)
     }
 
+    /// Whether anything is at the path, without following a final symlink.
+    private static func entryExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
     private func body() throws {
         let context = try CommandContext(settings: settings, requireModel: false)
         let loader = ProfileCatalogLoader()
@@ -34,10 +40,11 @@ struct ValidateProfilesCommand: ParsableCommand {
         for path in paths {
             if ConfigurationLoader.isDirectory(path) {
                 files += ProfileFileFinder.yamlFiles(under: path).map { (ProfileSearchPath.join(path, $0), nil) }
-            } else if FileManager.default.fileExists(atPath: path) {
+            } else if Self.entryExists(path) {
+                // A FIFO, a dangling symlink or a loop is reported by the loader as invalid, never opened blindly.
                 files.append((path, nil))
             } else {
-                throw AIMError.configuration("validate-profiles: '\(path)' does not exist; pass profile files or directories")
+                throw AIMError.configuration("validate-profiles: '\(OneLineText.escape(path))' does not exist; pass profile files or directories")
             }
         }
         let results = files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
