@@ -32,7 +32,9 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
 
     /// Whether the file at `path` has this content; reads it once, in 4 MiB blocks.
     func matches(fileAt path: String, size: Int64) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        // Only a regular file: opening a FIFO would wait for a writer for ever.
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         var sha256 = SHA256()
         var sha1 = Insecure.SHA1()

@@ -26,8 +26,8 @@ public struct HubCacheLayout: Sendable {
 
     /// The commit a revision points at: the ref file's content, or the revision itself if it is a commit.
     public func commit(for revision: String) -> String? {
-        if let data = FileManager.default.contents(atPath: refPath(revision)) {
-            let commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text = SmallFile.text(refPath(revision), limit: 4096) {
+            let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !commit.isEmpty { return commit }
         }
         let isCommit = revision.count == 40 && revision.allSatisfy(\.isHexDigit)
