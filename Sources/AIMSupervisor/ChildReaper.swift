@@ -22,6 +22,16 @@ final class ChildReaper: @unchecked Sendable {
         return statuses[pid]
     }
 
+    /// True only while `pid` runs: false once it has ended, even before this reaper has
+    /// collected it (a zombie does not serve anything).
+    func isRunning(_ pid: pid_t) -> Bool {
+        guard exitCode(of: pid) == nil else { return false }
+        var info = siginfo_t()
+        // WNOWAIT leaves the child for the reaper's waitpid; ECHILD means it was just reaped.
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return false }
+        return info._sifields._sigchld.si_pid == 0
+    }
+
     func forget(_ pid: pid_t) {
         lock.lock()
         statuses[pid] = nil

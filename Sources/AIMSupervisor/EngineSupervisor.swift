@@ -118,6 +118,8 @@ public final class EngineSupervisor: @unchecked Sendable {
     private func runOnce(reaper: ChildReaper, probe: HealthProbe) async -> Outcome {
         let process: EngineProcess
         do {
+            // Checked before every start (a restart too): whoever holds the port would answer our probes.
+            try PortAvailability.ensureFree(port: settings.port)
             process = try EngineProcess.spawn(executable: executable, argv: argv, environment: environment, format: settings.logFormat)
         } catch {
             logger.error("\(error)")
@@ -132,6 +134,7 @@ public final class EngineSupervisor: @unchecked Sendable {
         var lastProgress = started
         var failures = 0
         var nextLiveness = Date()
+        var strangerSeen = false
         while true {
             if let code = reaper.exitCode(of: process.pid) {
                 let outcome = finish(process, code: code, ready: ready)
@@ -150,7 +153,8 @@ public final class EngineSupervisor: @unchecked Sendable {
                         reportAbnormalEnd(process, reason: "the engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(Int(settings.startupTimeout)); it was stopped")
                         return .finished(ExitStatus.startupTimeout.rawValue)
                     }
-                    if await probe.ready() {
+                    // An answer counts only while our engine runs: after it died, someone else answered.
+                    if reaper.isRunning(process.pid), await probe.ready(), reaper.isRunning(process.pid), answeredByEngine(&strangerSeen) {
                         ready = true
                         record(.ready)
                         logger.info("Engine ready in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: serving \(settings.servedModelName) on port \(settings.port)")
@@ -163,10 +167,13 @@ public final class EngineSupervisor: @unchecked Sendable {
                     }
                 } else if Date() >= nextLiveness {
                     nextLiveness = Date().addingTimeInterval(settings.healthInterval)
-                    if await probe.healthy() {
+                    let answered = await probe.healthy()
+                    if !reaper.isRunning(process.pid) {
+                        continue  // ended during the probe: the loop's first check reports it
+                    } else if answered {
                         if failures > 0 { record(.ready) }
                         failures = 0
-                    } else if reaper.exitCode(of: process.pid) == nil {
+                    } else {
                         record(.unhealthy)
                         failures += 1
                         logger.warning("Health check failed (\(failures) of \(settings.healthFailureThreshold))")
@@ -187,6 +194,19 @@ public final class EngineSupervisor: @unchecked Sendable {
             }
             pollDelay = ready ? 0.1 : min(2, pollDelay * 1.5)
         }
+    }
+
+    /// Whether the port that answered is the engine's, where /proc can tell: a server that took
+    /// it after the check before the start is not our engine, however well it answers.
+    private func answeredByEngine(_ warned: inout Bool) -> Bool {
+        let strangers = PortHolders.strangers(port: settings.port, root: getpid())
+        guard !strangers.isEmpty else { return true }
+        if !warned {
+            warned = true
+            let names = strangers.map { "pid \($0.pid) (\(ControlEscaped.text($0.name)))" }.joined(separator: ", ")
+            logger.warning("Port \(settings.port) answers, but \(names) holds it, not the engine: not ready until the engine itself serves")
+        }
+        return false
     }
 
     private let statusLock = NSLock()
@@ -221,6 +241,7 @@ public final class EngineSupervisor: @unchecked Sendable {
             let reaped = Date().addingTimeInterval(2)
             while process.groupAlive && Date() < reaped { usleep(20_000) }
         }
+        sweepDescendants()
         process.output.waitUntilDrained(timeout: 2)
         _ = adopt(nil)
         if requested {
@@ -245,8 +266,16 @@ public final class EngineSupervisor: @unchecked Sendable {
             FileHandle.standardError.write(Data(text.utf8))
         }
         logger.error("serve failed: \(reason)")
-        if FileManager.default.fileExists(atPath: settings.terminationMessagePath) {
-            try? Data("aim-runtime: \(reason)\n".utf8).write(to: URL(fileURLWithPath: settings.terminationMessagePath))
+        // Only where the file exists (Kubernetes provides it), and never blocking on a FIFO.
+        BoundedFile.overwriteExisting(settings.terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
+    }
+
+    /// Processes that left the engine's group (setsid) outlive it otherwise; as the subreaper
+    /// the launcher inherited them, and none may outlive serve.
+    private func sweepDescendants() {
+        let left = DescendantSweep.killAll()
+        if !left.isEmpty {
+            logger.warning("Processes left after the engine could not be killed: \(left.map { "pid \($0.pid) (\(ControlEscaped.text($0.name)))" }.joined(separator: ", "))")
         }
     }
 
@@ -261,6 +290,7 @@ public final class EngineSupervisor: @unchecked Sendable {
         while (reaper.exitCode(of: process.pid) == nil || process.groupAlive) && Date() < reaped {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
+        sweepDescendants()
         process.output.waitUntilDrained(timeout: 2)
         _ = adopt(nil)
     }

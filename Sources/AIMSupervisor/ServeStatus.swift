@@ -30,18 +30,23 @@ public struct ServeStatus: Equatable, Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
-        guard (try? Data((JSONWriter.write(document) + "\n").utf8).write(to: URL(fileURLWithPath: temporary))) != nil else { return }
+        guard BoundedFile.create(temporary, with: Array((JSONWriter.write(document) + "\n").utf8)) else { return }
         if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
+    /// The status file holds a few dozen bytes; anything much larger is not one.
+    static let sizeLimit = 64 << 10
+
     public static func read(from path: String) -> ServeStatus? {
-        guard let data = FileManager.default.contents(atPath: path),
+        guard let data = BoundedFile.read(path, limit: sizeLimit), data.count < sizeLimit,
               let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
-              case .int(let pid)? = document["pid"], case .int(let port)? = document["port"],
+              case .int(let number)? = document["pid"], case .int(let port)? = document["port"],
+              // pid 0 or -1 would make kill() test a whole group; a port out of range cannot be probed.
+              let pid = Int32(exactly: number), pid > 0, (1...65535).contains(port),
               let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
               let name = document["served_model_name"]?.stringValue
         else { return nil }
-        return ServeStatus(pid: Int32(pid), phase: phase, port: port, servedModelName: name)
+        return ServeStatus(pid: pid, phase: phase, port: port, servedModelName: name)
     }
 
     /// Whether the serve process that wrote the file still runs.
@@ -58,7 +63,7 @@ public enum HealthCheck {
     public static func check(ready: Bool, statusPath: String, port: Int) async -> (healthy: Bool, line: String) {
         let status = ServeStatus.read(from: statusPath)
         if !ready {
-            guard let status else { return (false, "not live: no serve status at \(statusPath)") }
+            guard let status else { return (false, "not live: no serve status at \(ControlEscaped.text(statusPath))") }
             return status.processAlive
                 ? (true, "live: serve (pid \(status.pid)) is \(status.phase.rawValue)")
                 : (false, "not live: serve (pid \(status.pid)) is gone")
@@ -70,8 +75,8 @@ public enum HealthCheck {
         guard await probe.healthy() else { return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)") }
         if let status {
             return await probe.listsModel()
-                ? (true, "ready: serving \(status.servedModelName) on port \(status.port)")
-                : (false, "not ready: /v1/models does not list \(status.servedModelName) yet")
+                ? (true, "ready: serving \(ControlEscaped.text(status.servedModelName)) on port \(status.port)")
+                : (false, "not ready: /v1/models does not list \(ControlEscaped.text(status.servedModelName)) yet")
         }
         return (true, "ready: the engine answers on port \(port)")
     }

@@ -4,21 +4,39 @@ import Foundation
 /// (an import takes seconds): the interpreter locates the package, and its argument
 /// definitions are searched for the flag.
 public enum VLLMFeatureProbe {
-    public static func supportsShutdownTimeout(python: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import importlib.util; s = importlib.util.find_spec('vllm'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let package = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !package.isEmpty,
-              let source = FileManager.default.contents(atPath: package + "/engine/arg_utils.py")
-        else { return false }
-        return String(decoding: source, as: UTF8.self).contains("\"--shutdown-timeout\"")
+    public enum Answer: Equatable, Sendable {
+        case supported, unsupported
+        /// The probe could not tell (it hung or flooded); the reason is for a warning.
+        case unknown(String)
+    }
+
+    /// How long the interpreter may take to locate vLLM: a healthy one needs well under a second.
+    public static let timeout: Double = 20
+
+    /// Runs on a thread of its own, so the wait never holds a Swift concurrency thread.
+    public static func shutdownTimeout(python: String, environment: [String: String], timeout: Double = timeout) async -> Answer {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: probe(python: python, environment: environment, timeout: timeout))
+            }
+        }
+    }
+
+    static func probe(python: String, environment: [String: String], timeout: Double) -> Answer {
+        let locate = "import importlib.util; s = importlib.util.find_spec('vllm'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')"
+        guard let outcome = HelperProcess.run(python, ["-c", locate], environment: environment, timeout: timeout, outputLimit: 16 << 10) else {
+            return .unsupported
+        }
+        if outcome.timedOut {
+            return .unknown("\(python) -c 'import importlib.util…' did not finish within \(Int(timeout)) s and was killed")
+        }
+        if outcome.outputCut {
+            return .unknown("\(python) -c 'import importlib.util…' printed more than 16 KiB and was killed")
+        }
+        let package = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard outcome.status == 0, !package.isEmpty, !package.contains("\n"),
+              let source = BoundedFile.read(package + "/engine/arg_utils.py", limit: 16 << 20)
+        else { return .unsupported }
+        return String(decoding: source, as: UTF8.self).contains("\"--shutdown-timeout\"") ? .supported : .unsupported
     }
 }

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -73,6 +75,31 @@ pid_t aim_spawn(const char *path, char *const argv[], char *const envp[], int st
 
 int aim_pipe(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+int aim_wait_child(pid_t pid, int timeout_ms, int *status) {
+    pid_t done = waitpid(pid, status, WNOHANG);
+    if (done != 0) return done == pid ? 1 : -1;
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd >= 0) {
+        struct pollfd ready = {.fd = fd, .events = POLLIN};
+        int count;
+        do {
+            count = poll(&ready, 1, timeout_ms);
+        } while (count < 0 && errno == EINTR);  // a signal restarts the wait: at worst a little longer
+        close(fd);
+        done = waitpid(pid, status, WNOHANG);
+        return done == pid ? 1 : (done == 0 ? 0 : -1);
+    }
+#endif
+    struct timespec step = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        nanosleep(&step, NULL);
+        done = waitpid(pid, status, WNOHANG);
+        if (done != 0) return done == pid ? 1 : -1;
+    }
+    return 0;
 }
 
 int aim_become_subreaper(void) {

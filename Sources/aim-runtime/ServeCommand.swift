@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await Failure.reportingAsync {
             let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
             var plan = try context.planner.plan(context.configuration)
+            // Up front, before a long download: the status file is ours alone and the port is free.
+            let statusLock = try StatusLock.acquire(statusPath: context.configuration.statusPath)
+            try PortAvailability.ensureFree(port: context.configuration.port)
             var argv = plan.command.argv
             if plan.model.source != .cache && plan.model.source != .local {
                 let reference = try ModelReference.parse(plan.model.id)
@@ -43,9 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
                 throw AIMError.configuration("the engine's interpreter '\(argv[0])' is not on PATH; install the engine or fix PATH")
             }
             // Let vLLM drain in-flight requests within the grace period, where it knows the flag.
-            if plan.profile.metadata.engine == .vllm, !argv.contains("--shutdown-timeout"),
-               VLLMFeatureProbe.supportsShutdownTimeout(python: executable) {
-                argv += ["--shutdown-timeout", String(max(1, context.configuration.shutdownGraceSeconds - 5))]
+            if plan.profile.metadata.engine == .vllm, !argv.contains("--shutdown-timeout") {
+                switch await VLLMFeatureProbe.shutdownTimeout(python: executable, environment: context.environment) {
+                case .supported: argv += ["--shutdown-timeout", String(max(1, context.configuration.shutdownGraceSeconds - 5))]
+                case .unsupported: break
+                case .unknown(let reason): Logger(label: "aim_runtime.serve").warning("\(reason); starting vLLM without --shutdown-timeout")
+                }
             }
             Logger(label: "aim_runtime.serve").info("Command: \(ShellQuoting.join(SecretRedaction.redact(argv: argv)))")
             var environment = context.environment
@@ -54,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
                 executable: executable, argv: argv, environment: environment,
                 settings: SupervisorSettings(configuration: context.configuration, servedModelName: plan.model.id))
             let code = await supervisor.run()
+            withExtendedLifetime(statusLock) {}
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -55,6 +55,8 @@ import Testing
             "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(port),
             "AIM_PROFILE_BASE_PATH": work.path + "/profiles", "AIM_SHUTDOWN_GRACE_SECONDS": "2",
             "FAKE_ENGINE_MODE": mode, "FAKE_ENGINE_STATE": work.path + "/state",
+            // Each run its own status file: serve locks it, and tests run side by side.
+            "AIM_STATUS_PATH": work.path + "/status.json",
         ].merging(extra) { $1 }
         let output = Pipe()
         let errors = Pipe()
@@ -133,7 +135,7 @@ import Testing
         #expect(try String(contentsOfFile: termination, encoding: .utf8) == "aim-runtime: the engine exited with code 3 during start\n")
     }
 
-    @Test func aPortAlreadyHeldMakesTheEngineFailToStart() throws {
+    @Test func aPortAlreadyHeldIsRefusedBeforeTheEngineStarts() throws {
         let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
         var address = sockaddr_in()
@@ -143,8 +145,13 @@ import Testing
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         listen(holder, 1)
         let result = try serve("ok").finish()
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("Address already in use") && result.stderr.contains("during start"))
+        #expect(result.status == 2)
+        let name = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1 && errors[0].hasPrefix("error: port \(port) (AIM_PORT) is already in use by ")
+                && errors[0].contains("pid \(getpid()) (\(name))") && errors[0].hasSuffix("; stop that process or set AIM_PORT to a free port"),
+                "\(result.stderr)")
+        #expect(state("pid") == nil, "the engine never started")
     }
 
     @Test func aSIGKILLedLauncherTakesTheEngineWithIt() throws {
@@ -265,7 +272,7 @@ struct PIDOneTests {
             "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
             "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
             "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": "orphans",
-            "FAKE_ENGINE_STATE": base.work.path + "/state",
+            "FAKE_ENGINE_STATE": base.work.path + "/state", "AIM_STATUS_PATH": base.work.path + "/status.json",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -280,6 +287,40 @@ struct PIDOneTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(base.state("term_at") != nil, "SIGTERM reached the engine")
+    }
+
+    @Test func asPIDOneADetachedGrandchildIsKilledAtExit() throws {
+        let base = try ServeTests()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--pid", "--fork", "--mount-proc", CLI.binary, "serve"]
+        process.environment = [
+            "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
+            "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
+            "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": "setsid-grandchild",
+            "FAKE_ENGINE_STATE": base.work.path + "/state", "AIM_STATUS_PATH": base.work.path + "/status.json",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        #expect(base.waitFor("ready_at") != nil)
+        #expect(base.waitFor("grandchild_pid") != nil)
+        let launcher = try #require(Self.children(of: process.processIdentifier).first)
+        // Host pids of everything below the launcher: the engine and the grandchild in its own session.
+        var below: [Int32] = []
+        var frontier = [launcher]
+        while let next = frontier.popLast() {
+            let children = Self.children(of: next)
+            below += children
+            frontier += children
+        }
+        #expect(below.count >= 2, "\(below)")
+        kill(launcher, SIGTERM)
+        let started = Date()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(below.allSatisfy { kill($0, 0) != 0 }, "left: \(below.filter { kill($0, 0) == 0 })")
     }
 
     static func children(of parent: Int32) -> [Int32] {

@@ -4,13 +4,29 @@
 It takes vLLM's arguments, serves /health and /v1/models on --port for --served-model-name,
 and misbehaves as FAKE_ENGINE_MODE asks:
   ok, slow-start, crash-start, crash-after-ready, unhealthy, ignore-term, child-ignore-term,
-  flood, flood-exit, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind).
+  flood, flood-exit, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind),
+  setsid-grandchild (starts a grandchild in a session of its own that ignores SIGTERM).
 FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
+Run as `python -c CODE` (serve's vLLM feature probe), it obeys FAKE_PROBE: hang (ignores SIGTERM and
+sleeps, with a child, forever), flood (prints without end); otherwise it exits 1 (no vLLM here).
 """
 import json, os, signal, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 args = sys.argv[1:]
+if args[:1] == ["-c"]:
+    probe = os.environ.get("FAKE_PROBE", "")
+    if probe == "hang":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        child = subprocess.Popen(["sleep", "600"])
+        with open(os.path.join(os.environ.get("FAKE_ENGINE_STATE", "/tmp"), "probe_child_pid"), "w") as f:
+            f.write(str(child.pid))
+        time.sleep(600)
+    if probe == "flood":
+        while True:
+            sys.stdout.write("x" * 65536)
+    sys.exit(1)
+
 port = int(args[args.index("--port") + 1])
 names = []
 if "--served-model-name" in args:
@@ -46,6 +62,25 @@ if mode == "child-ignore-term":
     child = subprocess.Popen([sys.executable, "-c",
         "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
     note("child_pid", child.pid)
+
+if mode == "setsid-grandchild":
+    # A new session (and process group): the engine's group signals do not reach it.
+    grandchild = subprocess.Popen([sys.executable, "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"], start_new_session=True)
+    note("grandchild_pid", grandchild.pid)
+
+if mode == "handoff":
+    # Hands the port to a server in a session of its own, then exits while a probe waits on
+    # that server's slow /v1/models: its answer must not make serve report ready.
+    other_state = os.path.join(state, "other")
+    os.makedirs(other_state, exist_ok=True)
+    env = dict(os.environ, FAKE_ENGINE_MODE="ok", FAKE_ENGINE_STATE=other_state, FAKE_MODELS_DELAY="0.5")
+    subprocess.Popen([sys.executable, os.path.abspath(__file__)] + args, env=env, start_new_session=True)
+    while not os.path.exists(os.path.join(other_state, "ready_at")):
+        time.sleep(0.01)
+    print("INFO 11-24 10:00:02 [launcher.py] Application startup complete.", flush=True)
+    time.sleep(0.1)
+    os._exit(0)
 
 if mode == "orphans":
     for _ in range(3):
@@ -84,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/health":
             code, body = (200, b"") if healthy else (500, b"unhealthy")
         elif self.path == "/v1/models":
+            time.sleep(float(os.environ.get("FAKE_MODELS_DELAY", "0")))
             code = 200
             body = json.dumps({"object": "list", "data": [{"id": n, "object": "model"} for n in names]}).encode()
         else:
