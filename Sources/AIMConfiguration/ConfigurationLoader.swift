@@ -224,6 +224,14 @@ public struct ConfigurationLoader: Sendable {
             throw AIMError.configuration(
                 "\(origin)=\(Self.excerpt(text)) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}")
         }
+        // Key names and control characters are the same for every engine, so they fail here, before
+        // anything else runs; value types wait for the chosen profile's engine.
+        for (key, value) in arguments {
+            if let violation = EngineArgumentText.violation(key: key, value: value) {
+                let subject = violation.isKey ? "the key '\(OneLineText.escape(key))'" : OneLineText.escape(key)
+                throw AIMError.configuration("\(origin) is not valid: \(subject) must be \(violation.expected), got \(violation.found)")
+            }
+        }
         return arguments
     }
 

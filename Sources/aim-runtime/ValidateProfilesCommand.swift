@@ -49,8 +49,6 @@ struct ValidateProfilesCommand: ParsableCommand {
         }
         let results = files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
         print(ValidationReport.render(results), terminator: "")
-        if results.contains(where: { if case .failure = $0 { return true } else { return false } }) {
-            throw ExitCode(ExitStatus.invalidProfile.rawValue)
-        }
+        if let failure = ValidationReport.failure(results) { throw failure }
     }
 }
