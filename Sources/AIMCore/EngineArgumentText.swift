@@ -21,6 +21,9 @@ public enum EngineArgumentText {
                 expected: "a flag name without the leading dashes: letters, digits, '-', '_' or '.', starting with a letter or digit",
                 found: found, isKey: true)
         }
+        if containsNonFinite(value) {
+            return Violation(expected: "a finite number", found: "a number too large to represent (it reads as infinity)", isKey: false)
+        }
         for text in argvTexts(value) {
             if let scalar = text.unicodeScalars.first(where: OneLineText.isControl) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
@@ -40,6 +43,16 @@ public enum EngineArgumentText {
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// JSON allows 1e400, which no engine flag means: Python would pass it on as `inf`.
+    private static func containsNonFinite(_ value: StructuredValue) -> Bool {
+        switch value {
+        case .double(let number): return !number.isFinite
+        case .list(let items): return items.contains(where: containsNonFinite)
+        case .mapping(let members): return members.values.contains(where: containsNonFinite)
+        default: return false
+        }
     }
 
     /// Strings that go into argv as they are; a mapping is written as escaped JSON.

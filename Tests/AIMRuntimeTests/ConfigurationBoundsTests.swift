@@ -61,6 +61,13 @@ import Testing
         #expect(failure(["AIM_ENGINE_ARGS": "{\"a\": 1}\u{1}"])?.status == .configuration)
     }
 
+    @Test(arguments: [#"{"foo": 1e400}"#, #"{"foo": [1, -1e999]}"#, #"{"foo": {"a": 1e400}}"#, #"{"": 1}"#, #"{"a b": 1}"#, #"{"x": "a\u0007"}"#])
+    func engineArgumentsThatNoEngineCouldMeanFailWhenTheConfigurationLoads(json: String) throws {
+        let error = try #require(failure(["AIM_ENGINE_ARGS": json]))
+        #expect(error.status == .configuration)
+        #expect(error.message.hasPrefix("AIM_ENGINE_ARGS is not valid: "))
+    }
+
     @Test func aProfileRootThatIsMissingOrAFileIsAConfigurationError() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("file", "x")

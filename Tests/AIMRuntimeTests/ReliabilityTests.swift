@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Issue 10's families of hostile input, one table, run against the release binary (the debug build
+/// Reliability under hostile input: issue 10's families, one table, run against the release binary (the debug build
 /// when no release build exists). Every row must end within its bound, with its documented exit code,
 /// no signal, no backtrace, no core file, at most the one `error:` line it expects (naming the input),
 /// nothing written outside the cache, and the token never printed.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.serialized) struct ReliabilityTests {
     static let token = "hf_hostileRowsSecretToken0123456789"
 
     /// One hostile input and what must happen.
