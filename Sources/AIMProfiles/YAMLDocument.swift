@@ -39,7 +39,7 @@ public struct YAMLDocument: Sendable {
         do {
             node = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw Self.syntaxError(from: error)
+            throw Self.syntaxError(from: error, text: text)
         }
         var converter = Converter()
         value = try node.map { try converter.convert($0, path: "", depth: 0) } ?? .null
@@ -98,8 +98,15 @@ public struct YAMLDocument: Sendable {
         }
     }
 
-    private static func syntaxError(from error: YamlError) -> SyntaxError {
+    private static func syntaxError(from error: YamlError, text: String) -> SyntaxError {
         switch error {
+        case .reader(let problem, let offset, let value, _):
+            // e.g. "control characters are not allowed": NUL, escape and the like may not appear in YAML text.
+            let line = offset.map { offset in
+                1 + text.utf8.prefix(min(max(offset, 0), text.utf8.count)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            }
+            let character = value >= 0 ? " (U+" + String(value, radix: 16, uppercase: true) + ")" : ""
+            return SyntaxError(line: line, problem: problem + character)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             // libyaml stops at 1000 levels and names its C setter; say it plainly.

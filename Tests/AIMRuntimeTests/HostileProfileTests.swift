@@ -2,6 +2,7 @@ import AIMConfiguration
 import AIMCore
 import AIMEngine
 import AIMProfiles
+import AIMReports
 import Foundation
 import OrderedCollections
 import Testing
@@ -80,6 +81,12 @@ import Testing
             #expect(elapsed < 1, "depth \(depth) took \(elapsed) s")
             #expect(caught?.problem.contains("nested more than 64 levels deep") == true, "\(String(describing: caught))")
         }
+    }
+
+    @Test func controlCharactersInTheTextAreNamedWithTheLine() {
+        let error = failure(ProfileFixture.yaml() + "x: a\u{1B}b\n")
+        #expect(error?.problem == "YAML syntax error: control characters are not allowed (U+1B)")
+        #expect(error?.line == 15)
     }
 
     @Test func hugeExpandedTextIsRefused() throws {
@@ -250,6 +257,13 @@ import Testing
     }
 
     // MARK: Printed shell
+
+    @Test func validationLinesStayOneLineForNamesWithNewlines() throws {
+        let odd = ProfileLocation(path: "/r/general/a\nok b.yaml", relativePath: "general/a\nok b.yaml", searchPriority: 3)
+        let profile = try ProfileValidator().validate(text: ProfileFixture.general(), location: odd)
+        let report = ValidationReport.render([.success(profile)])
+        #expect(report == "ok       general/a\\nok b.yaml (id general/a\\nok b)\n1 valid, 0 invalid\n")
+    }
 
     @Test func shellHelpersNeverPrintCodeFromData() {
         #expect(ShellQuoting.exportLine(name: "A_1", value: "$(x)'") == "export A_1='$(x)'\"'\"''")
