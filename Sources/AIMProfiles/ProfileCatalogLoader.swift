@@ -20,7 +20,11 @@ public struct ProfileCatalogLoader: Sendable {
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         var locations: [ProfileLocation] = []
         for searchPath in searchPaths {
-            let files = ProfileFileFinder.yamlFiles(under: searchPath.directory)
+            let search = ProfileFileFinder.search(under: searchPath.directory)
+            let files = search.files
+            if search.stoppedEarly {
+                logger.warning("\(OneLineText.escape(searchPath.directory)) \(ProfileFileFinder.stoppedEarlyReason)")
+            }
             if files.isEmpty {
                 logger.debug("No profiles in \(searchPath.directory)")
             }

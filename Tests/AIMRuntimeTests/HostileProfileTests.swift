@@ -148,6 +148,18 @@ import Testing
         #expect(reasons.count == 5)
     }
 
+    @Test func theSearchStopsInADirectoryFarTooBigForProfiles() throws {
+        let root = try TemporaryDirectory()
+        for index in 0..<12 {
+            try root.write("d\(index)/p.yaml", "")
+        }
+        let bounded = ProfileFileFinder.search(under: root.path, limit: 10)
+        #expect(bounded.stoppedEarly)
+        #expect(bounded.files.count < 12)
+        let whole = ProfileFileFinder.search(under: root.path)
+        #expect(!whole.stoppedEarly && whole.files.count == 12)
+    }
+
     /// Many files are validated in parallel, on threads with smaller stacks than the main one.
     @Test func deepFilesInALargeCatalogueDoNotCrashWorkerThreads() throws {
         let root = try TemporaryDirectory()
