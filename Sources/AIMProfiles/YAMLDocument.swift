@@ -65,16 +65,14 @@ public struct YAMLDocument: Sendable {
             }
             switch node {
             case .scalar(let scalar):
-                textBytes += scalar.string.utf8.count
-                if textBytes > Limits.textBytes {
-                    let problem = "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
-                    throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
-                }
+                try charge(scalar.string, node)
                 return scalar.style == .plain ? PlainScalarResolver.resolve(scalar.string) : .string(scalar.string)
             case .sequence(let sequence):
                 var items: [StructuredValue] = []
                 for (index, item) in sequence.enumerated() {
-                    items.append(try convert(item, path: "\(path)[\(index)]", depth: depth + 1))
+                    let childPath = "\(path)[\(index)]"
+                    try charge(childPath, item)
+                    items.append(try convert(item, path: childPath, depth: depth + 1))
                 }
                 return .list(items)
             case .mapping(let mapping):
@@ -85,6 +83,8 @@ public struct YAMLDocument: Sendable {
                         throw SyntaxError(line: keyNode.mark?.line, problem: "a mapping key must be text, not a \(keyNode.sequence == nil ? "mapping" : "list")", isLimit: true)
                     }
                     let childPath = path.isEmpty ? key : "\(path).\(key)"
+                    // Keys and the paths kept in `lines` are text too: an aliased mapping with long keys repeats them.
+                    try charge(childPath, keyNode)
                     if let mark = keyNode.mark {
                         lines[childPath] = mark.line
                         if depth == 0 { topLevelLine = mark.line }
@@ -94,6 +94,15 @@ public struct YAMLDocument: Sendable {
                 return .mapping(result)
             case .alias:
                 return .null
+            }
+        }
+
+        /// Counts text produced against `Limits.textBytes`.
+        mutating func charge(_ text: String, _ node: Node) throws {
+            textBytes += text.utf8.count
+            if textBytes > Limits.textBytes {
+                let problem = "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
+                throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
             }
         }
     }

@@ -93,6 +93,18 @@ import Testing
         let big = String(repeating: "x", count: 400_000)
         let text = "a: &a \(big)\nb: [" + Array(repeating: "*a", count: 30).joined(separator: ", ") + "]\n"
         #expect(throws: YAMLDocument.SyntaxError.self) { try YAMLDocument(parsing: text) }
+        // Long keys in an aliased deep mapping repeat in every key path kept for line numbers.
+        var chain = "a: &a "
+        for level in 0..<40 {
+            chain += "\n" + String(repeating: " ", count: 2 * level + 2) + String(repeating: "k", count: 1_000) + "\(level):"
+        }
+        chain += " 1\nb: [" + Array(repeating: "*a", count: 2_000).joined(separator: ", ") + "]\n"
+        var caught: YAMLDocument.SyntaxError?
+        let elapsed = Self.seconds {
+            do { _ = try YAMLDocument(parsing: chain) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+        }
+        #expect(elapsed < 1, "took \(elapsed) s")
+        #expect(caught?.problem.contains("MiB of text") == true, "\(String(describing: caught))")
     }
 
     // MARK: Files that are not regular files
