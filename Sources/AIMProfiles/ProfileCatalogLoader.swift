@@ -76,6 +76,15 @@ public struct ProfileCatalogLoader: Sendable {
     }
 
     private func validate(_ location: ProfileLocation) -> Result<Profile, InvalidProfile> {
+        // The id comes from the file name and is printed in tables, logs and scripts: no control characters in it.
+        if OneLineText.containsControl(location.relativePath) {
+            let shown = ProfileLocation(
+                path: OneLineText.escape(location.path), relativePath: OneLineText.escape(location.relativePath),
+                searchPriority: location.searchPriority)
+            return .failure(InvalidProfile(
+                id: shown.profileID(aimID: nil), location: shown,
+                message: shown.relativePath + ": the file name holds a control character; rename the file"))
+        }
         let text: String
         switch ProfileFileReader.text(at: location.path) {
         case .success(let contents):
