@@ -118,6 +118,10 @@ private struct FieldCheck {
         guard let text = value.stringValue else {
             throw failure(key, "expected a string (\(hint)), got \(value.kindDescription)")
         }
+        // Both end up in the profile's id, the engine's argv and printed scripts.
+        guard !OneLineText.containsControl(text) else {
+            throw failure(key, "holds a control character; write it on one line (\(hint))")
+        }
         return text
     }
 
