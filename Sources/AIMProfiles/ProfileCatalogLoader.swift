@@ -97,20 +97,14 @@ public struct ProfileCatalogLoader: Sendable {
         do {
             return .success(try validator.validate(text: text, location: location))
         } catch let error as ProfileValidationError {
-            return .failure(InvalidProfile(id: Self.bestEffortID(text: text, location: location), location: location, message: error.description))
+            // An aim_id that is not one line (itself a reason to be invalid) is not used in the id.
+            let aimID = error.aimID.flatMap { OneLineText.containsControl($0) ? nil : $0 }
+            return .failure(InvalidProfile(id: location.profileID(aimID: aimID), location: location, message: error.description))
         } catch {
             return .failure(InvalidProfile(
                 id: location.profileID(aimID: nil), location: location,
                 message: OneLineText.escape("\(location.relativePath): \(error)")))
         }
-    }
-
-    /// An invalid custom profile's id still needs its `aim_id`, read if the YAML parses at all.
-    /// Only custom model profiles take their id from the file, so only they are parsed again.
-    private static func bestEffortID(text: String, location: ProfileLocation) -> String {
-        guard location.isCustom, !location.isGeneral else { return location.profileID(aimID: nil) }
-        let aimID = (try? YAMLDocument(parsing: text))?.value.mappingValue?["aim_id"]?.stringValue
-        return location.profileID(aimID: aimID)
     }
 }
 
