@@ -46,52 +46,11 @@ public enum EngineArgsValidator {
         return nil
     }
 
-    /// The rule for any engine's flags. A key becomes `--key` in argv: an empty one
-    /// would be a bare `--`, after which the forced `--port` is only a positional
-    /// argument, and a key such as `x --y` would smuggle in a second flag. Text
-    /// values go into argv verbatim, where a control character has no business.
+    /// The key and text rule, shared with the configuration loader: see `EngineArgumentText`.
     public static func textProblem(flag: String, value: StructuredValue) -> Problem? {
-        if !isFlagName(flag) {
-            let found = flag.isEmpty ? "an empty key (a bare -- would turn the flags after it into positional arguments)"
-                : "'\(OneLineText.escape(flag))'"
-            return Problem(
-                flag: flag,
-                expected: "a flag name without the leading dashes: letters, digits, '-', '_' or '.', starting with a letter or digit",
-                found: found, isNameProblem: true)
-        }
-        for text in argvTexts(value) {
-            if let scalar = text.unicodeScalars.first(where: OneLineText.isControl) {
-                let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
-                return Problem(flag: flag, expected: "text without control characters",
-                               found: "text holding the control character \(code)", isNameProblem: false)
-            }
-        }
-        return nil
-    }
-
-    /// `[A-Za-z0-9][A-Za-z0-9_.-]*`: what argparse-style engines accept after `--`.
-    public static func isFlagName(_ key: String) -> Bool {
-        guard let first = key.utf8.first, isAlphanumeric(first) else { return false }
-        return key.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    /// Strings that FlagRenderer puts into argv as they are; a mapping is written as escaped JSON.
-    private static func argvTexts(_ value: StructuredValue) -> [String] {
-        switch value {
-        case .string(let text): return [text]
-        case .list(let items): return items.compactMap(\.stringValue)
-        default: return []
+        EngineArgumentText.problem(key: flag, value: value).map {
+            Problem(flag: flag, expected: $0.expected, found: $0.found, isNameProblem: $0.isNameProblem)
         }
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}
