@@ -20,7 +20,11 @@ public struct ProfileCatalogLoader: Sendable {
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         var locations: [ProfileLocation] = []
         for searchPath in searchPaths {
-            let files = ProfileFileFinder.yamlFiles(under: searchPath.directory)
+            let search = ProfileFileFinder.search(under: searchPath.directory)
+            let files = search.files
+            if search.stoppedEarly {
+                logger.warning("\(OneLineText.escape(searchPath.directory)) \(ProfileFileFinder.stoppedEarlyReason)")
+            }
             if files.isEmpty {
                 logger.debug("No profiles in \(searchPath.directory)")
             }
@@ -72,6 +76,15 @@ public struct ProfileCatalogLoader: Sendable {
     }
 
     private func validate(_ location: ProfileLocation) -> Result<Profile, InvalidProfile> {
+        // The id comes from the file name and is printed in tables, logs and scripts: no control characters in it.
+        if OneLineText.containsControl(location.relativePath) {
+            let shown = ProfileLocation(
+                path: OneLineText.escape(location.path), relativePath: OneLineText.escape(location.relativePath),
+                searchPriority: location.searchPriority)
+            return .failure(InvalidProfile(
+                id: shown.profileID(aimID: nil), location: shown,
+                message: shown.relativePath + ": the file name holds a control character; rename the file"))
+        }
         let text: String
         switch ProfileFileReader.text(at: location.path) {
         case .success(let contents):
@@ -84,20 +97,14 @@ public struct ProfileCatalogLoader: Sendable {
         do {
             return .success(try validator.validate(text: text, location: location))
         } catch let error as ProfileValidationError {
-            return .failure(InvalidProfile(id: Self.bestEffortID(text: text, location: location), location: location, message: error.description))
+            // An aim_id that is not one line (itself a reason to be invalid) is not used in the id.
+            let aimID = error.aimID.flatMap { OneLineText.containsControl($0) ? nil : $0 }
+            return .failure(InvalidProfile(id: location.profileID(aimID: aimID), location: location, message: error.description))
         } catch {
             return .failure(InvalidProfile(
                 id: location.profileID(aimID: nil), location: location,
                 message: OneLineText.escape("\(location.relativePath): \(error)")))
         }
-    }
-
-    /// An invalid custom profile's id still needs its `aim_id`, read if the YAML parses at all.
-    /// Only custom model profiles take their id from the file, so only they are parsed again.
-    private static func bestEffortID(text: String, location: ProfileLocation) -> String {
-        guard location.isCustom, !location.isGeneral else { return location.profileID(aimID: nil) }
-        let aimID = (try? YAMLDocument(parsing: text))?.value.mappingValue?["aim_id"]?.stringValue
-        return location.profileID(aimID: aimID)
     }
 }
 

@@ -6,6 +6,8 @@ public struct ProfileValidationError: Error, Equatable, Sendable, CustomStringCo
     public let line: Int?
     public let field: String?
     public let problem: String
+    /// The file's `aim_id`, when the YAML parsed and has one: an invalid custom profile's id needs it.
+    public var aimID: String?
 
     public init(file: String, line: Int?, field: String?, problem: String) {
         self.file = file

@@ -22,6 +22,19 @@ public struct ProfileValidator: Sendable {
         guard case .mapping(let root) = document.value else {
             throw check.failure(nil, "expected a mapping with metadata, engine_args and env_vars, got \(document.value.kindDescription)")
         }
+        do {
+            return try validate(root: root, document: document, text: text, location: location, check: &check)
+        } catch var error as ProfileValidationError {
+            // An invalid custom profile is still listed under its aim_id, without parsing the file again.
+            error.aimID = root["aim_id"]?.stringValue
+            throw error
+        }
+    }
+
+    private func validate(
+        root: OrderedDictionary<String, StructuredValue>, document: YAMLDocument, text: String, location: ProfileLocation,
+        check: inout FieldCheck
+    ) throws -> Profile {
         let metadata = try readMetadata(root, check: &check)
         var aimID = ""
         var modelID = ""
@@ -117,6 +130,10 @@ private struct FieldCheck {
         }
         guard let text = value.stringValue else {
             throw failure(key, "expected a string (\(hint)), got \(value.kindDescription)")
+        }
+        // Both end up in the profile's id, the engine's argv and printed scripts.
+        guard !OneLineText.containsControl(text) else {
+            throw failure(key, "holds a control character; write it on one line (\(hint))")
         }
         return text
     }

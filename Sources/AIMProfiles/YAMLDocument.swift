@@ -39,7 +39,7 @@ public struct YAMLDocument: Sendable {
         do {
             node = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw Self.syntaxError(from: error)
+            throw Self.syntaxError(from: error, text: text)
         }
         var converter = Converter()
         value = try node.map { try converter.convert($0, path: "", depth: 0) } ?? .null
@@ -65,16 +65,14 @@ public struct YAMLDocument: Sendable {
             }
             switch node {
             case .scalar(let scalar):
-                textBytes += scalar.string.utf8.count
-                if textBytes > Limits.textBytes {
-                    let problem = "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
-                    throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
-                }
+                try charge(scalar.string, node)
                 return scalar.style == .plain ? PlainScalarResolver.resolve(scalar.string) : .string(scalar.string)
             case .sequence(let sequence):
                 var items: [StructuredValue] = []
                 for (index, item) in sequence.enumerated() {
-                    items.append(try convert(item, path: "\(path)[\(index)]", depth: depth + 1))
+                    let childPath = "\(path)[\(index)]"
+                    try charge(childPath, item)
+                    items.append(try convert(item, path: childPath, depth: depth + 1))
                 }
                 return .list(items)
             case .mapping(let mapping):
@@ -85,6 +83,8 @@ public struct YAMLDocument: Sendable {
                         throw SyntaxError(line: keyNode.mark?.line, problem: "a mapping key must be text, not a \(keyNode.sequence == nil ? "mapping" : "list")", isLimit: true)
                     }
                     let childPath = path.isEmpty ? key : "\(path).\(key)"
+                    // Keys and the paths kept in `lines` are text too: an aliased mapping with long keys repeats them.
+                    try charge(childPath, keyNode)
                     if let mark = keyNode.mark {
                         lines[childPath] = mark.line
                         if depth == 0 { topLevelLine = mark.line }
@@ -96,10 +96,26 @@ public struct YAMLDocument: Sendable {
                 return .null
             }
         }
+
+        /// Counts text produced against `Limits.textBytes`.
+        mutating func charge(_ text: String, _ node: Node) throws {
+            textBytes += text.utf8.count
+            if textBytes > Limits.textBytes {
+                let problem = "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
+                throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
+            }
+        }
     }
 
-    private static func syntaxError(from error: YamlError) -> SyntaxError {
+    private static func syntaxError(from error: YamlError, text: String) -> SyntaxError {
         switch error {
+        case .reader(let problem, let offset, let value, _):
+            // e.g. "control characters are not allowed": NUL, escape and the like may not appear in YAML text.
+            let line = offset.map { offset in
+                1 + text.utf8.prefix(min(max(offset, 0), text.utf8.count)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            }
+            let character = value >= 0 ? " (U+" + String(value, radix: 16, uppercase: true) + ")" : ""
+            return SyntaxError(line: line, problem: problem + character)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             // libyaml stops at 1000 levels and names its C setter; say it plainly.

@@ -7,7 +7,9 @@ public enum ValidationReport {
         var lines: [String] = []
         for result in results {
             switch result {
-            case .success(let profile): lines.append("ok       \(profile.location.relativePath) (id \(profile.id))")
+            // File names may hold newlines; each result stays on its own line.
+            case .success(let profile):
+                lines.append(OneLineText.escape("ok       \(profile.location.relativePath) (id \(profile.id))"))
             case .failure(let problem): lines.append("invalid  \(problem.message)")
             }
         }

@@ -33,13 +33,24 @@ struct ValidateProfilesCommand: ParsableCommand {
         // Files below the profile root are classified by their path inside it; files
         // named on the command line by their absolute path.
         var files: [(path: String, relativePath: String?)] = []
+        // A directory too big to be a profile directory is itself reported invalid.
+        var tooLarge: [Result<Profile, InvalidProfile>] = []
+        func search(_ directory: String) -> [String] {
+            let search = ProfileFileFinder.search(under: directory)
+            if search.stoppedEarly {
+                let location = ProfileLocation(path: directory, relativePath: directory, searchPriority: 0)
+                let message = OneLineText.escape("\(directory): \(ProfileFileFinder.stoppedEarlyReason)")
+                tooLarge.append(.failure(InvalidProfile(id: directory, location: location, message: message)))
+            }
+            return search.files
+        }
         if paths.isEmpty {
             let root = context.configuration.profileBasePath
-            files = ProfileFileFinder.yamlFiles(under: root).map { (ProfileSearchPath.join(root, $0), $0) }
+            files = search(root).map { (ProfileSearchPath.join(root, $0), $0) }
         }
         for path in paths {
             if ConfigurationLoader.isDirectory(path) {
-                files += ProfileFileFinder.yamlFiles(under: path).map { (ProfileSearchPath.join(path, $0), nil) }
+                files += search(path).map { (ProfileSearchPath.join(path, $0), nil) }
             } else if Self.entryExists(path) {
                 // A FIFO, a dangling symlink or a loop is reported by the loader as invalid, never opened blindly.
                 files.append((path, nil))
@@ -47,7 +58,7 @@ struct ValidateProfilesCommand: ParsableCommand {
                 throw AIMError.configuration("validate-profiles: '\(OneLineText.escape(path))' does not exist; pass profile files or directories")
             }
         }
-        let results = files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
+        let results = tooLarge + files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
         print(ValidationReport.render(results), terminator: "")
         if let failure = ValidationReport.failure(results) { throw failure }
     }

@@ -62,6 +62,17 @@ import Testing
         #expect(outcome.stdout.contains("evil.yaml:15: env_vars.X;touch /tmp/pwned;Y: 'X;touch /tmp/pwned;Y' is not a variable name"))
     }
 
+    @Test func aFileNameWithANewlineIsInvalidAndEveryListingStaysOneLineARow() throws {
+        try root.write("general/evil\ntouch pwned.yaml", ProfileFixture.general())
+        let listing = try CLI.run(["list-profiles", "--format", "text"], environment: base)
+        #expect(listing.status == 0, "\(listing.stderr)")
+        #expect(!listing.stdout.contains("\ntouch pwned"), "\(listing.stdout)")
+        #expect(listing.stdout.contains("general/evil\\ntouch pwned.yaml: the file name holds a control character; rename the file"))
+        let validation = try CLI.run(["validate-profiles", root.path + "/general"], environment: [:])
+        #expect(validation.status == 4)
+        #expect(validation.stdout.split(separator: "\n").count == 3, "\(validation.stdout)")
+    }
+
     @Test(arguments: [#"{"": 1}"#, #"{"--port": 1}"#, #"{"max-model-len": "1\u0000"}"#, #"{"tokenizer": "a\nb"}"#])
     func badEngineArgsKeysOrValuesExitTwoNamingTheVariable(value: String) throws {
         let outcome = try CLI.run(["select", "--dry-run"], environment: base.merging(["AIM_ENGINE_ARGS": value]) { $1 })
@@ -134,7 +145,7 @@ import Testing
 
             """,
             envVars: "  HOSTILE_A: '\(Self.hostileA)'\n  HOSTILE_B: \"it's \\\"quoted\\\" \\\\ and\\nsecond line; touch pwned-d\\r\\e[2J\"\n")
-        try root.write("custom/general/evil\ntouch pwned-name #.yaml", profile)
+        try root.write("custom/general/evil $(touch pwned-name) `touch pwned-tick` #.yaml", profile)
         return ["AIM_PROFILE_BASE_PATH": root.path, "AIM_MODEL_ID": model, "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
     }
 
@@ -147,7 +158,7 @@ import Testing
         #expect(text.status == 0, "\(text.stderr)")
         let comments = text.stdout.split(separator: "\n").filter { $0.hasPrefix("#") }
         #expect(comments.count == 3, "\(text.stdout)")
-        #expect(comments.first?.contains("evil\\ntouch pwned-name #") == true)
+        #expect(comments.first?.hasPrefix("# profile: custom/general/evil $(touch pwned-name)") == true)
         let json = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment)
         let plan = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let planned = try #require(plan["command"] as? [String])
@@ -168,7 +179,7 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let marker = "GENERATED SCRIPT\n" + String(repeating: "=", count: 80) + "\n\n"
         let script = try #require(outcome.stdout.range(of: marker).map { String(outcome.stdout[$0.upperBound...]) })
-        #expect(outcome.stdout.contains("Path: " + root.path + "/custom/general/evil\\ntouch pwned-name #.yaml\n"))
+        #expect(outcome.stdout.contains("Path: " + root.path + "/custom/general/evil $(touch pwned-name) `touch pwned-tick` #.yaml\n"))
         let json = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment)
         let plan = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let planned = try #require(plan["command"] as? [String])

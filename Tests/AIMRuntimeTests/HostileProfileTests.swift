@@ -2,6 +2,7 @@ import AIMConfiguration
 import AIMCore
 import AIMEngine
 import AIMProfiles
+import AIMReports
 import Foundation
 import OrderedCollections
 import Testing
@@ -77,15 +78,34 @@ import Testing
             let elapsed = Self.seconds {
                 do { _ = try YAMLDocument(parsing: text) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
             }
-            #expect(elapsed < 1, "depth \(depth) took \(elapsed) s")
+            // About 0.2 s for a 1 MB file; the bound is the parsing bar, loose enough for a loaded machine.
+            #expect(elapsed < 5, "depth \(depth) took \(elapsed) s")
             #expect(caught?.problem.contains("nested more than 64 levels deep") == true, "\(String(describing: caught))")
         }
+    }
+
+    @Test func controlCharactersInTheTextAreNamedWithTheLine() {
+        let error = failure(ProfileFixture.yaml() + "x: a\u{1B}b\n")
+        #expect(error?.problem == "YAML syntax error: control characters are not allowed (U+1B)")
+        #expect(error?.line == 15)
     }
 
     @Test func hugeExpandedTextIsRefused() throws {
         let big = String(repeating: "x", count: 400_000)
         let text = "a: &a \(big)\nb: [" + Array(repeating: "*a", count: 30).joined(separator: ", ") + "]\n"
         #expect(throws: YAMLDocument.SyntaxError.self) { try YAMLDocument(parsing: text) }
+        // Long keys in an aliased deep mapping repeat in every key path kept for line numbers.
+        var chain = "a: &a "
+        for level in 0..<40 {
+            chain += "\n" + String(repeating: " ", count: 2 * level + 2) + String(repeating: "k", count: 1_000) + "\(level):"
+        }
+        chain += " 1\nb: [" + Array(repeating: "*a", count: 2_000).joined(separator: ", ") + "]\n"
+        var caught: YAMLDocument.SyntaxError?
+        let elapsed = Self.seconds {
+            do { _ = try YAMLDocument(parsing: chain) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+        }
+        #expect(elapsed < 1, "took \(elapsed) s")
+        #expect(caught?.problem.contains("MiB of text") == true, "\(String(describing: caught))")
     }
 
     // MARK: Files that are not regular files
@@ -141,6 +161,18 @@ import Testing
         #expect(reasons.count == 5)
     }
 
+    @Test func theSearchStopsInADirectoryFarTooBigForProfiles() throws {
+        let root = try TemporaryDirectory()
+        for index in 0..<12 {
+            try root.write("d\(index)/p.yaml", "")
+        }
+        let bounded = ProfileFileFinder.search(under: root.path, limit: 10)
+        #expect(bounded.stoppedEarly)
+        #expect(bounded.files.count < 12)
+        let whole = ProfileFileFinder.search(under: root.path)
+        #expect(!whole.stoppedEarly && whole.files.count == 12)
+    }
+
     /// Many files are validated in parallel, on threads with smaller stacks than the main one.
     @Test func deepFilesInALargeCatalogueDoNotCrashWorkerThreads() throws {
         let root = try TemporaryDirectory()
@@ -170,6 +202,13 @@ import Testing
         let error = failure(ProfileFixture.yaml(envVars: "  VLLM_X: \"a\\0b\"\n"))
         #expect(error?.field == "env_vars.VLLM_X")
         #expect(error?.problem.contains("NUL") == true)
+    }
+
+    @Test func aimAndModelIDsHoldNoControlCharacters() {
+        #expect(failure(ProfileFixture.yaml(aimID: "\"org/m\\ntouch x\""))?.field == "aim_id")
+        let error = failure(ProfileFixture.yaml(modelID: "\"org/m\\u001B[2J\""))
+        #expect(error?.field == "model_id")
+        #expect(error?.problem.contains("holds a control character; write it on one line") == true)
     }
 
     @Test(arguments: [
@@ -250,6 +289,13 @@ import Testing
     }
 
     // MARK: Printed shell
+
+    @Test func validationLinesStayOneLineForNamesWithNewlines() throws {
+        let odd = ProfileLocation(path: "/r/general/a\nok b.yaml", relativePath: "general/a\nok b.yaml", searchPriority: 3)
+        let profile = try ProfileValidator().validate(text: ProfileFixture.general(), location: odd)
+        let report = ValidationReport.render([.success(profile)])
+        #expect(report == "ok       general/a\\nok b.yaml (id general/a\\nok b)\n1 valid, 0 invalid\n")
+    }
 
     @Test func shellHelpersNeverPrintCodeFromData() {
         #expect(ShellQuoting.exportLine(name: "A_1", value: "$(x)'") == "export A_1='$(x)'\"'\"''")
