@@ -41,7 +41,8 @@ struct ConnectionFailureCause {
         default:
             let name = String(describing: type(of: error))
             if name.contains("SSL") || name.contains("TLS") {
-                return TransferFailure(.transient(retryAfter: nil), "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
+                // A failed handshake (wrong scheme, bad certificate) rarely heals: the few attempts of an unreachable host.
+                return TransferFailure(.unreachable, "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
             }
             return TransferFailure(.transient(retryAfter: nil), "the request to \(host) failed (\(Self.oneLine(error)))")
         }
