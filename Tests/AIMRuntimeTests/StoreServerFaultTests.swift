@@ -90,4 +90,11 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"size_gb\": null"), "\(outcome.stdout)")
     }
+
+    @Test func anS3ListingThatNeverEndsStopsAtItsPageLimit() throws {
+        let (outcome, seconds) = try download("s3://endless/m/org/model")
+        #expect(outcome.status == 6)
+        StoreHostileInputTests.expectOneErrorLine(outcome, naming: ["s3://endless/m/org/model", "goes on past", "200 pages"])
+        #expect(seconds < 30)
+    }
 }

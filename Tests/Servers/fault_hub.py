@@ -46,6 +46,7 @@ S3_FAULTS = {
     "corrupt": "as numeric-etag, but weights.bin is served with one wrong byte, always",
     "badsize": "config.json is listed with <Size>-1</Size>",
     "bigsize": "config.json is listed with a 26-digit <Size>",
+    "endless": "every listing page says IsTruncated with a new continuation token, for ever",
 }
 GOOD_TOKEN = "hf_good_token"
 
@@ -161,8 +162,13 @@ class Handler(BaseHTTPRequestHandler):
                 if key.endswith("config.json") and bucket == "bigsize":
                     size = "99999999999999999999999999"
                 items.append(f"<Contents><Key>{key}</Key><Size>{size}</Size><ETag>{etag}</ETag></Contents>")
-            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><IsTruncated>false</IsTruncated>%s'
-                    '</ListBucketResult>' % (bucket, "".join(items))).encode()
+            truncated = "false"
+            if bucket == "endless":
+                from urllib.parse import parse_qs, urlparse
+                page = int((parse_qs(urlparse(self.path).query).get("continuation-token") or ["0"])[0])
+                truncated = "true</IsTruncated><NextContinuationToken>%d</NextContinuationToken><IsTruncated>true" % (page + 1)
+            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><IsTruncated>%s</IsTruncated>%s'
+                    '</ListBucketResult>' % (bucket, truncated, "".join(items))).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(body)))
