@@ -32,6 +32,7 @@ FAULTS = {
     "faults/slow": "bytes trickle out at about 2 MiB/s",
     "faults/expiring": "the first CDN download of each file answers 403, as an expired signed URL does",
     "faults/trickle": "the file list trickles out one byte every half second, for ever",
+    "faults/silent": "the file list sends its head and a few bytes, then nothing, for ever",
     "faults/private": "401 RepoNotFound without a token, as the Hub answers for a private repository",
     "faults/badsize": "the file list gives a size of 1e30",
     "faults/hugesize": "the LFS file's X-Linked-Size is 26 digits long",
@@ -219,6 +220,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Retry-After", "inf")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                return
+            if repo == "faults/silent":
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b'{"sha": ')
+                self.wfile.flush()
+                time.sleep(600)
                 return
             if repo == "faults/trickle":
                 self.send_response(200)
