@@ -12,9 +12,12 @@ public enum EndpointCheck {
     public static func check(for reference: ModelReference, environment: [String: String]) throws {
         switch reference {
         case .huggingFace:
+            // Offline (HF_HUB_OFFLINE), neither the endpoint nor the token is used: an air-gapped pod may carry any.
+            let settings = HubSettings(environment: environment)
+            if settings.offline { return }
             try check([hubVariable], environment: environment)
             // The token goes into a header: a newline in it would be a header of its own. Never echoed.
-            if let token = HubSettings(environment: environment).token, !isHeaderSafe(token) {
+            if let token = settings.token, !isHeaderSafe(token) {
                 throw AIMError.configuration("the Hugging Face token (HF_TOKEN, HF_TOKEN_PATH or $HF_HOME/token) holds spaces or control characters; set it to the token alone")
             }
         case .s3:
