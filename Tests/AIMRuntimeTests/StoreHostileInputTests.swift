@@ -114,7 +114,7 @@ import Testing
                          "blobs/fifo: a FIFO", "corrupt  hf://org/flat@abc", "org/flat/a.bin: a symbolic link loop"] {
             #expect(outcome.stdout.contains(expected), "\(expected) in \(outcome.stdout)")
         }
-        Self.expectOneErrorLine(outcome, naming: ["corrupt"])
+        Self.expectOneErrorLine(outcome, naming: ["corrupt", "first: "])
         let again = try run(["cache", "verify", "org/loop"], [:]).outcome
         #expect(again.status == 0 && again.stdout.contains("ok       hf://org/loop"), "\(again.stdout)")
     }
