@@ -136,7 +136,11 @@ public struct CacheInventory: Sendable {
     }
 
     public func remove(_ entry: Entry) throws {
-        try FileManager.default.removeItem(atPath: entry.path)
+        do {
+            try FileManager.default.removeItem(atPath: entry.path)
+        } catch {
+            throw AIMError(.modelFetchFailed, "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)")
+        }
     }
 
     /// The entries a reference names: `hf://org/name`, `org/name`, `s3://…` or a flat directory name.

@@ -15,6 +15,9 @@ struct ConnectionFailureCause {
     let url: String
     /// The setting that chose the server, named in the advice (`HF_ENDPOINT`).
     let setting: String
+    /// True for the first requests to a configured endpoint (listings, metadata), where a refusal means a
+    /// wrong endpoint; false for file bytes, whose server already answered, so a refusal may pass.
+    var refusalIsPermanent = true
 
     func failure(for error: Error) -> Error {
         if let failure = error as? TransferFailure { return failure }
@@ -29,7 +32,7 @@ struct ConnectionFailureCause {
             return TransferFailure(.permanent, "the host name of \(host) could not be resolved" + advice)
         case let io as IOError:
             let reason = String(cString: strerror(io.errnoCode))
-            let kind: TransferFailure.Kind = io.errnoCode == ECONNREFUSED ? .permanent : .unreachable
+            let kind: TransferFailure.Kind = io.errnoCode == ECONNREFUSED && refusalIsPermanent ? .permanent : .unreachable
             return TransferFailure(kind, "cannot connect to \(host): \(reason.lowercased())" + advice)
         case let channel as ChannelError:
             if case .connectTimeout = channel { return TransferFailure(.unreachable, "connecting to \(host) timed out" + advice) }
@@ -41,7 +44,8 @@ struct ConnectionFailureCause {
         default:
             let name = String(describing: type(of: error))
             if name.contains("SSL") || name.contains("TLS") {
-                return TransferFailure(.transient(retryAfter: nil), "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
+                // A failed handshake (wrong scheme, bad certificate) rarely heals: the few attempts of an unreachable host.
+                return TransferFailure(.unreachable, "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
             }
             return TransferFailure(.transient(retryAfter: nil), "the request to \(host) failed (\(Self.oneLine(error)))")
         }

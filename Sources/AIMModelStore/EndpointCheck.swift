@@ -11,10 +11,30 @@ public enum EndpointCheck {
     /// Checks the endpoints a reference would use (none for a local path).
     public static func check(for reference: ModelReference, environment: [String: String]) throws {
         switch reference {
-        case .huggingFace: try check([hubVariable], environment: environment)
-        case .s3: try check(s3Variables, environment: environment)
-        case .local: break
+        case .huggingFace:
+            // Offline (HF_HUB_OFFLINE), neither the endpoint nor the token is used: an air-gapped pod may carry any.
+            let settings = HubSettings(environment: environment)
+            if settings.offline { return }
+            try check([hubVariable], environment: environment)
+            // The token goes into a header: a newline in it would be a header of its own. Never echoed.
+            if let token = settings.token, !isHeaderSafe(token) {
+                throw AIMError.configuration("the Hugging Face token (HF_TOKEN, HF_TOKEN_PATH or $HF_HOME/token) holds spaces or control characters; set it to the token alone")
+            }
+        case .s3:
+            try check(s3Variables, environment: environment)
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+                if let value = environment[name], !value.isEmpty, !isHeaderSafe(value) {
+                    throw AIMError.configuration("\(name) holds spaces or control characters; set it to the key alone")
+                }
+            }
+        case .local:
+            break
         }
+    }
+
+    /// Printable ASCII without spaces: what a token or key may be.
+    static func isHeaderSafe(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
     static func check(_ variables: [String], environment: [String: String]) throws {
@@ -22,7 +42,7 @@ public enum EndpointCheck {
             guard let value = environment[name], !value.isEmpty else { continue }
             if let problem = problem(value) {
                 throw AIMError.configuration(
-                    "\(name)=\(OutsideText.quoted(value)) \(problem); set it to an http or https URL such as https://host[:port], or unset it")
+                    "\(name)=\(OutsideText.quoted(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
             }
         }
     }

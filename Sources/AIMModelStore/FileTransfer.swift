@@ -104,7 +104,7 @@ struct FileTransfer: Sendable {
         do {
             response = try await http.execute(outgoing, deadline: .distantFuture)
         } catch {
-            throw ConnectionFailureCause(url: outgoing.url, setting: setting).failure(for: error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(for: error)
         }
         if response.headers.first(name: "x-amz-server-side-encryption")?.hasPrefix("aws:kms") == true
             || response.headers.contains(name: "x-amz-server-side-encryption-customer-algorithm") {
@@ -139,7 +139,7 @@ struct FileTransfer: Sendable {
         } catch let failure as TransferFailure {
             throw failure
         } catch {
-            throw ConnectionFailureCause(url: outgoing.url, setting: setting).failure(for: error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(for: error)
         }
         guard offset == asked.upperBound + 1 else {
             throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - first) of \(asked.upperBound + 1 - first) bytes")

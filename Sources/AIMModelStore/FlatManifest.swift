@@ -22,8 +22,8 @@ struct FlatManifest: Equatable, Sendable {
                 .mapping(["path": .string(entry.path), "size": .int(Int(entry.size)), "etag": entry.etag.map(StructuredValue.string) ?? .null])
             }),
         ])
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
+        try CacheFileSystem.makeDirectories(directory)
+        try CacheFileSystem.writeAtomically(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
     }
 
     static func read(from directory: String) -> FlatManifest? {

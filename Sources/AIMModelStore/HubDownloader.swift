@@ -102,7 +102,7 @@ public struct HubDownloader: Sendable {
         defer { reporter.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for target in files {
-                try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try CacheFileSystem.makeParent(of: target.path)
                 group.addTask {
                     let check = ContentCheck.forHubETag(target.info.etag)
                     do {

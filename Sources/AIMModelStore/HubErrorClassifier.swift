@@ -15,8 +15,8 @@ enum HubErrorClassifier {
         // (the Hub answers 401 RepoNotFound for a private repository asked anonymously).
         if !hasToken && status == 401 {
             return code == "GatedRepo"
-                ? AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token (HTTP 401); \(tokenHint) of an account that has accepted its licence")
-                : AIMError(.modelAuthRequired, "this model needs a token: \(repo) is private or does not exist (HTTP 401); \(tokenHint), or check the model id")
+                ? AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token: \(tokenHint) of an account that has accepted its licence (HTTP 401)")
+                : AIMError(.modelAuthRequired, "\(repo): this model needs a token: \(tokenHint); the Hub answered HTTP 401, as it does for a private, gated or missing repository, so also check the model id")
         }
         if hasToken && message == "Invalid credentials in Authorization header" {
             return AIMError(.modelTokenRejected, "the Hub rejected the token for \(repo) (HTTP \(status)); check that HF_TOKEN is current and not revoked")
@@ -25,7 +25,7 @@ enum HubErrorClassifier {
         case "GatedRepo":
             return hasToken
                 ? AIMError(.modelAccessDenied, "\(repo) is gated and this token has no access yet (HTTP \(status)); accept the licence or request access on the model's page, then retry")
-                : AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token (HTTP \(status)); \(tokenHint) of an account that has accepted its licence")
+                : AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token: \(tokenHint) of an account that has accepted its licence (HTTP \(status))")
         case "RevisionNotFound":
             return AIMError(.modelNotFound, "\(repo) has no revision '\(revision)' (HTTP \(status)); check the @revision part of the model id")
         case "EntryNotFound":
@@ -43,7 +43,7 @@ enum HubErrorClassifier {
         case 403:
             return hasToken
                 ? AIMError(.modelAccessDenied, "the token has no access to \(repo) (HTTP 403); request access on the model's page or use a token with read permission")
-                : AIMError(.modelAuthRequired, "this model needs a token: \(repo) refused anonymous access (HTTP 403); \(tokenHint)")
+                : AIMError(.modelAuthRequired, "\(repo): this model needs a token: \(tokenHint); the Hub refused anonymous access (HTTP 403)")
         case 404:
             return AIMError(.modelNotFound, "\(repo)@\(revision) was not found on the Hub (HTTP 404); check the model id and revision")
         case 429, 500...599:

@@ -22,7 +22,22 @@ struct MetadataRequest: Sendable {
     }
 
     /// The whole body, at most `limit` bytes, by the deadline; `what` names the answer in messages.
+    /// A body that trickles is caught at its next piece; one that falls silent, when the deadline's timer fires.
     func body(of response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String) async throws -> String {
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await collect(response, url: url, deadline: deadline, limit: limit, what: what) }
+            group.addTask {
+                let left = (deadline - NIODeadline.now()).nanoseconds
+                try await Task.sleep(nanoseconds: UInt64(max(left, 0)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let text = first else { throw Self.overDeadline(what) }
+            return text
+        }
+    }
+
+    private func collect(_ response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String) async throws -> String {
         var collected = ByteBuffer()
         do {
             for try await buffer in response.body {

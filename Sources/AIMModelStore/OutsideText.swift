@@ -1,7 +1,7 @@
 /// Text that came from a server, made safe to quote in a one-line message: at most `limit`
 /// characters, control characters escaped (`\n`, `\u{1B}`), so an error stays one line.
-enum OutsideText {
-    static func quoted<S: StringProtocol>(_ text: S, limit: Int = 80) -> String {
+public enum OutsideText {
+    public static func quoted<S: StringProtocol>(_ text: S, limit: Int = 80) -> String {
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {

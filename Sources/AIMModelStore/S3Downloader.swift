@@ -58,7 +58,7 @@ struct S3Downloader: Sendable {
             defer { reporter.finish() }
             try await withThrowingTaskGroup(of: (String, ContentCheck).self) { group in
                 for target in missing {
-                    try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try CacheFileSystem.makeParent(of: target.path)
                     let url = try client.url(bucket: bucket, key: target.object.key)
                     group.addTask {
                         let applied = try await transfer.download(to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)) { range in

@@ -41,13 +41,17 @@ struct CacheCommand: ParsableCommand {
                 let inventory = CacheInventory(cacheRoot: context.configuration.cachePath)
                 let entries = try CacheCommand.entries(reference, in: inventory)
                 var problems = 0
+                var first: CacheInventory.Problem?
                 for entry in entries {
                     let found = try inventory.verify(entry)
                     problems += found.count
+                    first = first ?? found.first
                     print(found.isEmpty ? "ok       \(entry.reference) (\(entry.fileCount) files)" : "corrupt  \(entry.reference)")
                     for problem in found { print("  \(problem.path): \(problem.reason)") }
                 }
-                if problems > 0 { throw AIMError(.modelFetchFailed, "\(problems) cached file(s) were corrupt or partial and have been removed; download the model again") }
+                if problems > 0, let first {
+                    throw AIMError(.modelFetchFailed, "\(problems) cached file(s) were corrupt or partial and have been removed (first: \(OutsideText.quoted(first.path, limit: 300)): \(first.reason)); download the model again")
+                }
             }
         }
     }

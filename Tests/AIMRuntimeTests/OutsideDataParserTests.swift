@@ -1,3 +1,4 @@
+import AIMCore
 import AIMModelStore
 import Foundation
 import Testing
@@ -86,6 +87,20 @@ import Testing
         #expect(try HubListingParser.parse(#"{"siblings":[1,"x",{}]}"#, repo: "o/m", revision: "main").files.isEmpty)
         for junk in ["", "[]", "null", "{\"siblings\":3}", "{"] {
             #expect(throws: TransferFailure.self, "\(junk)") { try HubListingParser.parse(junk, repo: "o/m", revision: "main") }
+        }
+    }
+
+    @Test(arguments: ["org/mo\u{1B}[31mdel", "org/model@ma\u{0}in", "s3://bucket/a\nb", "/models/\u{7F}x", String(repeating: "a", count: 5000)])
+    func modelReferencesWithControlCharactersAreRefusedOnOneLine(_ text: String) {
+        do {
+            _ = try ModelReference.parse(text)
+            Issue.record("accepted \(text.debugDescription)")
+        } catch let error as AIMError {
+            #expect(error.status == .configuration)
+            #expect(!error.message.unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(error.message.debugDescription)")
+            #expect(error.message.count < 600)
+        } catch {
+            Issue.record("\(error)")
         }
     }
 }

@@ -114,8 +114,19 @@ import Testing
                          "blobs/fifo: a FIFO", "corrupt  hf://org/flat@abc", "org/flat/a.bin: a symbolic link loop"] {
             #expect(outcome.stdout.contains(expected), "\(expected) in \(outcome.stdout)")
         }
-        Self.expectOneErrorLine(outcome, naming: ["corrupt"])
+        Self.expectOneErrorLine(outcome, naming: ["corrupt", "first: "])
         let again = try run(["cache", "verify", "org/loop"], [:]).outcome
         #expect(again.status == 0 && again.stdout.contains("ok       hf://org/loop"), "\(again.stdout)")
+    }
+
+    @Test func aTokenWithANewlineIsRefusedWithoutEchoingIt() throws {
+        let (outcome, seconds) = try run(["download-to-cache", "--model-id", "org/model"], ["HF_ENDPOINT": "http://127.0.0.1:9", "HF_TOKEN": "hf_secret\r\nX-Evil: 1"])
+        #expect(outcome.status == 2)
+        Self.expectOneErrorLine(outcome, naming: ["HF_TOKEN"])
+        #expect(!outcome.stderr.contains("hf_secret"))
+        #expect(seconds < 2)
+        let (s3, _) = try run(["download-to-cache", "--model-id", "s3://bucket/org/model"], ["AWS_ACCESS_KEY_ID": "AKIA\nX", "AWS_SECRET_ACCESS_KEY": "s"])
+        #expect(s3.status == 2)
+        Self.expectOneErrorLine(s3, naming: ["AWS_ACCESS_KEY_ID"])
     }
 }

@@ -46,11 +46,12 @@ import Testing
         #expect(seconds < 10)
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func aListingThatTricklesForEverEndsWithinItsDeadline() throws {
-        let (outcome, seconds) = try download("faults/trickle")
+    /// A listing that trickles a byte at a time (which the stall limit never sees) or falls silent after its head.
+    @Test(.timeLimit(.minutes(2)), arguments: ["faults/trickle", "faults/silent"])
+    func aListingThatNeverEndsEndsWithinItsDeadline(_ repo: String) throws {
+        let (outcome, seconds) = try download(repo)
         #expect(outcome.status == 6)
-        StoreHostileInputTests.expectOneErrorLine(outcome, naming: ["faults/trickle", "did not arrive whole within"])
+        StoreHostileInputTests.expectOneErrorLine(outcome, naming: [repo, "did not arrive whole within"])
         #expect(seconds < 90, "\(seconds) s")
     }
 
@@ -76,5 +77,25 @@ import Testing
         let (outcome, _) = try download("s3://\(bucket)/m/org/model")
         #expect(outcome.status == 6)
         StoreHostileInputTests.expectOneErrorLine(outcome, naming: ["config.json", "not a byte count"])
+    }
+
+    @Test func dryRunGivesUpOnATricklingHubWithinItsBound() throws {
+        let profiles = try TemporaryDirectory()
+        try profiles.write("faults/trickle/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(aimID: "faults/trickle", modelID: "faults/trickle"))
+        let start = ContinuousClock.now
+        let outcome = try CLI.run(["dry-run", "--format", "json"], environment: [
+            "AIM_PROFILE_BASE_PATH": profiles.path, "AIM_ID": "faults/trickle", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1",
+            "HF_ENDPOINT": server.url, "AIM_CACHE_PATH": cache.path,
+        ])
+        #expect(ContinuousClock.now - start < .seconds(8))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\"size_gb\": null"), "\(outcome.stdout)")
+    }
+
+    @Test func anS3ListingThatNeverEndsStopsAtItsPageLimit() throws {
+        let (outcome, seconds) = try download("s3://endless/m/org/model")
+        #expect(outcome.status == 6)
+        StoreHostileInputTests.expectOneErrorLine(outcome, naming: ["s3://endless/m/org/model", "goes on past", "200 pages"])
+        #expect(seconds < 30)
     }
 }

@@ -32,6 +32,7 @@ FAULTS = {
     "faults/slow": "bytes trickle out at about 2 MiB/s",
     "faults/expiring": "the first CDN download of each file answers 403, as an expired signed URL does",
     "faults/trickle": "the file list trickles out one byte every half second, for ever",
+    "faults/silent": "the file list sends its head and a few bytes, then nothing, for ever",
     "faults/private": "401 RepoNotFound without a token, as the Hub answers for a private repository",
     "faults/badsize": "the file list gives a size of 1e30",
     "faults/hugesize": "the LFS file's X-Linked-Size is 26 digits long",
@@ -46,6 +47,7 @@ S3_FAULTS = {
     "corrupt": "as numeric-etag, but weights.bin is served with one wrong byte, always",
     "badsize": "config.json is listed with <Size>-1</Size>",
     "bigsize": "config.json is listed with a 26-digit <Size>",
+    "endless": "every listing page says IsTruncated with a new continuation token, for ever",
 }
 GOOD_TOKEN = "hf_good_token"
 
@@ -161,8 +163,13 @@ class Handler(BaseHTTPRequestHandler):
                 if key.endswith("config.json") and bucket == "bigsize":
                     size = "99999999999999999999999999"
                 items.append(f"<Contents><Key>{key}</Key><Size>{size}</Size><ETag>{etag}</ETag></Contents>")
-            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><IsTruncated>false</IsTruncated>%s'
-                    '</ListBucketResult>' % (bucket, "".join(items))).encode()
+            truncated = "false"
+            if bucket == "endless":
+                from urllib.parse import parse_qs, urlparse
+                page = int((parse_qs(urlparse(self.path).query).get("continuation-token") or ["0"])[0])
+                truncated = "true</IsTruncated><NextContinuationToken>%d</NextContinuationToken><IsTruncated>true" % (page + 1)
+            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><IsTruncated>%s</IsTruncated>%s'
+                    '</ListBucketResult>' % (bucket, truncated, "".join(items))).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(body)))
@@ -213,6 +220,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Retry-After", "inf")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                return
+            if repo == "faults/silent":
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b'{"sha": ')
+                self.wfile.flush()
+                time.sleep(600)
                 return
             if repo == "faults/trickle":
                 self.send_response(200)
