@@ -40,17 +40,23 @@ public struct CacheInventory: Sendable {
             let refNames = (try? FileManager.default.contentsOfDirectory(atPath: layout.repoDirectory + "/refs")) ?? []
             let refs = Dictionary(uniqueKeysWithValues: refNames.compactMap { ref in layout.commit(for: ref).map { (ref, $0) } })
             return Entry(reference: "hf://\(repo)", layout: .hub, path: layout.repoDirectory,
-                         bytes: blobs.reduce(0) { $0 + $1.size }, fileCount: blobs.count, refs: refs)
+                         bytes: ByteSum.saturating(blobs.map(\.size)), fileCount: blobs.count, refs: refs)
         }
     }
 
-    /// Flat directories are those holding a manifest, up to three levels below the root.
+    /// Flat directories are those holding a manifest, up to three levels below the root; at most
+    /// `maximumDirectories` are looked into, so a cache path such as `/` cannot stall a listing.
+    static let maximumDirectories = 10_000
+
     private func flatEntries() -> [Entry] {
         var entries: [Entry] = []
+        var visited = 0
         func visit(_ directory: String, depth: Int) {
+            visited += 1
+            guard visited <= Self.maximumDirectories else { return }
             if let manifest = FlatManifest.read(from: directory) {
                 entries.append(Entry(reference: manifest.source, layout: .flat, path: directory,
-                                     bytes: manifest.files.reduce(0) { $0 + $1.size }, fileCount: manifest.files.count, refs: [:]))
+                                     bytes: ByteSum.saturating(manifest.files.map(\.size)), fileCount: manifest.files.count, refs: [:]))
                 return
             }
             guard depth < 3, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
@@ -65,32 +71,40 @@ public struct CacheInventory: Sendable {
     }
 
     /// Checks every file's size and hash; corrupt or partial files are removed so the next download fetches them again.
+    /// Links that lead nowhere (dangling, loops) and entries that are not regular files are reported and removed
+    /// too: the engine could not read them, so the model is broken, not "ok (0 files)".
     public func verify(_ entry: Entry) throws -> [Problem] {
         var problems: [Problem] = []
+        func remove(_ path: String, _ reason: String) throws {
+            problems.append(Problem(path: path, reason: reason + "; removed"))
+            try FileTransfer.removeIfPresent(path)
+        }
         switch entry.layout {
         case .hub:
-            let blobs = CachedFiles.files(under: entry.path + "/blobs")
-            for blob in blobs {
+            let blobs = try DirectoryWalk.list(under: entry.path + "/blobs", what: "the cache directory \(entry.path)/blobs")
+            for (relative, reason) in blobs.broken { try remove(entry.path + "/blobs/" + relative, reason) }
+            for blob in blobs.files {
                 let path = entry.path + "/blobs/" + blob.path
                 if blob.path.hasSuffix(".incomplete") || blob.path.hasSuffix(".chunks") {
-                    problems.append(Problem(path: path, reason: "an interrupted download; removed"))
+                    try remove(path, "an interrupted download")
                 } else if !(try ContentCheck.forHubETag(blob.path).matches(fileAt: path, size: blob.size)) {
-                    problems.append(Problem(path: path, reason: "content does not match its name (\(ContentCheck.forHubETag(blob.path))); removed"))
-                } else {
-                    continue
+                    try remove(path, "content does not match its name (\(ContentCheck.forHubETag(blob.path)))")
                 }
-                try FileTransfer.removeIfPresent(path)
             }
+            let snapshots = try DirectoryWalk.list(under: entry.path + "/snapshots", what: "the cache directory \(entry.path)/snapshots")
+            for (relative, reason) in snapshots.broken { try remove(entry.path + "/snapshots/" + relative, reason) }
         case .flat:
-            for file in FlatManifest.read(from: entry.path)?.files ?? [] {
+            let listing = try DirectoryWalk.list(under: entry.path, what: "the cache directory \(entry.path)")
+            for (relative, reason) in listing.broken { try remove(entry.path + "/" + relative, reason) }
+            let brokenPaths = Set(listing.broken.map(\.path))
+            for file in FlatManifest.read(from: entry.path)?.files ?? [] where !brokenPaths.contains(file.path) {
                 let path = entry.path + "/" + file.path
                 var info = stat()
                 let check: ContentCheck = file.etag.map { $0.count == 32 ? .md5($0.lowercased()) : ContentCheck.forHubETag($0) } ?? .sizeOnly
                 if stat(path, &info) != 0 {
                     problems.append(Problem(path: path, reason: "missing"))
                 } else if !(try check.matches(fileAt: path, size: file.size)) {
-                    problems.append(Problem(path: path, reason: "size or \(check) mismatch; removed"))
-                    try FileTransfer.removeIfPresent(path)
+                    try remove(path, "size or \(check) mismatch")
                 }
             }
         }
@@ -110,22 +124,23 @@ public struct CacheInventory: Sendable {
 
     /// Whether every file of a hub snapshot resolves to a blob (a removed blob leaves a dangling link).
     public static func isCompleteSnapshot(_ directory: String) -> Bool {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return false }
-        while let relative = enumerator.nextObject() as? String {
-            var info = stat()
-            if stat(directory + "/" + relative, &info) != 0 { return false }
-        }
-        return true
+        guard let listing = try? DirectoryWalk.list(under: directory, what: directory) else { return false }
+        var isDirectory: ObjCBool = false
+        return listing.broken.isEmpty && FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// Files and bytes below a directory, links followed (a hub snapshot's size).
     public static func size(of directory: String) -> (files: Int, bytes: Int64) {
         let files = CachedFiles.files(under: directory)
-        return (files.count, files.reduce(0) { $0 + $1.size })
+        return (files.count, ByteSum.saturating(files.map(\.size)))
     }
 
     public func remove(_ entry: Entry) throws {
-        try FileManager.default.removeItem(atPath: entry.path)
+        do {
+            try FileManager.default.removeItem(atPath: entry.path)
+        } catch {
+            throw AIMError(.modelFetchFailed, "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)")
+        }
     }
 
     /// The entries a reference names: `hf://org/name`, `org/name`, `s3://…` or a flat directory name.

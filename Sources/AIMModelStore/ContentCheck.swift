@@ -1,3 +1,4 @@
+import AIMCore
 import Crypto
 import Foundation
 
@@ -32,14 +33,16 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
 
     /// Whether the file at `path` has this content; reads it once, in 4 MiB blocks.
     func matches(fileAt path: String, size: Int64) throws -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        // Only a regular file: opening a FIFO would wait for a writer for ever.
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         var sha256 = SHA256()
         var sha1 = Insecure.SHA1()
         var md5 = Insecure.MD5()
         if case .gitBlobSHA1 = self { sha1.update(data: Data("blob \(size)\0".utf8)) }
         var read: Int64 = 0
-        while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
+        while let block = try Self.readBlock(handle, path: path), !block.isEmpty {
             read += Int64(block.count)
             switch self {
             case .sha256: sha256.update(data: block)
@@ -54,6 +57,16 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
         case .gitBlobSHA1(let hex): return Self.hex(sha1.finalize()) == hex
         case .md5(let hex): return Self.hex(md5.finalize()) == hex
         case .sizeOnly: return true
+        }
+    }
+
+    /// A read error names the file and the system's reason, not Foundation's error domain.
+    private static func readBlock(_ handle: FileHandle, path: String) throws -> Data? {
+        do {
+            return try handle.read(upToCount: 4 << 20)
+        } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }.map { String(cString: strerror(Int32(truncatingIfNeeded: $0))) }
+            throw AIMError(.modelFetchFailed, "cannot read \(path) to check its content\(reason.map { ": " + $0 } ?? ""); check the cache volume")
         }
     }
 

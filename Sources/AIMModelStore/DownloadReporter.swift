@@ -33,7 +33,7 @@ final class DownloadReporter: @unchecked Sendable {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let (done, _) = progress.snapshot
         let seconds = max(Date().timeIntervalSince(started), 0.001)
-        logger.info("Downloaded \(ByteCount.text(done)) of \(label) in \(String(format: "%.1f", seconds)) s (\(ByteCount.text(Int64(Double(done) / seconds)))/s)")
+        logger.info("Downloaded \(ByteCount.text(done)) of \(label) in \(String(format: "%.1f", seconds)) s (\(ByteCount.text(Self.byteCount(Double(done) / seconds)))/s)")
     }
 
     private func report() {
@@ -41,15 +41,21 @@ final class DownloadReporter: @unchecked Sendable {
         let seconds = max(Date().timeIntervalSince(started), 0.001)
         let rate = Double(done) / seconds
         let eta = rate > 0 && total > done ? String(format: "%.0f s", Double(total - done) / rate) : "-"
-        let percent = total > 0 ? Double(done) / Double(total) : 0
+        let percent = total > 0 ? min(max(Double(done) / Double(total), 0), 1) : 0
         if terminal {
             let width = 30
             let filled = Int(percent * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r\(label) [\(bar)] \(ByteCount.text(done))/\(ByteCount.text(total)) \(ByteCount.text(Int64(rate)))/s ETA \(eta)\u{1B}[K"
+            let line = "\r\(label) [\(bar)] \(ByteCount.text(done))/\(ByteCount.text(total)) \(ByteCount.text(Self.byteCount(rate)))/s ETA \(eta)\u{1B}[K"
             FileHandle.standardError.write(Data(line.utf8))
         } else {
-            logger.info("Downloading \(label): \(ByteCount.text(done)) of \(ByteCount.text(total)) (\(String(format: "%.0f", percent * 100))%), \(ByteCount.text(Int64(rate)))/s, ETA \(eta)")
+            logger.info("Downloading \(label): \(ByteCount.text(done)) of \(ByteCount.text(total)) (\(String(format: "%.0f", percent * 100))%), \(ByteCount.text(Self.byteCount(rate)))/s, ETA \(eta)")
         }
+    }
+
+    /// A rate as a byte count, whatever the double holds (a near-zero interval makes huge rates).
+    static func byteCount(_ value: Double) -> Int64 {
+        guard value.isFinite, value > 0 else { return 0 }
+        return value >= 9.0e18 ? .max : Int64(value)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Downloads one file into place so that no partial or unverified file is ever
 /// visible under its final name.
@@ -24,6 +25,8 @@ struct FileTransfer: Sendable {
     let retry: RetryPolicy
     let chunkSize: Int64
     let logger: Logger
+    /// The variable that chose the server, for connection failures' advice (`HF_ENDPOINT`).
+    let setting: String
 
     /// - Returns: the check that was applied (an MD5 ETag check becomes a size check for
     ///   SSE-KMS or SSE-C objects, whose ETags are not MD5s).
@@ -58,7 +61,7 @@ struct FileTransfer: Sendable {
         let chunks = Self.chunks(size: size, chunkSize: chunkSize)
         let done = journal.completed()
         let missing = chunks.indices.filter { !done.contains($0) }
-        progress.add(chunks.indices.filter(done.contains).reduce(0) { $0 + Int64(chunks[$1].count) })
+        progress.add(ByteSum.saturating(chunks.indices.filter(done.contains).map { Int64(chunks[$0].count) }))
         let file = FileWriter(descriptor: descriptor)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -96,11 +99,12 @@ struct FileTransfer: Sendable {
         let start = whole ? min(file.written(in: range), range.upperBound + 1) : range.lowerBound
         if start > range.upperBound { return }
         let asked = start...range.upperBound
+        let outgoing = try request(whole && start == 0 ? nil : asked)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(try request(whole && start == 0 ? nil : asked), deadline: .distantFuture)
+            response = try await http.execute(outgoing, deadline: .distantFuture)
         } catch {
-            throw Self.transportFailure(error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting).failure(for: error)
         }
         if response.headers.first(name: "x-amz-server-side-encryption")?.hasPrefix("aws:kms") == true
             || response.headers.contains(name: "x-amz-server-side-encryption-customer-algorithm") {
@@ -117,14 +121,14 @@ struct FileTransfer: Sendable {
         default:
             throw TransferFailure(
                 (429...429).contains(Int(response.status.code)) || response.status.code >= 500
-                    ? .transient(retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init)) : .permanent,
+                    ? .transient(retryAfter: HTTPHeaderValues.retryAfter(response.headers.first(name: "Retry-After"))) : .permanent,
                 "the server answered HTTP \(response.status.code) for \(Self.name(of: request))", httpStatus: response.status.code)
         }
         var offset = first
         do {
             for try await buffer in response.body {
                 let count = Int64(buffer.readableBytes)
-                guard offset + count <= asked.upperBound + 1 else {
+                guard count <= asked.upperBound + 1 - offset else {
                     throw TransferFailure(.transient(retryAfter: nil), "the server sent more bytes than asked for")
                 }
                 try file.write(buffer, at: offset)
@@ -135,7 +139,7 @@ struct FileTransfer: Sendable {
         } catch let failure as TransferFailure {
             throw failure
         } catch {
-            throw Self.transportFailure(error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting).failure(for: error)
         }
         guard offset == asked.upperBound + 1 else {
             throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - first) of \(asked.upperBound + 1 - first) bytes")
@@ -147,24 +151,14 @@ struct FileTransfer: Sendable {
         (try? request(nil)).flatMap { URL(string: $0.url)?.lastPathComponent } ?? "a file"
     }
 
-    static func transportFailure(_ error: Error) -> Error {
-        if let failure = error as? TransferFailure { return failure }
-        if let aim = error as? AIMError { return aim }
-        if error is CancellationError { return error }
-        if let http = error as? HTTPClientError, http == .readTimeout {
-            return TransferFailure(.transient(retryAfter: nil), "the transfer stalled: no bytes arrived within the stall limit")
-        }
-        if let message = ConnectionFailureCause.message(for: error) {
-            return TransferFailure(.unreachable, message)
-        }
-        return TransferFailure(.transient(retryAfter: nil), "the transfer failed: \(error)")
-    }
-
     static func chunks(size: Int64, chunkSize: Int64) -> [ClosedRange<Int64>] {
+        // No sum here can overflow, whatever the sizes: `size - start` is never negative. At most
+        // about a million chunks, so a huge listed size cannot make a huge array.
+        let step = max(chunkSize, 1, size / 1_000_000 + 1)
         var ranges: [ClosedRange<Int64>] = []
         var start: Int64 = 0
         while start < size {
-            let end = min(start + chunkSize, size) - 1
+            let end = size - start > step ? start + (step - 1) : size - 1
             ranges.append(start...end)
             start = end + 1
         }
@@ -179,15 +173,14 @@ struct FileTransfer: Sendable {
 }
 
 /// What the responses for one file said that changes how it is checked.
-final class ResponseNotes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sawEncryption = false
+final class ResponseNotes: Sendable {
+    private let sawEncryption = Mutex(false)
 
     func markEncrypted() {
-        lock.withLock { sawEncryption = true }
+        sawEncryption.withLock { $0 = true }
     }
 
-    var encrypted: Bool { lock.withLock { sawEncryption } }
+    var encrypted: Bool { sawEncryption.withLock { $0 } }
 }
 
 /// The server answered a ranged request with the whole file.
@@ -245,8 +238,8 @@ struct ChunkJournal: Sendable {
     let path: String
 
     func completed() -> Set<Int> {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return Set(String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int($0) })
+        guard let text = SmallFile.text(path, limit: 16 << 20) else { return [] }
+        return Set(text.split(separator: "\n").compactMap { Int($0) })
     }
 
     func markCompleted(_ index: Int) {

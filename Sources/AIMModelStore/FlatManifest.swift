@@ -22,34 +22,28 @@ struct FlatManifest: Equatable, Sendable {
                 .mapping(["path": .string(entry.path), "size": .int(Int(entry.size)), "etag": entry.etag.map(StructuredValue.string) ?? .null])
             }),
         ])
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
+        try CacheFileSystem.makeDirectories(directory)
+        try CacheFileSystem.writeAtomically(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
     }
 
     static func read(from directory: String) -> FlatManifest? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName),
-              let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
+        guard let text = SmallFile.text(directory + "/" + fileName, limit: 32 << 20),
+              let document = try? JSONParser.parse(text).mappingValue,
               case .list(let items)? = document["files"]
         else { return nil }
         let files = items.compactMap { item -> Entry? in
-            guard let entry = item.mappingValue, let path = entry["path"]?.stringValue, case .int(let size)? = entry["size"] else { return nil }
+            guard let entry = item.mappingValue, let path = entry["path"]?.stringValue, case .int(let size)? = entry["size"], size >= 0 else { return nil }
             return Entry(path: path, size: Int64(size), etag: entry["etag"]?.stringValue)
         }
         return FlatManifest(files: files, source: document["source"]?.stringValue ?? "")
     }
 }
 
-/// Lists the files below a directory (following the snapshot links) with their sizes.
+/// Lists the files below a directory of the cache (following the snapshot links) with their sizes.
 enum CachedFiles {
+    /// Regular files only; a directory too large to walk (see `DirectoryWalk`) counts as empty here,
+    /// and the callers that must tell use `DirectoryWalk.list` itself.
     static func files(under directory: String) -> [(path: String, size: Int64)] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var files: [(String, Int64)] = []
-        while let relative = enumerator.nextObject() as? String {
-            let full = directory + "/" + relative
-            var info = stat()
-            guard stat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
-            files.append((relative, Int64(info.st_size)))
-        }
-        return files.sorted { $0.0 < $1.0 }
+        (try? DirectoryWalk.list(under: directory, what: directory))?.files ?? []
     }
 }

@@ -26,8 +26,8 @@ public struct HubCacheLayout: Sendable {
 
     /// The commit a revision points at: the ref file's content, or the revision itself if it is a commit.
     public func commit(for revision: String) -> String? {
-        if let data = FileManager.default.contents(atPath: refPath(revision)) {
-            let commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text = SmallFile.text(refPath(revision), limit: 4096) {
+            let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !commit.isEmpty { return commit }
         }
         let isCommit = revision.count == 40 && revision.allSatisfy(\.isHexDigit)
@@ -37,30 +37,17 @@ public struct HubCacheLayout: Sendable {
     /// Links `snapshots/<commit>/<file>` to its blob with a relative link, as huggingface_hub does.
     func link(file: String, commit: String, etag: String) throws {
         let target = snapshotDirectory(commit) + "/" + file
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try CacheFileSystem.makeParent(of: target)
         let depth = file.split(separator: "/").count + 1
         let relative = String(repeating: "../", count: depth) + "blobs/" + etag
         if (try? FileManager.default.destinationOfSymbolicLink(atPath: target)) == relative { return }
-        try? FileManager.default.removeItem(atPath: target)
-        try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: relative)
+        try CacheFileSystem.link(target, to: relative)
     }
 
     func writeRef(_ revision: String, commit: String) throws {
         guard revision != commit else { return }
         let path = refPath(revision)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try AtomicFile.write(commit, to: path)
-    }
-}
-
-/// Writes small files through a temporary name and a rename, so readers never see half a file.
-enum AtomicFile {
-    static func write(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        try CacheFileSystem.makeParent(of: path)
+        try CacheFileSystem.writeAtomically(commit, to: path)
     }
 }

@@ -12,24 +12,9 @@ struct HubClient: Sendable {
     /// `GET /api/models/{repo}/revision/{revision}?blobs=true`: the commit and its files.
     func snapshot(repo: String, revision: String) async throws -> HubSnapshot {
         let url = "\(settings.endpoint)/api/models/\(repo)/revision/\(Self.escape(revision))?blobs=true"
-        let response = try await execute(authorized(url, method: .GET), repo: repo, revision: revision)
-        let body = try await Self.collect(response, limit: 32 << 20)
-        guard let document = try? JSONParser.parse(body), let info = document.mappingValue else {
-            throw TransferFailure(.permanent, "the Hub's answer for \(repo)@\(revision) is not JSON; is HF_ENDPOINT (\(Self.origin(of: settings.endpoint))) a Hub?")
-        }
-        let commit = info["sha"]?.stringValue ?? response.headers.first(name: "X-Repo-Commit") ?? revision
-        let siblings: [StructuredValue] = { if case .list(let items)? = info["siblings"] { return items } else { return [] } }()
-        let files = siblings.compactMap { sibling -> HubFile? in
-            guard let path = sibling.mappingValue?["rfilename"]?.stringValue else { return nil }
-            let lfs = sibling.mappingValue?["lfs"]?.mappingValue
-            let size: Int64? = {
-                if case .int(let value)? = sibling.mappingValue?["size"] { return Int64(value) }
-                if case .int(let value)? = lfs?["size"] { return Int64(value) }
-                return nil
-            }()
-            return HubFile(path: path, size: size, lfsSHA256: lfs?["sha256"]?.stringValue)
-        }
-        return HubSnapshot(repo: repo, revision: revision, commit: commit, files: files)
+        let (response, deadline) = try await execute(authorized(url, method: .GET), repo: repo, revision: revision)
+        let body = try await metadataRequest.body(of: response, url: url, deadline: deadline, limit: Self.listingBytes, what: "the Hub's file list of \(repo)@\(revision)")
+        return try HubListingParser.parse(body, repo: repo, revision: revision, headerCommit: response.headers.first(name: "X-Repo-Commit"))
     }
 
     /// `HEAD /{repo}/resolve/{commit}/{file}` without following the redirect, whose
@@ -39,10 +24,10 @@ struct HubClient: Sendable {
         for _ in 0..<5 {
             var request = authorized(url, method: .HEAD)
             request.headers.add(name: "Accept-Encoding", value: "identity")
-            let response = try await execute(request, repo: repo, revision: commit)
+            let (response, _) = try await execute(request, repo: repo, revision: commit)
             let headers = response.headers
-            let etag = Self.cleanETag(headers.first(name: "X-Linked-Etag") ?? headers.first(name: "ETag"))
-            let size = (headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length")).flatMap { Int64($0) }
+            let etag = HTTPHeaderValues.etag(headers.first(name: "X-Linked-Etag") ?? headers.first(name: "ETag"))
+            let size = HTTPHeaderValues.contentLength(headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length"))
             if (300..<400).contains(response.status.code), let location = headers.first(name: "Location") {
                 let target = Self.absolute(location, base: url)
                 if Self.origin(of: target) == Self.origin(of: settings.endpoint), etag == nil {
@@ -50,14 +35,14 @@ struct HubClient: Sendable {
                     continue
                 }
                 guard let etag, let size else {
-                    throw TransferFailure(.permanent, "the Hub's redirect for \(file) lacks X-Linked-Etag or X-Linked-Size")
+                    throw Self.unusableHeaders(file: file, etag: etag, headers: headers, sizeHeader: "X-Linked-Size")
                 }
                 return HubFileMetadata(
                     commit: headers.first(name: "X-Repo-Commit"), etag: etag, size: size, downloadURL: target,
                     sameOrigin: Self.origin(of: target) == Self.origin(of: settings.endpoint))
             }
             guard let etag, let size else {
-                throw TransferFailure(.permanent, "the Hub's answer for \(file) lacks an ETag or a size")
+                throw Self.unusableHeaders(file: file, etag: etag, headers: headers, sizeHeader: "Content-Length")
             }
             return HubFileMetadata(commit: headers.first(name: "X-Repo-Commit"), etag: etag, size: size, downloadURL: url, sameOrigin: true)
         }
@@ -83,6 +68,15 @@ struct HubClient: Sendable {
 
     static let userAgent = "aim-runtime/0.1"
 
+    /// A HEAD answer without a usable ETag or size: which one, and what the server sent.
+    private static func unusableHeaders(file: String, etag: String?, headers: HTTPHeaders, sizeHeader: String) -> TransferFailure {
+        if etag == nil {
+            return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable ETag; is HF_ENDPOINT a Hub?")
+        }
+        let sent = headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length")
+        return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable size (\(sizeHeader): \(sent.map { OutsideText.quoted($0, limit: 40) } ?? "absent")); is HF_ENDPOINT a Hub?")
+    }
+
     private func authorized(_ url: String, method: HTTPMethod) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -93,30 +87,18 @@ struct HubClient: Sendable {
         return request
     }
 
-    private func execute(_ request: HTTPClientRequest, repo: String, revision: String) async throws -> HTTPClientResponse {
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .seconds(60))
-        } catch {
-            throw FileTransfer.transportFailure(error)
-        }
+    /// A Hub's file list is a few hundred kilobytes even for large repositories.
+    static let listingBytes = 32 << 20
+
+    private var metadataRequest: MetadataRequest { MetadataRequest(http: http, setting: "HF_ENDPOINT") }
+
+    private func execute(_ request: HTTPClientRequest, repo: String, revision: String) async throws -> (HTTPClientResponse, NIODeadline) {
+        let (response, deadline) = try await metadataRequest.send(request)
         if response.status.code >= 400 {
             throw HubErrorClassifier.error(
                 status: response.status.code, headers: response.headers, repo: repo, revision: revision, hasToken: settings.token != nil)
         }
-        return response
-    }
-
-    static func collect(_ response: HTTPClientResponse, limit: Int) async throws -> String {
-        var body = try await response.body.collect(upTo: limit)
-        return body.readString(length: body.readableBytes) ?? ""
-    }
-
-    /// ETags arrive quoted and sometimes weak: `W/"abc"` → `abc`.
-    static func cleanETag(_ value: String?) -> String? {
-        guard var etag = value?.trimmingCharacters(in: .whitespaces), !etag.isEmpty else { return nil }
-        if etag.hasPrefix("W/") { etag.removeFirst(2) }
-        return etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        return (response, deadline)
     }
 
     static func escape(_ segment: String) -> String {

@@ -66,13 +66,13 @@ public struct HubDownloader: Sendable {
                 missing.append(target)
             }
         }
-        let missingBytes = missing.reduce(Int64(0)) { $0 + $1.info.size }
+        let missingBytes = ByteSum.saturating(missing.map(\.info.size))
         try checkSpace(missingBytes, label: repo)
         if !missing.isEmpty {
             logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(ByteCount.text(missingBytes)))")
             try await download(missing, repo: repo, commit: snapshot.commit, limiter: limiter, client: client)
         }
-        let total = targets.reduce(Int64(0)) { $0 + $1.info.size }
+        let total = ByteSum.saturating(targets.map(\.info.size))
         switch settings.layout {
         case .hub:
             for target in targets {
@@ -96,13 +96,13 @@ public struct HubDownloader: Sendable {
         let progress = TransferProgress()
         files.forEach { progress.expect($0.info.size) }
         let transfer = FileTransfer(http: http, limiter: limiter, progress: progress, retry: RetryPolicy(),
-                                    chunkSize: settings.chunkSize, logger: logger)
+                                    chunkSize: settings.chunkSize, logger: logger, setting: "HF_ENDPOINT")
         let reporter = DownloadReporter(progress: progress, label: label, logger: logger)
         reporter.start()
         defer { reporter.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for target in files {
-                try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try CacheFileSystem.makeParent(of: target.path)
                 group.addTask {
                     let check = ContentCheck.forHubETag(target.info.etag)
                     do {
@@ -168,14 +168,14 @@ public struct HubDownloader: Sendable {
             }
             let files = CachedFiles.files(under: layout.snapshotDirectory(commit))
             return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
-                               fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
+                               fileCount: files.count, bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
         case .flat:
             let directory = flatDirectory(repo)
             guard let manifest = FlatManifest.read(from: directory), CacheInventory.isCompleteFlatDirectory(directory) else {
                 throw AIMError(.modelNotFound, "\(repo) is not (completely) in the cache at \(directory) and HF_HUB_OFFLINE is set")
             }
             return CachedModel(source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
-                               bytes: manifest.files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
+                               bytes: ByteSum.saturating(manifest.files.map(\.size)), downloadedBytes: 0)
         }
     }
 }

@@ -11,14 +11,21 @@ enum HubErrorClassifier {
         let code = headers.first(name: "X-Error-Code")
         let message = headers.first(name: "X-Error-Message") ?? ""
         let tokenHint = "set HF_TOKEN (or HF_TOKEN_PATH) to a token from https://huggingface.co/settings/tokens"
-        if message == "Invalid credentials in Authorization header" {
+        // Without a token, no answer can mean "your token is wrong": a 401 says a token is needed
+        // (the Hub answers 401 RepoNotFound for a private repository asked anonymously).
+        if !hasToken && status == 401 {
+            return code == "GatedRepo"
+                ? AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token: \(tokenHint) of an account that has accepted its licence (HTTP 401)")
+                : AIMError(.modelAuthRequired, "\(repo): this model needs a token: \(tokenHint); the Hub answered HTTP 401, as it does for a private, gated or missing repository, so also check the model id")
+        }
+        if hasToken && message == "Invalid credentials in Authorization header" {
             return AIMError(.modelTokenRejected, "the Hub rejected the token for \(repo) (HTTP \(status)); check that HF_TOKEN is current and not revoked")
         }
         switch code {
         case "GatedRepo":
             return hasToken
                 ? AIMError(.modelAccessDenied, "\(repo) is gated and this token has no access yet (HTTP \(status)); accept the licence or request access on the model's page, then retry")
-                : AIMError(.modelAuthRequired, "\(repo) is gated (HTTP \(status)); \(tokenHint) of an account that has accepted its licence")
+                : AIMError(.modelAuthRequired, "\(repo) is gated: this model needs a token: \(tokenHint) of an account that has accepted its licence (HTTP \(status))")
         case "RevisionNotFound":
             return AIMError(.modelNotFound, "\(repo) has no revision '\(revision)' (HTTP \(status)); check the @revision part of the model id")
         case "EntryNotFound":
@@ -31,18 +38,16 @@ enum HubErrorClassifier {
             break
         }
         switch status {
-        case 401 where !hasToken:
-            return AIMError(.modelAuthRequired, "\(repo) does not exist or needs a token (HTTP 401); check the model id, or \(tokenHint)")
         case 401:
             return AIMError(.modelTokenRejected, "the Hub refused the token for \(repo) (HTTP 401); check HF_TOKEN")
         case 403:
             return hasToken
                 ? AIMError(.modelAccessDenied, "the token has no access to \(repo) (HTTP 403); request access on the model's page or use a token with read permission")
-                : AIMError(.modelAuthRequired, "\(repo) needs a token (HTTP 403); \(tokenHint)")
+                : AIMError(.modelAuthRequired, "\(repo): this model needs a token: \(tokenHint); the Hub refused anonymous access (HTTP 403)")
         case 404:
             return AIMError(.modelNotFound, "\(repo)@\(revision) was not found on the Hub (HTTP 404); check the model id and revision")
         case 429, 500...599:
-            return TransferFailure(.transient(retryAfter: headers.first(name: "Retry-After").flatMap(Double.init)), "the Hub answered HTTP \(status) for \(repo)")
+            return TransferFailure(.transient(retryAfter: HTTPHeaderValues.retryAfter(headers.first(name: "Retry-After"))), "the Hub answered HTTP \(status) for \(repo)")
         default:
             return TransferFailure(.permanent, "the Hub answered HTTP \(status) for \(repo)")
         }

@@ -32,6 +32,6 @@ public struct HubSettings: Sendable {
     }
 
     public static func readFile(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        SmallFile.text(path, limit: 64 << 10)
     }
 }

@@ -8,7 +8,7 @@ final class ModelLock {
     private let descriptor: Int32
 
     init(path: String, logger: Logger) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try CacheFileSystem.makeParent(of: path)
         descriptor = open(path, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else {
             throw AIMError(.modelFetchFailed, "cannot create the lock \(path): \(String(cString: strerror(errno))); is AIM_CACHE_PATH writable?")

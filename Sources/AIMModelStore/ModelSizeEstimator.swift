@@ -12,6 +12,20 @@ public struct ModelSizeEstimator: Sendable {
         self.environment = environment
     }
 
+    /// `gibibytes(_:)`, or nil when the answer takes longer than `limit`: a size is a nicety, never a wait.
+    public func gibibytes(_ reference: ModelReference, within limit: Duration) async -> Double? {
+        await withTaskGroup(of: Double?.self) { group in
+            group.addTask { await gibibytes(reference) }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// GiB with two decimals, or nil when the size is unknown or zero.
     public func gibibytes(_ reference: ModelReference) async -> Double? {
         let bytes: Int64?
@@ -20,11 +34,11 @@ public struct ModelSizeEstimator: Sendable {
             let settings = HubSettings(environment: environment)
             guard !settings.offline else { return nil }
             let snapshot = try? await HubClient(http: http, settings: settings).snapshot(repo: repo, revision: revision)
-            bytes = snapshot?.files.compactMap(\.size).reduce(0, +)
+            bytes = snapshot?.totalBytes
         case .s3(let bucket, let prefix):
-            bytes = (try? await S3Client(http: http, environment: environment).list(bucket: bucket, prefix: prefix))?.map(\.size).reduce(0, +)
+            bytes = (try? await S3Client(http: http, environment: environment).list(bucket: bucket, prefix: prefix)).flatMap { ByteSum.total($0.map(\.size)) }
         case .local(let path):
-            bytes = CacheInventory.size(of: path).bytes
+            bytes = (try? DirectoryWalk.list(under: path, what: path)).map { ByteSum.saturating($0.files.map(\.size)) }
         }
         guard let bytes, bytes > 0 else { return nil }
         return (Double(bytes) / 1_073_741_824 * 100).rounded() / 100

@@ -29,13 +29,24 @@ public struct ModelStore: Sendable {
     public static func makeHTTPClient(stallSeconds: Int, connectSeconds: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(Int64(connectSeconds)), read: .seconds(Int64(stallSeconds))))
+            timeout: .init(connect: .seconds(Self.clampedSeconds(connectSeconds)), read: .seconds(Self.clampedSeconds(stallSeconds))))
+        // A refused or unresolvable host fails at once and RetryPolicy decides; the client would
+        // otherwise retry the connection silently until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Seconds for a NIO time amount, which counts nanoseconds in Int64: kept within 1 s ... 1 year.
+    static func clampedSeconds(_ seconds: Int) -> Int64 {
+        Int64(min(max(seconds, 1), 31_536_000))
+    }
+
     public func ensure(_ reference: ModelReference) async throws -> CachedModel {
+        // Settings first, before any request or file: a wrong one is exit 2 naming it.
+        try EndpointCheck.check(for: reference, environment: environment)
+        if case .local = reference {} else { try CacheRoot.prepare(settings.cacheRoot) }
         switch reference {
         case .huggingFace(let repo, let revision):
             return try await HubDownloader(http: http, hub: HubSettings(environment: environment), settings: settings,
@@ -47,9 +58,9 @@ public struct ModelStore: Sendable {
             guard ConfigurationLoader.isDirectory(path) else {
                 throw AIMError(.modelNotFound, "the local model directory \(path) does not exist")
             }
-            let files = CachedFiles.files(under: path)
+            let files = try DirectoryWalk.list(under: path, what: "the local model directory \(OutsideText.quoted(path))").files
             return CachedModel(source: .local, path: path, commit: nil, inHubCache: false, fileCount: files.count,
-                               bytes: files.reduce(0) { $0 + $1.size }, downloadedBytes: 0)
+                               bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
         }
     }
 }

@@ -6,7 +6,7 @@ import Logging
 /// Transient failures (connection reset, time-outs, 5xx, 429) are retried with
 /// capped exponential backoff and full jitter, honouring `Retry-After`.
 /// Permanent ones (401, 403, 404, a checksum that fails twice, a full disk) are not.
-/// An endpoint that cannot be reached gets fewer attempts: each one already spends the HTTP client's
+/// An endpoint that cannot be reached, or too slow to answer a listing within its deadline, gets fewer attempts: each one already spends the HTTP client's
 /// connect timeout retrying the connection, and a wrong endpoint should fail in seconds, not minutes.
 public struct RetryPolicy: Sendable {
     public let maxAttempts: Int
@@ -23,7 +23,10 @@ public struct RetryPolicy: Sendable {
 
     /// How many attempts a failure of this kind gets in all.
     public func attempts(for failure: TransferFailure) -> Int {
-        if case .unreachable = failure.kind { return maxUnreachableAttempts }
+        switch failure.kind {
+        case .unreachable, .overDeadline: return maxUnreachableAttempts
+        default: break
+        }
         return failure.isTransient ? maxAttempts : 1
     }
 
@@ -57,6 +60,8 @@ public struct TransferFailure: Error, Sendable, CustomStringConvertible {
         case transient(retryAfter: TimeInterval?)
         /// No connection could be made (refused, unresolvable, timed out).
         case unreachable
+        /// A metadata answer did not arrive whole within its deadline (a trickling server).
+        case overDeadline
         case checksum
         case permanent
     }
@@ -76,7 +81,7 @@ public struct TransferFailure: Error, Sendable, CustomStringConvertible {
 
     public var isTransient: Bool {
         switch kind {
-        case .transient, .unreachable: return true
+        case .transient, .unreachable, .overDeadline: return true
         case .checksum, .permanent: return false
         }
     }

@@ -43,7 +43,7 @@ struct S3Downloader: Sendable {
             }
             missing.append(target)
         }
-        let needed = missing.reduce(Int64(0)) { $0 + $1.object.size }
+        let needed = ByteSum.saturating(missing.map(\.object.size))
         if needed > 0, let free = freeSpace(settings.cacheRoot), free < needed {
             throw AIMError(.diskFull, "not enough disk space for s3://\(bucket)/\(prefix): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot)")
         }
@@ -52,14 +52,14 @@ struct S3Downloader: Sendable {
             let progress = TransferProgress()
             missing.forEach { progress.expect($0.object.size) }
             let transfer = FileTransfer(http: http, limiter: ConnectionLimiter(limit: settings.connections), progress: progress,
-                                        retry: RetryPolicy(), chunkSize: settings.chunkSize, logger: logger)
+                                        retry: RetryPolicy(), chunkSize: settings.chunkSize, logger: logger, setting: client.setting)
             let reporter = DownloadReporter(progress: progress, label: "s3://\(bucket)/\(prefix)", logger: logger)
             reporter.start()
             defer { reporter.finish() }
             try await withThrowingTaskGroup(of: (String, ContentCheck).self) { group in
                 for target in missing {
-                    try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    let url = client.url(bucket: bucket, key: target.object.key)
+                    try CacheFileSystem.makeParent(of: target.path)
+                    let url = try client.url(bucket: bucket, key: target.object.key)
                     group.addTask {
                         let applied = try await transfer.download(to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)) { range in
                             client.request(url, range: range)
@@ -73,7 +73,7 @@ struct S3Downloader: Sendable {
         try FlatManifest(files: targets.map { .init(path: $0.relative, size: $0.object.size, etag: sizeOnly.contains($0.relative) ? nil : $0.object.etag) },
                          source: "s3://\(bucket)/\(prefix)").write(to: directory)
         return CachedModel(source: .s3, path: directory, commit: nil, inHubCache: false, fileCount: targets.count,
-                           bytes: targets.reduce(0) { $0 + $1.object.size }, downloadedBytes: needed)
+                           bytes: ByteSum.saturating(targets.map(\.object.size)), downloadedBytes: needed)
     }
 
     /// A single-part object's ETag is its MD5; a multipart one (`…-N`) only has a size to check.

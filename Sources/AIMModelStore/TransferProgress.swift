@@ -1,28 +1,25 @@
-import Foundation
+import Synchronization
 
-/// Bytes moved so far, shared by every transfer of one model.
-public final class TransferProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done: Int64 = 0
-    private var total: Int64 = 0
+/// Bytes moved so far, shared by every transfer of one model. Sums saturate: sizes come from servers.
+public final class TransferProgress: Sendable {
+    private let counts = Mutex<(done: Int64, total: Int64)>((0, 0))
 
     public init() {}
 
     func expect(_ bytes: Int64) {
-        lock.lock()
-        total += bytes
-        lock.unlock()
+        counts.withLock { $0.total = Self.add($0.total, bytes) }
     }
 
     func add(_ bytes: Int64) {
-        lock.lock()
-        done += bytes
-        lock.unlock()
+        counts.withLock { $0.done = Self.add($0.done, bytes) }
     }
 
     public var snapshot: (done: Int64, total: Int64) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (done, total)
+        counts.withLock { $0 }
+    }
+
+    private static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

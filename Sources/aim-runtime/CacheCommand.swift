@@ -16,6 +16,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             try Failure.reporting {
                 let context = try CommandContext(settings: settings, requireModel: false)
+                try CacheRoot.checkReadable(context.configuration.cachePath)
                 let entries = CacheInventory(cacheRoot: context.configuration.cachePath).list()
                 if entries.isEmpty { print("No models in \(context.configuration.cachePath).") }
                 for entry in entries {
@@ -36,6 +37,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             try Failure.reporting {
                 let context = try CommandContext(settings: settings, requireModel: false)
+                try CacheRoot.checkReadable(context.configuration.cachePath)
                 let inventory = CacheInventory(cacheRoot: context.configuration.cachePath)
                 let entries = try CacheCommand.entries(reference, in: inventory)
                 var problems = 0
@@ -58,6 +60,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             try Failure.reporting {
                 let context = try CommandContext(settings: settings, requireModel: false)
+                try CacheRoot.checkReadable(context.configuration.cachePath)
                 let inventory = CacheInventory(cacheRoot: context.configuration.cachePath)
                 for entry in try CacheCommand.entries(reference, in: inventory) {
                     try inventory.remove(entry)

@@ -41,8 +41,10 @@ struct DryRunCommand: AsyncParsableCommand {
             }
             var size: Double?
             if let selected, let reference = try? ModelReference.parse(ReferenceDryRunReport.modelSource(selected, configuration: context.configuration).source) {
-                size = try await StoreSession.run(stallSeconds: 10, connectSeconds: context.configuration.downloadConnectTimeoutSeconds) { http in
-                    await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(reference)
+                // A wrong endpoint is a wrong setting (exit 2); an unreachable or slow one only leaves the size unknown.
+                try EndpointCheck.check(for: reference, environment: context.environment)
+                size = try await StoreSession.run(stallSeconds: 2, connectSeconds: min(context.configuration.downloadConnectTimeoutSeconds, 2)) { http in
+                    await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(reference, within: .seconds(5))
                 }
             }
             print(ReferenceDryRunReport.json(selected, configuration: context.configuration, sizeGiB: size), terminator: "")

@@ -2,6 +2,7 @@ import AIMCore
 import AIMModelStore
 import AsyncHTTPClient
 import Foundation
+import Logging
 
 /// Owns the HTTP client for one command, and always shuts it down.
 enum StoreSession {
@@ -13,10 +14,16 @@ enum StoreSession {
             return result
         } catch {
             try? await http.shutdown()
-            if let failure = error as? TransferFailure {
+            switch error {
+            case let failure as TransferFailure:
                 throw AIMError(.modelFetchFailed, "model download failed: \(failure.message)")
+            case is AIMError, is CancellationError:
+                throw error
+            default:
+                // The store maps what it knows; anything else is named by kind only, never dumped.
+                Logger(label: "aim_runtime.model_store").debug("unexpected store error: \(String(describing: error))")
+                throw AIMError(.modelFetchFailed, "model download failed unexpectedly (\(String(describing: type(of: error)))); run again with AIM_LOG_LEVEL=debug for details")
             }
-            throw error
         }
     }
 }

@@ -31,6 +31,21 @@ FAULTS = {
     "faults/norange": "Range headers are ignored: whole files only",
     "faults/slow": "bytes trickle out at about 2 MiB/s",
     "faults/expiring": "the first CDN download of each file answers 403, as an expired signed URL does",
+    "faults/trickle": "the file list trickles out one byte every half second, for ever",
+    "faults/private": "401 RepoNotFound without a token, as the Hub answers for a private repository",
+    "faults/badsize": "the file list gives a size of 1e30",
+    "faults/hugesize": "the LFS file's X-Linked-Size is 26 digits long",
+    "faults/huge": "the file list is 40 MiB of JSON",
+    "faults/retry-inf": "the first listing answers 503 with Retry-After: inf",
+}
+
+# A scripted S3 under /s3/{bucket}/...: ListObjectsV2 and ranged GETs, unsigned. Every bucket holds
+# m/org/model/{config.json,weights.bin}; the listing writes ETag quotes as numeric character references.
+S3_FAULTS = {
+    "numeric-etag": "ETags written &#34;…&#34; (weights.bin) and &#x22;…&#x22; (config.json); bytes served right",
+    "corrupt": "as numeric-etag, but weights.bin is served with one wrong byte, always",
+    "badsize": "config.json is listed with <Size>-1</Size>",
+    "bigsize": "config.json is listed with a 26-digit <Size>",
 }
 GOOD_TOKEN = "hf_good_token"
 
@@ -75,6 +90,15 @@ class Stats:
             key = f"{repo}/{name}"
             cls.byte_count[key] = cls.byte_count.get(key, 0) + count
 
+    listings = {}
+
+    @classmethod
+    def listing_attempt(cls, repo):
+        with cls.lock:
+            count = cls.listings.get(repo, 0)
+            cls.listings[repo] = count + 1
+            return count
+
     @classmethod
     def attempt(cls, repo, name):
         with cls.lock:
@@ -114,10 +138,61 @@ class Handler(BaseHTTPRequestHandler):
         if repo == "faults/missing":
             self.error(404, "RepoNotFound", "Repository not found")
             return True
+        if repo == "faults/private" and not token:
+            self.error(401, "RepoNotFound", "Repository Not Found for url. Invalid username or password.")
+            return True
         return False
+
+    def s3(self, path):
+        parts = path.split("/", 3)  # "", "s3", bucket, key
+        bucket = parts[2] if len(parts) > 2 else ""
+        objects = {
+            "m/org/model/config.json": json.dumps({"model_type": "llama", "bucket": bucket}).encode(),
+            "m/org/model/weights.bin": content(bucket, "weights.bin", 3000),
+        }
+        if len(parts) < 4 or not parts[3]:
+            items = []
+            for key, data in objects.items():
+                md5 = hashlib.md5(data).hexdigest()
+                etag = f"&#34;{md5}&#34;" if key.endswith(".bin") else f"&#x22;{md5}&#X22;"
+                size = str(len(data))
+                if key.endswith("config.json") and bucket == "badsize":
+                    size = "-1"
+                if key.endswith("config.json") and bucket == "bigsize":
+                    size = "99999999999999999999999999"
+                items.append(f"<Contents><Key>{key}</Key><Size>{size}</Size><ETag>{etag}</ETag></Contents>")
+            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>%s</Name><IsTruncated>false</IsTruncated>%s'
+                    '</ListBucketResult>' % (bucket, "".join(items))).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        from urllib.parse import unquote
+        key = unquote(parts[3])
+        data = objects.get(key)
+        if data is None:
+            return self.error(404, message="NoSuchKey")
+        if bucket == "corrupt" and key.endswith(".bin"):
+            data = data[:10] + bytes([data[10] ^ 0x01]) + data[11:]
+        start, end = 0, len(data) - 1
+        if "Range" in self.headers:
+            first, _, last = self.headers["Range"].removeprefix("bytes=").partition("-")
+            start, end = int(first), int(last) if last else len(data) - 1
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:end + 1]
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def route(self):
         path = self.path.split("?")[0]
+        if path.startswith("/s3/"):
+            return self.s3(path)
         if path == "/_stats":
             body = json.dumps({"downloads": Stats.downloads, "bytes": Stats.byte_count, "ranges": Stats.range_requests}).encode()
             self.send_response(200)
@@ -133,12 +208,35 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if revision not in ("main", COMMIT):
                 return self.error(404, "RevisionNotFound", "Invalid rev id")
+            if repo == "faults/retry-inf" and Stats.listing_attempt(repo) < 1:
+                self.send_response(503)
+                self.send_header("Retry-After", "inf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if repo == "faults/trickle":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "10000000")
+                self.end_headers()
+                try:
+                    self.wfile.write(b'{"sha": "%s", "siblings": [' % COMMIT.encode())
+                    while True:
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.5)
+                except (BrokenPipeError, ConnectionResetError):
+                    return
             siblings = []
             for name, data in files_for(repo).items():
                 entry = {"rfilename": name, "size": len(data), "blobId": git_blob_sha1(data)}
                 if len(data) >= LFS_THRESHOLD:
                     entry["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}
                 siblings.append(entry)
+            if repo == "faults/badsize":
+                siblings[0]["size"] = 1e30
+            if repo == "faults/huge":
+                siblings += [{"rfilename": "x" * 1000 + str(i), "size": 1} for i in range(40 * 1024)]
             body = json.dumps({"id": repo, "sha": COMMIT, "siblings": siblings}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -164,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
                 port = self.server.server_address[1]
                 self.send_header("Location", f"http://localhost:{port}/cdn/{repo}/{name}?X-Amz-Signature=abc")
                 self.send_header("X-Linked-Etag", '"%s"' % hashlib.sha256(data).hexdigest())
-                self.send_header("X-Linked-Size", str(len(data)))
+                self.send_header("X-Linked-Size", "12345678901234567890123456" if repo == "faults/hugesize" else str(len(data)))
                 self.send_header("X-Repo-Commit", COMMIT)
                 self.send_header("ETag", '"%s"' % git_blob_sha1(data))
                 self.send_header("Content-Length", "0")
