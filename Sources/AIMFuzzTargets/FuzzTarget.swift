@@ -9,6 +9,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case kfdProperties = "kfd-properties"
     case profileYAML = "profile-yaml"
     case engineArgs = "engine-args"
+    case hubListing = "hub-listing"
+    case s3Listing = "s3-listing"
+    case httpHeaders = "http-headers"
 
     /// Feeds `bytes` to the target's parser. Returns normally for any input that is parsed or
     /// rejected cleanly; a trap, or a broken invariant (`FuzzInvariant.check`), ends the process.
@@ -20,6 +23,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .kfdProperties: GPUToolTargets.kfdProperties(text)
         case .profileYAML: ConfigurationTargets.profileYAML(text)
         case .engineArgs: ConfigurationTargets.engineArgs(text)
+        case .hubListing: StoreTargets.hubListing(text)
+        case .s3Listing: StoreTargets.s3Listing(text)
+        case .httpHeaders: StoreTargets.httpHeaders(text)
         }
     }
 
