@@ -1,4 +1,4 @@
-/// The facts a source printed but that could not be used, one warning line per field.
+/// The facts a source printed but that could not be used, one warning line per field and problem.
 ///
 /// A tool that prints `inf` or a 26-digit VRAM size leaves that fact unknown (nil);
 /// the user learns why from one line naming the source and the field, not one per GPU.
@@ -19,7 +19,7 @@ public struct FieldWarnings: Equatable, Sendable {
 
     /// Records that `field` of GPU `gpu` held `value`, which is unusable for `reason`.
     public mutating func note(field: String, gpu: Int?, value: String, reason: String) {
-        if let position = entries.firstIndex(where: { $0.field == field }) {
+        if let position = entries.firstIndex(where: { $0.field == field && $0.reason == reason }) {
             if let gpu, !entries[position].gpus.contains(gpu) { entries[position].gpus.append(gpu) }
             return
         }

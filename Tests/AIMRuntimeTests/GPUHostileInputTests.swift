@@ -143,13 +143,13 @@ import Testing
         try handle.close()
         let started = Date()
         let answer = try KFDTopologyReader(root: tree.path).answer()
-        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(Date().timeIntervalSince(started) < 2, "29 s before the cap; milliseconds now")
         #expect(answer.devices.count == 1)
         #expect(answer.warnings == ["sysfs gave an unusable file ('class/kfd/kfd/topology/nodes/2/properties'): is larger than 64 KiB; treated as unknown"])
     }
 
     /// Opening a FIFO for reading blocks until a writer comes, unless it is opened non-blocking.
-    @Test(.timeLimit(.minutes(1))) func aFIFOIsSkippedWithoutBlocking() throws {
+    @Test func aFIFOIsSkippedWithoutBlocking() throws {
         try node(1, "simd_count 4\ngfx_target_version 90402\ndrm_render_minor 128\n")
         try FileManager.default.createDirectory(atPath: tree.path + "/class/kfd/kfd/topology/nodes/2", withIntermediateDirectories: true)
         #expect(mkfifo(tree.path + "/class/kfd/kfd/topology/nodes/2/properties", 0o644) == 0)
@@ -157,7 +157,7 @@ import Testing
         #expect(mkfifo(tree.path + "/class/drm/renderD128/device/gpu_busy_percent", 0o644) == 0)
         let started = Date()
         let answer = try KFDTopologyReader(root: tree.path).answer()
-        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(Date().timeIntervalSince(started) < 2)
         #expect(answer.devices.count == 1 && answer.devices[0].busyPercent == nil)
         #expect(answer.warnings.count == 1 && answer.warnings[0].contains("is not a regular file"), "\(answer.warnings)")
     }
@@ -183,7 +183,7 @@ import Testing
         chmod(try bin.write(name, "#!/bin/sh\n" + script + "\n"), 0o755)
     }
 
-    @Test(.timeLimit(.minutes(1))) func endlessStdoutIsStoppedAtTheCap() throws {
+    @Test func endlessStdoutIsStoppedAtTheCap() throws {
         try tool("rocm-smi", "yes '{\"card0\": {}}'")
         let started = Date()
         let runner = ProcessToolRunner(path: bin.path, timeout: 30, stdoutLimit: 1 << 20)
@@ -192,7 +192,7 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
-    @Test(.timeLimit(.minutes(1))) func endlessStderrIsStoppedAtTheCap() throws {
+    @Test func endlessStderrIsStoppedAtTheCap() throws {
         try tool("amd-smi", "yes error >&2")
         let runner = ProcessToolRunner(path: bin.path, timeout: 30)
         let error = #expect(throws: GPUSourceUnavailable.self) { try AMDSMIToolReader(runner: runner).answer() }
@@ -200,7 +200,7 @@ import Testing
     }
 
     /// A descendant in its own session escapes the group kill; it may not hold detection past the time limit.
-    @Test(.timeLimit(.minutes(1))) func aDescendantHoldingThePipeCostsOnlyTheTimeLimit() throws {
+    @Test func aDescendantHoldingThePipeCostsOnlyTheTimeLimit() throws {
         try tool("rocm-smi", "setsid sleep 6 & echo '{}'")
         let started = Date()
         let error = #expect(throws: GPUSourceUnavailable.self) {
