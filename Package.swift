@@ -83,14 +83,27 @@ let package = Package(
             plugins: ["BuildInfoPlugin"]
         ),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // The fuzz entry points: a normal library, so that `swift test` replays saved inputs through them.
+        .target(
+            name: "AIMFuzzTargets",
+            dependencies: ["AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore"]
+        ),
         .testTarget(
             name: "AIMRuntimeTests",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
-                "aim-runtime",
+                "AIMFuzzTargets", "aim-runtime",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Fixtures"]
         ),
     ]
 )
+
+// libFuzzer's driver, only when asked for (scripts/fuzz.sh sets AIM_FUZZ=1 and builds it with
+// -sanitize=fuzzer in .build-fuzz): a plain `swift build` or `swift test` never links it.
+if Context.environment["AIM_FUZZ"] == "1" {
+    package.products.append(.executable(name: "aim-fuzz", targets: ["aim-fuzz"]))
+    package.targets.append(.target(name: "CFuzzerDriver"))
+    package.targets.append(.executableTarget(name: "aim-fuzz", dependencies: ["AIMFuzzTargets", "CFuzzerDriver"]))
+}

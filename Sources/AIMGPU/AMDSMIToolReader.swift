@@ -13,7 +13,7 @@ public struct AMDSMIToolReader: GPUSourceReading {
         self.runner = runner
     }
 
-    public func read() throws -> [GPUDevice] {
+    public func answer() throws -> GPUSourceAnswer {
         let staticOutput = try runner.run("amd-smi", arguments: ["static", "--json"])
         guard staticOutput.status == 0 else {
             throw GPUSourceUnavailable("amd-smi static exited \(staticOutput.status): \(RocmSMIToolReader.lastLine(staticOutput.stderr))")
@@ -23,11 +23,15 @@ public struct AMDSMIToolReader: GPUSourceReading {
         }
         let metrics = (try? runner.run("amd-smi", arguments: ["metric", "--json"]))
             .flatMap { $0.status == 0 ? Self.gpuList($0.stdout) : nil } ?? []
-        return gpus.enumerated().map { position, gpu in
-            let number = ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).map { Int($0) }
-            let metric = metrics.first { ToolJSON.number(ToolJSON.field($0, ["gpu"])).map { Int($0) } == number }
-            return device(index: position, gpu: gpu, metric: metric)
+        var warnings = FieldWarnings(source: source.rawValue)
+        let devices = gpus.enumerated().map { position, gpu in
+            // By the GPU's number; without a usable one, the metric entry at the same position.
+            let metric = ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).value.map { number in
+                metrics.first { ToolJSON.number(ToolJSON.field($0, ["gpu"])).value == number }
+            } ?? (metrics.indices.contains(position) ? metrics[position] : nil)
+            return device(index: position, gpu: gpu, metric: metric, warnings: &warnings)
         }
+        return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
     static func gpuList(_ text: String) -> [StructuredValue]? {
@@ -41,7 +45,7 @@ public struct AMDSMIToolReader: GPUSourceReading {
         }
     }
 
-    private func device(index: Int, gpu: StructuredValue, metric: StructuredValue?) -> GPUDevice {
+    private func device(index: Int, gpu: StructuredValue, metric: StructuredValue?, warnings: inout FieldWarnings) -> GPUDevice {
         let asic = ToolJSON.field(gpu, ["asic"])
         let deviceID = ToolJSON.text(ToolJSON.field(asic, ["device_id"])).flatMap(GPUDeviceTable.parseHex)
         let marketName = ToolJSON.text(ToolJSON.field(asic, ["market_name"]))
@@ -53,10 +57,10 @@ public struct AMDSMIToolReader: GPUSourceReading {
             deviceID: deviceID.map(GPUDeviceTable.format),
             model: ToolJSON.model(deviceID: deviceID, names: [marketName]),
             gfxTarget: ToolJSON.text(ToolJSON.field(asic, ["target_graphics_version"])).map(GFXTarget.normalize),
-            vramTotalBytes: ToolJSON.number(ToolJSON.field(ToolJSON.field(gpu, ["vram"]), ["size"]), bytes: true)
-                ?? ToolJSON.number(ToolJSON.field(memory, ["total_vram"]), bytes: true),
-            vramUsedBytes: ToolJSON.number(ToolJSON.field(memory, ["used_vram"]), bytes: true),
-            busyPercent: ToolJSON.number(ToolJSON.field(usage, ["gfx_activity"])).map { Int($0) },
+            vramTotalBytes: warnings.take(ToolJSON.number(ToolJSON.field(ToolJSON.field(gpu, ["vram"]), ["size"]), bytes: true), field: "vram.size", gpu: index)
+                ?? warnings.take(ToolJSON.number(ToolJSON.field(memory, ["total_vram"]), bytes: true), field: "mem_usage.total_vram", gpu: index),
+            vramUsedBytes: warnings.take(ToolJSON.number(ToolJSON.field(memory, ["used_vram"]), bytes: true), field: "mem_usage.used_vram", gpu: index),
+            busyPercent: warnings.percent(ToolJSON.number(ToolJSON.field(usage, ["gfx_activity"])), field: "usage.gfx_activity", gpu: index),
             computePartition: ToolJSON.text(ToolJSON.field(partition, ["compute_partition", "current_compute_partition"]))?.uppercased(),
             memoryPartition: ToolJSON.text(ToolJSON.field(partition, ["memory_partition", "current_memory_partition"]))?.uppercased(),
             locationID: ToolJSON.text(ToolJSON.field(ToolJSON.field(gpu, ["bus"]), ["bdf"]))?.lowercased(),

@@ -9,6 +9,8 @@ import Foundation
 struct DRMDeviceDirectories {
     let root: String
 
+    static let entryLimit = 4096
+
     private var drm: String { root + "/class/drm" }
 
     func match(_ devices: [GPUDevice], renderMinors: [UInt64?]) -> [String?] {
@@ -28,7 +30,8 @@ struct DRMDeviceDirectories {
 
     /// `card<N>/device` directories of AMD devices (vendor 0x1002), by card number.
     private func amdCards() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: drm)) ?? []
+        // A real host has a few cards and render nodes per GPU; a listing past the cap is not a DRM class.
+        guard case .names(let names) = SysfsFile.list(drm, limit: Self.entryLimit) else { return [] }
         return names.compactMap { name -> (Int, String)? in
             guard name.hasPrefix("card"), let number = Int(name.dropFirst(4)) else { return nil }
             let directory = "\(drm)/\(name)/device"
@@ -43,7 +46,7 @@ struct DRMDeviceDirectories {
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory) {
             return URL(fileURLWithPath: target).lastPathComponent.lowercased()
         }
-        let uevent = KFDTopologyReader.text(at: directory + "/uevent") ?? ""
+        let uevent = SysfsFile.contents(of: directory + "/uevent").text ?? ""
         let slot = uevent.split(separator: "\n").first { $0.hasPrefix("PCI_SLOT_NAME=") }
         return slot.map { String($0.dropFirst("PCI_SLOT_NAME=".count)).lowercased() }
     }

@@ -33,13 +33,14 @@ public struct GPUDetector: Sendable {
     public func detect() throws -> GPUReport {
         var attempts: [GPUReport.Attempt] = []
         for reader in readers {
-            let devices: [GPUDevice]
+            let answer: GPUSourceAnswer
             do {
-                devices = try reader.read()
+                answer = try reader.answer()
             } catch let unavailable as GPUSourceUnavailable {
                 attempts.append(.init(source: reader.source, skippedBecause: unavailable.reason))
                 continue
             }
+            let devices = answer.devices
             guard !devices.isEmpty else {
                 attempts.append(.init(source: reader.source, skippedBecause: "found no GPU"))
                 continue
@@ -48,7 +49,7 @@ public struct GPUDetector: Sendable {
             let visible = try VisibleDevices.filter(devices, environment: environment)
             return GPUReport(
                 source: reader.source, gpus: visible.devices, detectedCount: devices.count, attempts: attempts,
-                visibilityFilters: visible.applied, warnings: Self.warnings(visible.devices))
+                visibilityFilters: visible.applied, warnings: answer.warnings + Self.warnings(visible.devices))
         }
         return GPUReport(source: nil, gpus: [], detectedCount: 0, attempts: attempts, visibilityFilters: [], warnings: [])
     }
@@ -63,8 +64,10 @@ public struct GPUDetector: Sendable {
         for gpu in gpus {
             if let busy = gpu.busyPercent, busy > 0 {
                 warnings.append("GPU \(gpu.index) is busy (\(busy)% use); another process may be using it")
-            } else if let used = gpu.vramUsedBytes, let total = gpu.vramTotalBytes, total > 0, used * 10 > total {
-                warnings.append("GPU \(gpu.index) has \(used * 100 / total)% of its VRAM in use; another process may hold it")
+            } else if let used = gpu.vramUsedBytes, let total = gpu.vramTotalBytes, total > 0, used > total / 10 {
+                // Through Double and capped: `used * 100` overflows for sizes a broken tool may print.
+                let percent = Int(min(Double(used) / Double(total) * 100, 100))
+                warnings.append("GPU \(gpu.index) has \(percent)% of its VRAM in use; another process may hold it")
             }
         }
         let partitioned = gpus.filter { ($0.computePartition ?? "SPX") != "SPX" }

@@ -28,7 +28,10 @@ public struct RocmSMILibraryReader: GPUSourceReading {
     private typealias GetMemory = @convention(c) (UInt32, Int32, UnsafeMutablePointer<UInt64>) -> Int32
     private typealias GetText = @convention(c) (UInt32, UnsafeMutablePointer<CChar>, UInt32) -> Int32
 
-    public func read() throws -> [GPUDevice] {
+    /// A count past this is a broken library, not a host: no node has more than a few dozen GPUs.
+    static let deviceLimit: UInt32 = 256
+
+    public func answer() throws -> GPUSourceAnswer {
         guard access(deviceNode, F_OK) == 0 else {
             throw GPUSourceUnavailable("\(deviceNode) does not exist (no amdgpu driver, or the device is not passed to the container)")
         }
@@ -62,23 +65,24 @@ public struct RocmSMILibraryReader: GPUSourceReading {
         let memoryPartition = symbol("rsmi_dev_memory_partition_get", as: GetText.self)
         let vram: Int32 = 0  // RSMI_MEM_TYPE_VRAM
 
-        return (0..<total).map { index in
-            let id = Self.value { deviceID?(index, $0) }
-            return GPUDevice(
-                index: Int(index),
-                deviceID: id.map { GPUDeviceTable.format(UInt32($0)) },
-                model: id.map { GPUDeviceTable.model(for: UInt32($0)) } ?? .unknown,
-                gfxTarget: Self.value { gfxVersion?(index, $0) }.flatMap { GFXTarget.name(fromVersion: Int($0)) },
-                vramTotalBytes: Self.value { memoryTotal?(index, vram, $0) },
-                vramUsedBytes: Self.value { memoryUsed?(index, vram, $0) },
-                busyPercent: Self.value { busy?(index, $0) }.map(Int.init),
-                computePartition: Self.text { computePartition?(index, $0, $1) },
-                memoryPartition: Self.text { memoryPartition?(index, $0, $1) },
-                locationID: Self.value { pciID?(index, $0) }.map {
-                    KFDTopologyReader.pciAddress(location: $0 & 0xFFFF, domain: $0 >> 32)
-                },
-                uniqueID: Self.value { uniqueID?(index, $0) }.map { "0x" + String($0, radix: 16) })
+        guard total <= Self.deviceLimit else {
+            throw GPUSourceUnavailable("rsmi_num_monitor_devices reported \(total) GPUs, more than \(Self.deviceLimit); the library is not usable")
         }
+        var warnings = FieldWarnings(source: source.rawValue)
+        let devices = (0..<total).map { index in
+            RocmSMIValues(
+                deviceID: Self.value { deviceID?(index, $0) },
+                gfxVersion: Self.value { gfxVersion?(index, $0) },
+                vramTotal: Self.value { memoryTotal?(index, vram, $0) },
+                vramUsed: Self.value { memoryUsed?(index, vram, $0) },
+                busyPercent: Self.value { busy?(index, $0) },
+                pciID: Self.value { pciID?(index, $0) },
+                uniqueID: Self.value { uniqueID?(index, $0) },
+                computePartition: Self.text { computePartition?(index, $0, $1) },
+                memoryPartition: Self.text { memoryPartition?(index, $0, $1) }
+            ).device(index: Int(index), warnings: &warnings)
+        }
+        return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
     /// Calls a getter; nil when the symbol is missing or the call fails.

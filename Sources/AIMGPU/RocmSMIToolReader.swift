@@ -16,7 +16,7 @@ public struct RocmSMIToolReader: GPUSourceReading {
         self.runner = runner
     }
 
-    public func read() throws -> [GPUDevice] {
+    public func answer() throws -> GPUSourceAnswer {
         let output = try runner.run("rocm-smi", arguments: Self.arguments)
         let stdout = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0 else {
@@ -31,10 +31,12 @@ public struct RocmSMIToolReader: GPUSourceReading {
         let entries = cards.filter { $0.key.lowercased().hasPrefix("card") }
             .compactMap { key, value in Int(key.dropFirst(4)).map { (number: $0, value: value) } }
             .sorted { $0.number < $1.number }
-        return entries.enumerated().map { position, entry in device(index: position, card: entry.value) }
+        var warnings = FieldWarnings(source: source.rawValue)
+        let devices = entries.enumerated().map { position, entry in device(index: position, card: entry.value, warnings: &warnings) }
+        return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
-    private func device(index: Int, card: StructuredValue) -> GPUDevice {
+    private func device(index: Int, card: StructuredValue, warnings: inout FieldWarnings) -> GPUDevice {
         // Newer rocm-smi also prints the device id as "Card Model"; older ones put a name there.
         let idText = ToolJSON.text(ToolJSON.field(card, ["Device ID", "GPU ID", "Device id", "Card Model"]))
         let deviceID = idText.flatMap(GPUDeviceTable.parseHex)
@@ -49,9 +51,11 @@ public struct RocmSMIToolReader: GPUSourceReading {
             deviceID: deviceID.map(GPUDeviceTable.format),
             model: ToolJSON.model(deviceID: deviceID, names: names),
             gfxTarget: gfx.map(GFXTarget.normalize),
-            vramTotalBytes: ToolJSON.number(ToolJSON.field(card, ["VRAM Total Memory (B)"])),
-            vramUsedBytes: ToolJSON.number(ToolJSON.field(card, ["VRAM Total Used Memory (B)"])),
-            busyPercent: ToolJSON.number(ToolJSON.field(card, ["GPU use (%)", "GPU Use (%)"])).map { Int($0) },
+            vramTotalBytes: warnings.take(
+                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Memory (B)"]), bytes: true), field: "'VRAM Total Memory (B)'", gpu: index),
+            vramUsedBytes: warnings.take(
+                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Used Memory (B)"]), bytes: true), field: "'VRAM Total Used Memory (B)'", gpu: index),
+            busyPercent: warnings.percent(ToolJSON.number(ToolJSON.field(card, ["GPU use (%)", "GPU Use (%)"])), field: "'GPU use (%)'", gpu: index),
             computePartition: ToolJSON.text(ToolJSON.field(card, ["Compute Partition", "compute_partition"]))?.uppercased(),
             memoryPartition: ToolJSON.text(ToolJSON.field(card, ["Memory Partition", "memory_partition"]))?.uppercased(),
             locationID: ToolJSON.text(ToolJSON.field(card, ["PCI Bus", "PCI Bus ID"]))?.lowercased(),

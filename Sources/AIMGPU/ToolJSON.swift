@@ -30,30 +30,56 @@ enum ToolJSON {
         }
     }
 
-    /// A number, optionally with a unit; `unitScale` converts known units to bytes.
-    static func number(_ value: StructuredValue?, bytes: Bool = false) -> UInt64? {
+    /// A whole number, optionally with a unit; with `bytes`, known units convert to bytes.
+    ///
+    /// Anything out of range (negative, `inf`, `1e30`, 26 digits, an overflowing unit, an unknown
+    /// unit for a size) is `.unusable`, never a trap: the caller makes it unknown with a warning.
+    static func number(_ value: StructuredValue?, bytes: Bool = false) -> ToolNumber {
         switch value {
-        case .int(let integer)?: return integer >= 0 ? UInt64(integer) : nil
-        case .double(let double)?: return double >= 0 && double < 1.8e19 ? UInt64(double) : nil
+        case nil, .null?: return .absent
+        case .int(let integer)?: return integer >= 0 ? .value(UInt64(integer)) : .unusable(String(integer))
+        case .double(let double)?: return ToolNumber.whole(double, text: String(double))
         case .string(let text)?:
-            let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
-            guard let first = parts.first, let number = Double(first), number >= 0 else { return nil }
-            let unit = parts.count > 1 ? String(parts[1]) : nil
-            return UInt64(number * (bytes ? scale(unit) : 1))
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let parts = trimmed.split(separator: " ")
+            guard let first = parts.first, parts.count <= 2 else { return .unusable(trimmed) }
+            return measured(first, unit: parts.count > 1 ? String(parts[1]) : nil, bytes: bytes, text: trimmed)
         case .mapping(let mapping)?:
-            guard let inner = number(mapping["value"]) else { return nil }
-            return bytes ? UInt64(Double(inner) * scale(text(mapping["unit"]))) : inner
-        default:
-            return nil
+            let unit = self.text(mapping["unit"])
+            switch mapping["value"] {
+            case .int(let integer)?: return measured(Substring(String(integer)), unit: unit, bytes: bytes, text: String(integer))
+            case .double(let double)?: return measured(Substring(String(double)), unit: unit, bytes: bytes, text: String(double))
+            case .string(let inner)?:
+                let trimmed = inner.trimmingCharacters(in: .whitespaces)
+                return isUnknown(trimmed) ? .absent : measured(Substring(trimmed), unit: unit, bytes: bytes, text: trimmed)
+            case nil, .null?: return .absent
+            case let other?: return .unusable(other.kindDescription)
+            }
+        case let other?:
+            return .unusable(other.kindDescription)
         }
     }
 
-    private static func scale(_ unit: String?) -> Double {
+    /// `number` in `unit`: exact for whole numbers, through Double for fractions such as `1.5 GB`.
+    private static func measured(_ number: Substring, unit: String?, bytes: Bool, text: String) -> ToolNumber {
+        let shown = unit.map { text.hasSuffix($0) ? text : text + " " + $0 } ?? text
+        guard let factor = bytes ? scale(unit) : 1 else { return .unusable(shown) }
+        if let integer = UInt64(number) { return ToolNumber.value(integer).scaled(by: factor, text: shown) }
+        guard case .value = ToolNumber.parse(number), let fraction = Double(number) else {
+            return .unusable(shown)
+        }
+        return ToolNumber.whole(fraction * Double(factor), text: shown)
+    }
+
+    /// Bytes per unit; nil for a unit that is not a size.
+    private static func scale(_ unit: String?) -> UInt64? {
         switch unit?.uppercased() {
-        case "KB", "KIB": return 1024
-        case "MB", "MIB": return 1024 * 1024
-        case "GB", "GIB": return 1024 * 1024 * 1024
-        default: return 1
+        case nil, "B", "BYTES": return 1
+        case "KB", "KIB": return 1 << 10
+        case "MB", "MIB": return 1 << 20
+        case "GB", "GIB": return 1 << 30
+        case "TB", "TIB": return 1 << 40
+        default: return nil
         }
     }
 

@@ -37,6 +37,8 @@ public enum VisibleDevices {
     }
 
     private static func select(_ list: String, from devices: [GPUDevice], variable: String) throws -> [GPUDevice] {
+        // Echoed values are shortened and their control characters escaped: an error stays one line.
+        let shownList = FieldWarnings.shown(list)
         var chosen: [GPUDevice] = []
         for rawEntry in list.split(separator: ",", omittingEmptySubsequences: false) {
             let entry = rawEntry.trimmingCharacters(in: .whitespaces)
@@ -44,17 +46,17 @@ public enum VisibleDevices {
             if let position = Int(entry) {
                 guard devices.indices.contains(position) else {
                     throw AIMError.configuration(
-                        "\(variable)='\(list)' is not valid: index \(position) is out of range; \(devices.count) GPU(s) are visible at that point (indices 0-\(max(devices.count - 1, 0)))")
+                        "\(variable)=\(shownList) is not valid: index \(position) is out of range; \(devices.count) GPU(s) are visible at that point (indices 0-\(max(devices.count - 1, 0)))")
                 }
                 device = devices[position]
             } else if entry.uppercased().hasPrefix("GPU-"), let match = devices.first(where: { matches($0, uuid: entry) }) {
                 device = match
             } else {
                 throw AIMError.configuration(
-                    "\(variable)='\(list)' is not valid: '\(entry)' is neither a device index nor the UUID (GPU-<unique id>) of a visible GPU")
+                    "\(variable)=\(shownList) is not valid: \(FieldWarnings.shown(entry)) is neither a device index nor the UUID (GPU-<unique id>) of a visible GPU")
             }
             guard !chosen.contains(where: { $0.index == device.index }) else {
-                throw AIMError.configuration("\(variable)='\(list)' is not valid: it names GPU \(device.index) twice")
+                throw AIMError.configuration("\(variable)=\(shownList) is not valid: it names GPU \(device.index) twice")
             }
             chosen.append(device)
         }
