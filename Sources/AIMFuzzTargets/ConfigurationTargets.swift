@@ -26,7 +26,7 @@ enum ConfigurationTargets {
             let configuration = try loader.load(ConfigurationInput(environment: ["AIM_ENGINE_ARGS": text]), requireModel: false)
             guard let arguments = configuration.engineArgs else { return }
             for engine in EngineKind.allCases {
-                if let mismatch = EngineArgsValidator.firstMismatch(in: arguments, engine: engine) {
+                if let mismatch = EngineArgsValidator.firstProblem(in: arguments, engine: engine) {
                     FuzzInvariant.check(arguments[mismatch.flag] != nil, "a mismatch names \(mismatch.flag), which is not an argument")
                     _ = mismatch.explanation
                 }

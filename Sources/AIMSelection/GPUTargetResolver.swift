@@ -18,6 +18,13 @@ public struct GPUTargetResolver: Sendable {
         self.logger = logger
     }
 
+    /// Why detection found nothing, source by source, and how to plan without a GPU.
+    public static func noGPU(_ report: GPUReport) -> AIMError {
+        let tried = report.attemptSummary.isEmpty ? "no source was tried" : report.attemptSummary
+        return AIMError(.noGPU, "no AMD GPU found; tried \(tried). Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for "
+            + "other hardware, or AIM_GPU_SOURCE/AIM_SYSFS_PATH to read another source")
+    }
+
     /// - Parameter requireGPU: throw `noGPU` rather than return the `NONE` target.
     public func resolve(_ configuration: RuntimeConfiguration, requireGPU: Bool) throws -> GPUTarget {
         if configuration.gpuModel.isConcrete {
@@ -31,11 +38,9 @@ public struct GPUTargetResolver: Sendable {
             logger.warning("\(warning)")
         }
         guard let source = report.source, !report.gpus.isEmpty else {
-            let tried = report.attemptSummary.isEmpty ? "no source was tried" : report.attemptSummary
-            let message = "no AMD GPU found; tried \(tried). Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for "
-                + "other hardware, or AIM_GPU_SOURCE/AIM_SYSFS_PATH to read another source"
-            if requireGPU { throw AIMError(.noGPU, message) }
-            logger.warning("\(message)")
+            let failure = Self.noGPU(report)
+            if requireGPU { throw failure }
+            logger.warning("\(failure.message)")
             return GPUTarget(model: .none, count: 0, source: "none")
         }
         logger.info("Detected \(report.gpus.count) visible GPU(s) with \(source.rawValue): \(report.model.rawValue)")

@@ -1,4 +1,5 @@
 import AIMCore
+import AIMSelection
 import AIMReports
 import ArgumentParser
 
@@ -24,7 +25,7 @@ struct GPUsCommand: ParsableCommand {
         let report = try context.detector.detect()
         print(GPUReportView.render(report, format: format), terminator: "")
         if report.gpus.isEmpty {
-            throw ExitCode(ExitStatus.noGPU.rawValue)
+            throw GPUTargetResolver.noGPU(report)  // The report stays on stdout; the reason is the one error line.
         }
     }
 }
