@@ -118,9 +118,9 @@ public struct ConfigurationLoader: Sendable {
         AIMError.configuration("\(origin)=\(Self.quoted(text)) is not valid: expected \(expected)")
     }
 
-    /// A value echoed in an error: quoted, and shortened so that a huge value cannot flood the log.
+    /// A value echoed in an error: quoted, shortened and escaped.
     static func quoted(_ text: String) -> String {
-        "'" + (text.count > 120 ? text.prefix(117) + "..." : text) + "'"
+        OneLineText.quoted(text, limit: 120)
     }
 
     private func parseChoice<Value: RawRepresentable & CaseIterable>(

@@ -8,6 +8,7 @@ import Glibc
 public enum BoundedFile {
     public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
         case missing
+        case danglingSymlink
         case symlinkLoop
         /// A FIFO, a socket, a device or a directory: `kind` says which.
         case notRegular(kind: String)
@@ -17,6 +18,7 @@ public enum BoundedFile {
         public var description: String {
             switch self {
             case .missing: return "does not exist"
+            case .danglingSymlink: return "is a dangling symlink: its target does not exist"
             case .symlinkLoop: return "is a symlink loop"
             case .notRegular(let kind): return "is \(kind), not a regular file"
             case .tooLarge(let limit): return "is larger than the limit of \(ByteCount.text(Int64(limit)))"
@@ -26,12 +28,15 @@ public enum BoundedFile {
     }
 
     public static func read(_ path: String, limit: Int) throws(Problem) -> Data {
-        // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else { throw problem(errno: errno) }
-        defer { close(descriptor) }
+        // A device or a FIFO is refused before it is opened: opening one can have effects of its own.
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw problem(errno: errno) }
+        guard stat(path, &info) == 0 else { throw problem(errno: errno, path: path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular(kind: kind(info.st_mode)) }
+        // O_NONBLOCK: should the path have become a FIFO since, opening it must not wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { throw problem(errno: errno, path: path) }
+        defer { close(descriptor) }
+        guard fstat(descriptor, &info) == 0 else { throw problem(errno: errno, path: path) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular(kind: kind(info.st_mode)) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: min(limit + 1, 64 << 10))
@@ -39,7 +44,7 @@ public enum BoundedFile {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, min($0.count, limit + 1 - data.count)) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw problem(errno: errno)
+                throw problem(errno: errno, path: path)
             }
             if count == 0 { return data }
             data.append(contentsOf: buffer[0..<count])
@@ -65,9 +70,11 @@ public enum BoundedFile {
         }
     }
 
-    private static func problem(errno code: Int32) -> Problem {
+    private static func problem(errno code: Int32, path: String) -> Problem {
         switch code {
-        case ENOENT, ENOTDIR: return .missing
+        case ENOENT, ENOTDIR:
+            var link = stat()
+            return lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK ? .danglingSymlink : .missing
         case ELOOP: return .symlinkLoop
         default: return .unreadable(reason: String(cString: strerror(code)))
         }

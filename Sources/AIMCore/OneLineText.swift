@@ -22,6 +22,13 @@ public enum OneLineText {
         return String(result)
     }
 
+    /// A value quoted for a message: shortened to `limit` characters (a huge value cannot flood
+    /// a log) and escaped, so that the message stays one line.
+    public static func quoted<S: StringProtocol>(_ text: S, limit: Int = 80) -> String {
+        let shown = text.count > limit ? String(text.prefix(limit)) + "…" : String(text)
+        return "'" + escape(shown) + "'"
+    }
+
     /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// AWS access keys, from the environment or the shared credentials file.
@@ -20,7 +21,7 @@ public struct AWSCredentials: Equatable, Sendable {
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
         let path = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.aws/credentials"
-        guard let data = SmallFile.contents(path, limit: 1 << 20) else { return nil }
+        guard let data = (try? BoundedFile.read(path, limit: 1 << 20)) else { return nil }
         let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let section = iniSection(String(decoding: data, as: UTF8.self), named: profile)
         guard let key = section["aws_access_key_id"], let secret = section["aws_secret_access_key"] else { return nil }

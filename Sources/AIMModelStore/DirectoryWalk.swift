@@ -28,7 +28,7 @@ enum DirectoryWalk {
                 throw AIMError.configuration("\(what) holds more than \(maximumEntries) entries; point it at one model's directory")
             }
             if enumerator.level > maximumDepth {
-                throw AIMError.configuration("\(what) nests deeper than \(maximumDepth) levels (at \(OutsideText.quoted(relative, limit: 120))); point it at one model's directory")
+                throw AIMError.configuration("\(what) nests deeper than \(maximumDepth) levels (at \(OneLineText.quoted(relative, limit: 120))); point it at one model's directory")
             }
             if entries % 1024 == 0, ContinuousClock.now - start > .seconds(maximumSeconds) {
                 throw AIMError.configuration("\(what) took more than \(Int(maximumSeconds)) s to list (\(entries) entries so far); point it at one model's directory on a local disk")

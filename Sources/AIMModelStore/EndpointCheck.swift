@@ -42,7 +42,7 @@ public enum EndpointCheck {
             guard let value = environment[name], !value.isEmpty else { continue }
             if let problem = problem(value) {
                 throw AIMError.configuration(
-                    "\(name)=\(OutsideText.quoted(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
+                    "\(name)=\(OneLineText.quoted(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
             }
         }
     }

@@ -238,7 +238,7 @@ struct ChunkJournal: Sendable {
     let path: String
 
     func completed() -> Set<Int> {
-        guard let text = SmallFile.text(path, limit: 16 << 20) else { return [] }
+        guard let text = BoundedFile.text(path, limit: 16 << 20) else { return [] }
         return Set(text.split(separator: "\n").compactMap { Int($0) })
     }
 

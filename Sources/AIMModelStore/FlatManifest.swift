@@ -27,7 +27,7 @@ struct FlatManifest: Equatable, Sendable {
     }
 
     static func read(from directory: String) -> FlatManifest? {
-        guard let text = SmallFile.text(directory + "/" + fileName, limit: 32 << 20),
+        guard let text = BoundedFile.text(directory + "/" + fileName, limit: 32 << 20),
               let document = try? JSONParser.parse(text).mappingValue,
               case .list(let items)? = document["files"]
         else { return nil }

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// The Hugging Face hub cache, exactly as huggingface_hub writes it, under `<cache>/hub`:
@@ -26,7 +27,7 @@ public struct HubCacheLayout: Sendable {
 
     /// The commit a revision points at: the ref file's content, or the revision itself if it is a commit.
     public func commit(for revision: String) -> String? {
-        if let text = SmallFile.text(refPath(revision), limit: 4096) {
+        if let text = BoundedFile.text(refPath(revision), limit: 4096) {
             let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !commit.isEmpty { return commit }
         }

@@ -74,7 +74,7 @@ struct HubClient: Sendable {
             return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable ETag; is HF_ENDPOINT a Hub?")
         }
         let sent = headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length")
-        return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable size (\(sizeHeader): \(sent.map { OutsideText.quoted($0, limit: 40) } ?? "absent")); is HF_ENDPOINT a Hub?")
+        return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable size (\(sizeHeader): \(sent.map { OneLineText.quoted($0, limit: 40) } ?? "absent")); is HF_ENDPOINT a Hub?")
     }
 
     private func authorized(_ url: String, method: HTTPMethod) -> HTTPClientRequest {

@@ -45,7 +45,7 @@ public enum HubListingParser {
         case .double(let number)? where number >= 0 && number < 9.0e18 && number.rounded() == number:
             return Int64(exactly: number)
         default:
-            throw TransferFailure(.permanent, "the Hub lists \(OutsideText.quoted(file)) with a size that is not a byte count; is HF_ENDPOINT a Hub?")
+            throw TransferFailure(.permanent, "the Hub lists \(OneLineText.quoted(file)) with a size that is not a byte count; is HF_ENDPOINT a Hub?")
         }
     }
 }

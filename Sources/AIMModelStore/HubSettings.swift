@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// How to reach the Hugging Face Hub, from the variables huggingface_hub itself reads.
@@ -32,6 +33,6 @@ public struct HubSettings: Sendable {
     }
 
     public static func readFile(_ path: String) -> String? {
-        SmallFile.text(path, limit: 64 << 10)
+        BoundedFile.text(path, limit: 64 << 10)
     }
 }

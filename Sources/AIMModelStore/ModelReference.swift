@@ -12,7 +12,7 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
     public static func parse(_ text: String) throws -> ModelReference {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         func reject(_ why: String) -> AIMError {
-            AIMError.configuration("model reference \(OutsideText.quoted(text, limit: 200)) is not valid: \(why); expected hf://org/name[@revision], org/name, s3://bucket/prefix or an absolute local path")
+            AIMError.configuration("model reference \(OneLineText.quoted(text, limit: 200)) is not valid: \(why); expected hf://org/name[@revision], org/name, s3://bucket/prefix or an absolute local path")
         }
         guard !trimmed.isEmpty else { throw reject("it is empty") }
         // Ids become URLs and cache paths: no control characters (a NUL would cut a path short), no novels.
@@ -25,7 +25,7 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
             let bucket = String(rest.prefix { $0 != "/" })
             let prefix = rest.dropFirst(bucket.count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             guard bucket.count >= 3, bucket.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
-                throw reject("\(OutsideText.quoted(bucket)) is not an S3 bucket name (3-63 letters, digits, '-' or '.')")
+                throw reject("\(OneLineText.quoted(bucket)) is not an S3 bucket name (3-63 letters, digits, '-' or '.')")
             }
             try checkSegments(prefix, reject)
             return .s3(bucket: bucket, prefix: prefix)
@@ -37,14 +37,14 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
             return .local(path: path)
         }
         if let scheme = trimmed.range(of: "://"), !trimmed.hasPrefix("hf://") {
-            throw reject("the scheme \(OutsideText.quoted(trimmed[..<scheme.lowerBound], limit: 20)) is not supported")
+            throw reject("the scheme \(OneLineText.quoted(trimmed[..<scheme.lowerBound], limit: 20)) is not supported")
         }
         let body = trimmed.hasPrefix("hf://") ? String(trimmed.dropFirst(5)) : trimmed
         let parts = body.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let repo = String(parts[0])
         let revision = parts.count > 1 ? String(parts[1]) : "main"
-        guard isRepoID(repo) else { throw reject("\(OutsideText.quoted(repo)) is not a Hugging Face repo id (org/name)") }
-        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else { throw reject("the revision \(OutsideText.quoted(revision)) is not valid") }
+        guard isRepoID(repo) else { throw reject("\(OneLineText.quoted(repo)) is not a Hugging Face repo id (org/name)") }
+        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else { throw reject("the revision \(OneLineText.quoted(revision)) is not valid") }
         return .huggingFace(repo: repo, revision: revision)
     }
 

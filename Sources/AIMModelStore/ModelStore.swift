@@ -58,7 +58,7 @@ public struct ModelStore: Sendable {
             guard ConfigurationLoader.isDirectory(path) else {
                 throw AIMError(.modelNotFound, "the local model directory \(path) does not exist")
             }
-            let files = try DirectoryWalk.list(under: path, what: "the local model directory \(OutsideText.quoted(path))").files
+            let files = try DirectoryWalk.list(under: path, what: "the local model directory \(OneLineText.quoted(path))").files
             return CachedModel(source: .local, path: path, commit: nil, inHubCache: false, fileCount: files.count,
                                bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
         }

@@ -88,7 +88,7 @@ struct S3Client: Sendable {
 
     func classify(status: UInt, body: String, bucket: String, prefix: String, headers: HTTPHeaders) -> Error {
         let code = XMLScanner.value("Code", in: body) ?? ""
-        let shown = code.isEmpty ? "" : " " + OutsideText.quoted(code, limit: 64)
+        let shown = code.isEmpty ? "" : " " + OneLineText.quoted(code, limit: 64)
         let place = "s3://\(bucket)/\(prefix)"
         switch code {
         case "NoSuchBucket", "NoSuchKey":

@@ -38,7 +38,7 @@ public enum S3ListingParser {
             guard let key = XMLScanner.value("Key", in: block) else { continue }
             let sizeText = XMLScanner.value("Size", in: block) ?? ""
             guard let size = HTTPHeaderValues.contentLength(sizeText) else {
-                throw TransferFailure(.permanent, "S3 lists the object \(OutsideText.quoted(key)) with the size \(OutsideText.quoted(sizeText)), which is not a byte count")
+                throw TransferFailure(.permanent, "S3 lists the object \(OneLineText.quoted(key)) with the size \(OneLineText.quoted(sizeText)), which is not a byte count")
             }
             let etag = (XMLScanner.value("ETag", in: block) ?? "").trimmingQuotes()
             objects.append(S3Object(key: key, size: size, etag: etag))

@@ -37,11 +37,14 @@ public enum EngineArgsValidator {
         in arguments: OrderedDictionary<String, StructuredValue>, engine: EngineKind
     ) -> Problem? {
         for (flag, value) in arguments {
-            if let problem = textProblem(flag: flag, value: value) { return problem }
+            // A bad key first; then a known flag's own type, which says more than the generic text rule.
+            let textual = textProblem(flag: flag, value: value)
+            if let textual, textual.isNameProblem { return textual }
             if let expected = rule(for: flag, engine: engine)?.mismatch(value) {
                 let shown = SecretRedaction.isSecretName(flag) ? "" : " (\(JSONWriter.write(value)))"
                 return Problem(flag: flag, expected: expected, found: value.kindDescription + shown, isNameProblem: false)
             }
+            if let textual { return textual }
         }
         return nil
     }

@@ -50,7 +50,7 @@ struct CacheCommand: ParsableCommand {
                     for problem in found { print("  \(problem.path): \(problem.reason)") }
                 }
                 if problems > 0, let first {
-                    throw AIMError(.modelFetchFailed, "\(problems) cached file(s) were corrupt or partial and have been removed (first: \(OutsideText.quoted(first.path, limit: 300)): \(first.reason)); download the model again")
+                    throw AIMError(.modelFetchFailed, "\(problems) cached file(s) were corrupt or partial and have been removed (first: \(OneLineText.quoted(first.path, limit: 300)): \(first.reason)); download the model again")
                 }
             }
         }
