@@ -93,7 +93,8 @@ import Testing
         stranger.standardOutput = FileHandle.nullDevice
         try stranger.run()
         defer {
-            stranger.terminate()
+            // SIGKILL: the test runner's threads block SIGTERM, and its children inherit the mask.
+            kill(stranger.processIdentifier, SIGKILL)
             stranger.waitUntilExit()
         }
         let result = run.finish()

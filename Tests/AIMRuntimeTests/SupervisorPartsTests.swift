@@ -138,7 +138,11 @@ import Testing
         let output = Pipe()
         server.standardOutput = output
         try server.run()
-        defer { server.terminate() }
+        defer {
+            // SIGKILL: the test runner's threads block SIGTERM, and its children inherit the mask.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
