@@ -64,6 +64,7 @@ import Testing
         kill(pid, SIGTERM)
         #expect(first.finish().status == 0)
         // Released with serve: the next one may use the path.
+        try FileManager.default.removeItem(atPath: work + "/state/ready_at")
         let third = try base.serve("ok")
         _ = base.waitFor("ready_at")
         usleep(300_000)
