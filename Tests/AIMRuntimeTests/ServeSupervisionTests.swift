@@ -64,6 +64,7 @@ import Testing
         kill(pid, SIGTERM)
         #expect(first.finish().status == 0)
         // Released with serve: the next one may use the path.
+        try FileManager.default.removeItem(atPath: work + "/state/ready_at")
         let third = try base.serve("ok")
         _ = base.waitFor("ready_at")
         usleep(300_000)
@@ -93,7 +94,8 @@ import Testing
         stranger.standardOutput = FileHandle.nullDevice
         try stranger.run()
         defer {
-            stranger.terminate()
+            // SIGKILL: the test runner's threads block SIGTERM, and its children inherit the mask.
+            kill(stranger.processIdentifier, SIGKILL)
             stranger.waitUntilExit()
         }
         let result = run.finish()

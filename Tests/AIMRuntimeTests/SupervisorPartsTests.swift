@@ -69,6 +69,19 @@ import Testing
         #expect(PortHolders.listeningInodes(port: 8000, table: six) == [777])
     }
 
+    @Test func theStatusLockHolderIsReadFromProcLocks() {
+        let locks = """
+            1: POSIX  ADVISORY  WRITE 900 fe:00:777 0 EOF
+            2: FLOCK  ADVISORY  WRITE 4242 fe:00:16238250 0 EOF
+            2: -> FLOCK  ADVISORY  WRITE 5151 fe:00:16238250 0 EOF
+            3: FLOCK  ADVISORY  WRITE 99999999999 fe:00:555 0 EOF
+            """
+        #expect(StatusLock.lockHolder(inode: 16238250, locks: locks) == 4242, "the holder, not the waiter")
+        #expect(StatusLock.lockHolder(inode: 777, locks: locks) == nil, "POSIX locks are not serve's")
+        #expect(StatusLock.lockHolder(inode: 555, locks: locks) == nil, "a pid beyond pid_t is no pid")
+        #expect(StatusLock.lockHolder(inode: 1, locks: locks) == nil)
+    }
+
     @Test func aHeldPortIsRefusedNamingThisProcess() throws {
         let holder = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
@@ -138,7 +151,11 @@ import Testing
         let output = Pipe()
         server.standardOutput = output
         try server.run()
-        defer { server.terminate() }
+        defer {
+            // SIGKILL: the test runner's threads block SIGTERM, and its children inherit the mask.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
