@@ -52,6 +52,11 @@ public enum BoundedFile {
         throw .tooLarge(limit: limit)
     }
 
+    /// The bytes, or nil when the file cannot be read within the limit, for callers to whom any problem means "unknown".
+    public static func contents(_ path: String, limit: Int) -> Data? {
+        try? read(path, limit: limit)
+    }
+
     /// The file as UTF-8 text (invalid bytes replaced), or nil when it cannot be read within the limit.
     public static func text(_ path: String, limit: Int) -> String? {
         (try? read(path, limit: limit)).map { String(decoding: $0, as: UTF8.self) }

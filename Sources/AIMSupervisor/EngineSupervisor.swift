@@ -267,7 +267,7 @@ public final class EngineSupervisor: @unchecked Sendable {
         }
         logger.error("serve failed: \(reason)")
         // Only where the file exists (Kubernetes provides it), and never blocking on a FIFO.
-        BoundedFile.overwriteExisting(settings.terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
+        SafeFileWrite.overwriteExisting(settings.terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
     }
 
     /// Processes that left the engine's group (setsid) outlive it otherwise; as the subreaper

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// Which processes listen on a TCP port, from /proc: `/proc/net/tcp{,6}` give the listening
@@ -42,7 +43,7 @@ public enum PortHolders {
     private static func listening(port: Int, proc: String) -> Set<UInt64> {
         var inodes = Set<UInt64>()
         for table in ["net/tcp", "net/tcp6"] {
-            guard let bytes = BoundedFile.read(proc + "/" + table, limit: 32 << 20) else { continue }
+            guard let bytes = BoundedFile.contents(proc + "/" + table, limit: 32 << 20) else { continue }
             inodes.formUnion(listeningInodes(port: port, table: String(decoding: bytes, as: UTF8.self)))
         }
         return inodes

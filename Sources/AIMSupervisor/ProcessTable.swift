@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// The processes /proc shows: pid, parent, state and name, for finding the launcher's
@@ -28,7 +29,7 @@ public struct ProcessTable: Sendable {
     public static func read(root: String = "/proc") -> ProcessTable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return ProcessTable(entries: names.compactMap { name in
-            guard let pid = pid_t(name), pid > 0, let stat = BoundedFile.read("\(root)/\(name)/stat", limit: 4096) else { return nil }
+            guard let pid = pid_t(name), pid > 0, let stat = BoundedFile.contents("\(root)/\(name)/stat", limit: 4096) else { return nil }
             return parseStat(String(decoding: stat, as: UTF8.self), pid: pid)
         })
     }

@@ -30,7 +30,7 @@ public struct ServeStatus: Equatable, Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".tmp-\(getpid())"
-        guard BoundedFile.create(temporary, with: Array((JSONWriter.write(document) + "\n").utf8)) else { return }
+        guard SafeFileWrite.create(temporary, with: Array((JSONWriter.write(document) + "\n").utf8)) else { return }
         if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
@@ -38,7 +38,7 @@ public struct ServeStatus: Equatable, Sendable {
     static let sizeLimit = 64 << 10
 
     public static func read(from path: String) -> ServeStatus? {
-        guard let data = BoundedFile.read(path, limit: sizeLimit), data.count < sizeLimit,
+        guard let data = BoundedFile.contents(path, limit: sizeLimit), data.count < sizeLimit,
               let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
               case .int(let number)? = document["pid"], case .int(let port)? = document["port"],
               // pid 0 or -1 would make kill() test a whole group; a port out of range cannot be probed.

@@ -43,7 +43,7 @@ public final class StatusLock: Sendable {
             close(descriptor)
             guard code == EWOULDBLOCK else { throw unusable(statusPath, "cannot lock its lock file: \(String(cString: strerror(code)))") }
             let holder = lockHolder(inode: UInt64(info.st_ino))
-                ?? BoundedFile.read(path, limit: 32).flatMap { Int32(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
+                ?? BoundedFile.contents(path, limit: 32).flatMap { Int32(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
             let pid = holder.map(String.init) ?? "unknown"
             throw AIMError.configuration("AIM_STATUS_PATH=\(ControlEscaped.text(statusPath)) is in use by another serve (pid \(pid)); give each serve its own AIM_STATUS_PATH, or stop the other one")
         }
@@ -57,7 +57,7 @@ public final class StatusLock: Sendable {
     /// The pid holding a flock on the file with this inode, from /proc/locks
     /// (`1: FLOCK  ADVISORY  WRITE 4242 fe:00:16238250 0 EOF`; waiters' lines carry `->`).
     public static func lockHolder(inode: UInt64, locks: String? = nil) -> Int32? {
-        let text = locks ?? BoundedFile.read("/proc/locks", limit: 4 << 20).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let text = locks ?? BoundedFile.contents("/proc/locks", limit: 4 << 20).map { String(decoding: $0, as: UTF8.self) } ?? ""
         for line in text.split(separator: "\n") where !line.contains("->") {
             let fields = line.split(separator: " ")
             guard fields.count > 5, fields[1] == "FLOCK", fields[5].split(separator: ":").last == Substring(String(inode)),

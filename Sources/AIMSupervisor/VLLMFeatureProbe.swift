@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// Finds out whether the installed vLLM accepts `--shutdown-timeout`, without importing it
@@ -35,7 +36,7 @@ public enum VLLMFeatureProbe {
         }
         let package = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.status == 0, !package.isEmpty, !package.contains("\n"),
-              let source = BoundedFile.read(package + "/engine/arg_utils.py", limit: 16 << 20)
+              let source = BoundedFile.contents(package + "/engine/arg_utils.py", limit: 16 << 20)
         else { return .unsupported }
         return String(decoding: source, as: UTF8.self).contains("\"--shutdown-timeout\"") ? .supported : .unsupported
     }

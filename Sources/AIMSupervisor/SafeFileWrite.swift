@@ -1,29 +1,9 @@
 import Foundation
 
-/// File reads and writes that cannot hang or exhaust memory, for paths that come from
-/// settings or other processes: opened without blocking (a FIFO with no writer would block
-/// `open` forever), only regular files read (not `/dev/zero`), and at most `limit` bytes.
-enum BoundedFile {
-    /// Up to `limit` bytes of the regular file at `path`, or nil when it cannot be read.
-    static func read(_ path: String, limit: Int) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count < limit {
-            let wanted = min(buffer.count, limit - bytes.count)
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return bytes
-    }
-
+/// File writes that cannot hang, for paths that come from settings: opened without blocking
+/// (a FIFO nobody reads would block `open` forever), and never through a planted symlink.
+/// Reads go through AIMCore's `BoundedFile`.
+enum SafeFileWrite {
     /// Replaces the contents of an existing file (never creates one), without blocking:
     /// a FIFO nobody reads gets nothing instead of hanging the launcher at exit.
     @discardableResult
