@@ -203,7 +203,7 @@ public final class EngineSupervisor: @unchecked Sendable {
         guard !strangers.isEmpty else { return true }
         if !warned {
             warned = true
-            let names = strangers.map { "pid \($0.pid) (\(ControlEscaped.text($0.name)))" }.joined(separator: ", ")
+            let names = strangers.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", ")
             logger.warning("Port \(settings.port) answers, but \(names) holds it, not the engine: not ready until the engine itself serves")
         }
         return false
@@ -275,7 +275,7 @@ public final class EngineSupervisor: @unchecked Sendable {
     private func sweepDescendants() {
         let left = DescendantSweep.killAll()
         if !left.isEmpty {
-            logger.warning("Processes left after the engine could not be killed: \(left.map { "pid \($0.pid) (\(ControlEscaped.text($0.name)))" }.joined(separator: ", "))")
+            logger.warning("Processes left after the engine could not be killed: \(left.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", "))")
         }
     }
 

@@ -24,12 +24,14 @@ struct HealthProbe: Sendable {
         return body.contains("\"\(servedModelName)\"") || body.contains(JSONEscaped.quoted(servedModelName))
     }
 
-    /// The body of a 200 answer, or nil; the blocking socket work runs off the cooperative pool.
+    /// The body of a 200 answer, or nil. The blocking socket work gets a thread of its own: on the
+    /// cooperative pool or a busy global queue it would wait for a free thread, and the probe's time
+    /// limit would no longer be the time it takes.
     private func answer(_ path: String) async -> String? {
         let port = port
         let timeout = timeout
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let result = LoopbackHTTP.get(port: port, path: path, timeout: timeout)
                 continuation.resume(returning: result?.status == 200 ? result?.body : nil)
             }

@@ -63,7 +63,7 @@ public enum HealthCheck {
     public static func check(ready: Bool, statusPath: String, port: Int) async -> (healthy: Bool, line: String) {
         let status = ServeStatus.read(from: statusPath)
         if !ready {
-            guard let status else { return (false, "not live: no serve status at \(ControlEscaped.text(statusPath))") }
+            guard let status else { return (false, "not live: no serve status at \(OneLineText.escape(statusPath))") }
             return status.processAlive
                 ? (true, "live: serve (pid \(status.pid)) is \(status.phase.rawValue)")
                 : (false, "not live: serve (pid \(status.pid)) is gone")
@@ -75,8 +75,8 @@ public enum HealthCheck {
         guard await probe.healthy() else { return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)") }
         if let status {
             return await probe.listsModel()
-                ? (true, "ready: serving \(ControlEscaped.text(status.servedModelName)) on port \(status.port)")
-                : (false, "not ready: /v1/models does not list \(ControlEscaped.text(status.servedModelName)) yet")
+                ? (true, "ready: serving \(OneLineText.escape(status.servedModelName)) on port \(status.port)")
+                : (false, "not ready: /v1/models does not list \(OneLineText.escape(status.servedModelName)) yet")
         }
         return (true, "ready: the engine answers on port \(port)")
     }

@@ -34,7 +34,7 @@ public final class StatusLock: Sendable {
         guard descriptor >= 0 else { throw unusable(statusPath, "cannot open its lock file: \(String(cString: strerror(errno)))") }
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw unusable(statusPath, "its lock \(ControlEscaped.text(path)) is not a regular file")
+            throw unusable(statusPath, "its lock \(OneLineText.escape(path)) is not a regular file")
         }
         var result: Int32
         repeat { result = flock(descriptor, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
@@ -45,7 +45,7 @@ public final class StatusLock: Sendable {
             let holder = lockHolder(inode: UInt64(info.st_ino))
                 ?? BoundedFile.contents(path, limit: 32).flatMap { Int32(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
             let pid = holder.map(String.init) ?? "unknown"
-            throw AIMError.configuration("AIM_STATUS_PATH=\(ControlEscaped.text(statusPath)) is in use by another serve (pid \(pid)); give each serve its own AIM_STATUS_PATH, or stop the other one")
+            throw AIMError.configuration("AIM_STATUS_PATH=\(OneLineText.escape(statusPath)) is in use by another serve (pid \(pid)); give each serve its own AIM_STATUS_PATH, or stop the other one")
         }
         // Name the holder for a second serve's message.
         let pid = Array("\(getpid())\n".utf8)
@@ -68,6 +68,6 @@ public final class StatusLock: Sendable {
     }
 
     private static func unusable(_ statusPath: String, _ reason: String) -> AIMError {
-        AIMError.configuration("cannot use AIM_STATUS_PATH=\(ControlEscaped.text(statusPath)): \(reason); point AIM_STATUS_PATH at a file in a writable directory")
+        AIMError.configuration("cannot use AIM_STATUS_PATH=\(OneLineText.escape(statusPath)): \(reason); point AIM_STATUS_PATH at a file in a writable directory")
     }
 }
