@@ -32,6 +32,20 @@ import Testing
         #expect(answer.warnings.count == 1 && answer.warnings[0].contains("'VRAM Total Memory (B)'"), "\(answer.warnings)")
     }
 
+    @Test(arguments: [
+        (StructuredValue.string("5 MB"), true, ToolNumber.value(5 << 20)), (.string("1.5 GiB"), true, .value(1_610_612_736)),
+        (.string(" 42 % "), false, .value(42)), (.string("0x10"), false, .unusable("0x10")), (.string("1e-5 GB"), true, .value(10_737)),
+        (.string("16 EB"), true, .unusable("16 EB")), (.string("17179869184 GB"), true, .unusable("17179869184 GB")),
+        (.int(-1), false, .unusable("-1")), (.double(.infinity), false, .unusable("inf")), (.double(.nan), false, .unusable("nan")),
+        (.double(18_446_744_073_709_551_615), false, .unusable("1.8446744073709552e+19")), (.bool(true), false, .unusable("a boolean")),
+        (.null, false, .absent), (nil, true, .absent),
+        (.mapping(["value": .string("N/A"), "unit": .string("MB")]), true, .absent),
+        (.mapping(["value": .int(196_592), "unit": .string("MB")]), true, .value(196_592 << 20)),
+    ] as [(StructuredValue?, Bool, ToolNumber)])
+    func toolNumbersAreCheckedBeforeConversion(value: StructuredValue?, bytes: Bool, expected: ToolNumber) {
+        #expect(ToolJSON.number(value, bytes: bytes) == expected)
+    }
+
     @Test func amdSMIUnitsThatOverflowAndHugeGPUNumbersAreUnknown() throws {
         let json = #"""
         [{"gpu": 1e30, "asic": {"device_id": "0x74a1"}, "vram": {"size": {"value": 1e300, "unit": "GB"}},
