@@ -263,20 +263,26 @@ import Testing
 @Suite(.serialized, .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
                              "needs root and util-linux's unshare to make a PID namespace"))
 struct PIDOneTests {
-    @Test func orphansAreReapedAndSignalsReachTheEngine() throws {
-        let base = try ServeTests()
+    /// `serve` as PID 1 of a new PID namespace, its fake engine in `mode`.
+    static func serveAsPIDOne(_ base: ServeTests, mode: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = ["--pid", "--fork", "--mount-proc", CLI.binary, "serve"]
         process.environment = [
             "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
             "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
-            "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": "orphans",
+            "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": mode,
             "FAKE_ENGINE_STATE": base.work.path + "/state", "AIM_STATUS_PATH": base.work.path + "/status.json",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    @Test func orphansAreReapedAndSignalsReachTheEngine() throws {
+        let base = try ServeTests()
+        let process = try Self.serveAsPIDOne(base, mode: "orphans")
         #expect(base.waitFor("ready_at") != nil)
         // The launcher is unshare's child, PID 1 inside the namespace.
         let launcher = try #require(Self.children(of: process.processIdentifier).first)
@@ -291,18 +297,7 @@ struct PIDOneTests {
 
     @Test func asPIDOneADetachedGrandchildIsKilledAtExit() throws {
         let base = try ServeTests()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["--pid", "--fork", "--mount-proc", CLI.binary, "serve"]
-        process.environment = [
-            "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
-            "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
-            "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": "setsid-grandchild",
-            "FAKE_ENGINE_STATE": base.work.path + "/state", "AIM_STATUS_PATH": base.work.path + "/status.json",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.serveAsPIDOne(base, mode: "setsid-grandchild")
         #expect(base.waitFor("ready_at") != nil)
         #expect(base.waitFor("grandchild_pid") != nil)
         let launcher = try #require(Self.children(of: process.processIdentifier).first)
