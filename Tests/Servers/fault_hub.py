@@ -183,8 +183,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(404, message="NoSuchKey")
         if bucket == "corrupt" and key.endswith(".bin"):
             data = data[:10] + bytes([data[10] ^ 0x01]) + data[11:]
+        body = self.start_bytes(data, "Range" in self.headers)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def start_bytes(self, data, ranged):
+        """Sends the status and length headers for `data`, or the asked range of it; returns the bytes to send."""
         start, end = 0, len(data) - 1
-        if "Range" in self.headers:
+        if ranged:
             first, _, last = self.headers["Range"].removeprefix("bytes=").partition("-")
             start, end = int(first), int(last) if last else len(data) - 1
             self.send_response(206)
@@ -193,8 +199,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(200)
         body = data[start:end + 1]
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        return body
 
     def route(self):
         path = self.path.split("?")[0]
@@ -317,17 +322,7 @@ class Handler(BaseHTTPRequestHandler):
             data = data[:-1] + bytes([data[-1] ^ 0xFF])
         if repo == "faults/corrupt-once" and name == "model.safetensors" and attempt == 0:
             data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
-        start, end = 0, len(data) - 1
-        if ranged:
-            spec = self.headers["Range"].removeprefix("bytes=")
-            first, _, last = spec.partition("-")
-            start, end = int(first), int(last) if last else len(data) - 1
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        else:
-            self.send_response(200)
-        body = data[start:end + 1]
-        self.send_header("Content-Length", str(len(body)))
+        body = self.start_bytes(data, ranged)
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         if self.command == "HEAD":
