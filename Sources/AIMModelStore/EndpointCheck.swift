@@ -42,9 +42,18 @@ public enum EndpointCheck {
             guard let value = environment[name], !value.isEmpty else { continue }
             if let problem = problem(value) {
                 throw AIMError.configuration(
-                    "\(name)=\(OneLineText.quoted(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
+                    "\(name)=\(shown(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
             }
         }
+    }
+
+    /// The value quoted for an error, with anything before an `@` withheld: `https://user:token@host`
+    /// is refused, but its token must not reach the log that says so.
+    static func shown(_ value: String) -> String {
+        guard let at = value.lastIndex(of: "@") else { return OneLineText.quoted(value) }
+        let afterScheme = value.range(of: "://")?.upperBound ?? value.startIndex
+        let scheme = afterScheme <= at ? value[..<afterScheme] : ""
+        return OneLineText.quoted(scheme + "<withheld>" + value[at...])
     }
 
     /// Why a value is not a usable endpoint URL, or nil when it is one.
