@@ -57,10 +57,12 @@ let package = Package(
             ]
         ),
         .target(name: "CSpawn"),
+        // What Swift cannot call itself (prctl, close_range, malloc_trim, a signal handler); nothing here forks.
+        .target(name: "CProcessControl"),
         .target(
             name: "AIMSupervisor",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMEngine", "CSpawn",
+                "AIMCore", "AIMConfiguration", "AIMEngine", "CSpawn", "CProcessControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

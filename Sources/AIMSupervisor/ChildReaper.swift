@@ -1,55 +1,69 @@
-import CSpawn
+import CProcessControl
 import Foundation
+import Synchronization
 
-/// Reaps every child of the launcher, so that no zombie stays: the launcher is a child
-/// subreaper (and PID 1 in a container), so orphaned workers of the engine come to it.
-/// Records how watched processes ended.
-final class ChildReaper: @unchecked Sendable {
-    private let lock = NSLock()
-    private var statuses: [pid_t: Int32] = [:]
+/// Reaps every child of the launcher that nobody else waits for, so that no zombie stays: the
+/// launcher is a child subreaper (and PID 1 in a container), so orphaned workers come to it.
+///
+/// The engine is Foundation's `Process`, which reaps it itself: the sweep peeks with
+/// `waitid(WNOWAIT)` and never takes a managed child's status. SIGCHLD wakes it; nothing polls.
+final class ChildReaper: Sendable {
+    /// One per process: there is one SIGCHLD handler.
+    static let shared = ChildReaper()
 
-    init() {
+    private let managed = Mutex<Set<pid_t>>([])
+    /// Notified after each sweep: something may have ended.
+    let childEnded = WakeUps()
+
+    private init() {
         aim_become_subreaper()
-        let thread = Thread { [self] in loop() }
-        thread.name = "child-reaper"
-        thread.start()
-    }
-
-    /// The exit code of `pid` once it has ended: its own code, or 128+N for signal N.
-    func exitCode(of pid: pid_t) -> Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        return statuses[pid]
-    }
-
-    /// True only while `pid` runs: false once it has ended, even before this reaper has
-    /// collected it (a zombie does not serve anything).
-    func isRunning(_ pid: pid_t) -> Bool {
-        guard exitCode(of: pid) == nil else { return false }
-        var info = siginfo_t()
-        // WNOWAIT leaves the child for the reaper's waitpid; ECHILD means it was just reaped.
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return false }
-        return info._sifields._sigchld.si_pid == 0
-    }
-
-    func forget(_ pid: pid_t) {
-        lock.lock()
-        statuses[pid] = nil
-        lock.unlock()
-    }
-
-    private func loop() {
-        while true {
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
-            if pid > 0 {
-                let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-                lock.lock()
-                statuses[pid] = code
-                lock.unlock()
-            } else if errno == ECHILD {
-                usleep(50_000)
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        // The handler must never block; the reading thread must.
+        _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+        aim_notify_child_exits(ends[1])
+        let readEnd = ends[0]
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                if count == 0 || (count < 0 && errno != EINTR) { return }
+                sweep()
             }
         }
+        thread.name = "child-reaper"
+        thread.start()
+        sweep()
+    }
+
+    /// Starts a child whose own waiter reaps it; the sweep cannot see it before it is registered.
+    func spawn(_ start: () throws -> pid_t) throws -> pid_t {
+        try managed.withLock { managed in
+            let pid = try start()
+            managed.insert(pid)
+            return pid
+        }
+    }
+
+    /// The managed child was reaped by its waiter: sweep what may have queued behind it.
+    func released(_ pid: pid_t) {
+        _ = managed.withLock { $0.remove(pid) }
+        sweep()
+    }
+
+    /// Reaps ended children until none is left or the next one is managed.
+    func sweep() {
+        managed.withLock { managed in
+            while true {
+                var info = siginfo_t()
+                guard waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return }
+                let pid = info._sifields._sigchld.si_pid
+                guard pid > 0, !managed.contains(pid) else { return }
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, WNOHANG)
+            }
+        }
+        childEnded.notify()
     }
 }

@@ -1,54 +1,124 @@
 import AIMCore
-import CSpawn
 import Foundation
+import Logging
 
-/// A running engine: the leader of its own process group, its output forwarded.
-final class EngineProcess: @unchecked Sendable {
+/// The running engine: a Foundation `Process` started through the `exec-engine` trampoline, the
+/// leader of its own process group, its output forwarded.
+final class EngineProcess: SupervisedEngine {
     let pid: pid_t
     let output: LogForwarder
+    private let exit: OneShot<Int32>
+    private let reaper: ChildReaper
 
-    private init(pid: pid_t, output: LogForwarder) {
+    private init(pid: pid_t, output: LogForwarder, exit: OneShot<Int32>, reaper: ChildReaper) {
         self.pid = pid
         self.output = output
+        self.exit = exit
+        self.reaper = reaper
     }
 
-    /// Starts the engine without a shell. The child gets default signal handling
-    /// whatever this thread blocks or ignores, and dies with the launcher.
-    static func spawn(executable: String, argv: [String], environment: [String: String], format: LogOutputFormat) throws -> EngineProcess {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard aim_pipe(&outPipe) == 0, aim_pipe(&errPipe) == 0 else {
-            throw AIMError(.failure, "cannot create pipes for the engine: \(String(cString: strerror(errno)))")
+    /// Starts the engine without a shell, from the spawner thread (PDEATHSIG follows that thread).
+    static func start(executable: String, argv: [String], environment: [String: String], format: LogOutputFormat,
+                      reaper: ChildReaper = .shared) async throws -> EngineProcess {
+        let launcher = try LauncherExecutable.path()
+        let exit = OneShot<Int32>()
+        let (pid, stdout, stderr) = try await SpawnThread.shared.run { () throws -> (pid_t, FileHandle, FileHandle) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: launcher)
+            process.arguments = Array(EngineTrampoline.arguments(parent: getpid(), executable: executable, argv: argv))
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            let stdout = Pipe()
+            let stderr = Pipe()
+            process.standardOutput = stdout
+            process.standardError = stderr
+            process.terminationHandler = { ended in
+                exit.set(ended.terminationReason == .uncaughtSignal ? 128 + ended.terminationStatus : ended.terminationStatus)
+                reaper.released(ended.processIdentifier)
+            }
+            do {
+                let pid = try reaper.spawn {
+                    try process.run()
+                    return process.processIdentifier
+                }
+                return (pid, stdout.fileHandleForReading, stderr.fileHandleForReading)
+            } catch {
+                let code = (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code) : ENOEXEC
+                throw AIMError(.configuration, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
+            }
         }
-        let arguments = argv.map { strdup($0) } + [nil]
-        let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            arguments.forEach { free($0) }
-            variables.forEach { free($0) }
-        }
-        let (pid, error) = SpawnThread.shared.run { () -> (pid_t, Int32) in
-            var error: Int32 = 0
-            let pid = aim_spawn(executable, arguments, variables, outPipe[1], errPipe[1], &error)
-            return (pid, error)
-        }
-        close(outPipe[1])
-        close(errPipe[1])
-        guard pid > 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
-            throw AIMError(.configuration, "cannot start the engine \(executable): \(String(cString: strerror(error)))")
-        }
-        let output = LogForwarder(stdout: outPipe[0], stderr: errPipe[0], pid: pid, format: format)
-        return EngineProcess(pid: pid, output: output)
+        let output = LogForwarder(stdout: stdout, stderr: stderr, pid: pid, format: format)
+        return EngineProcess(pid: pid, output: output, exit: exit, reaper: reaper)
     }
 
-    /// Sends a signal to the whole process group: the engine and its workers.
+    func exitCode() async -> Int32? {
+        await exit.value()
+    }
+
+    var isRunning: Bool {
+        guard exit.current == nil else { return false }
+        var info = siginfo_t()
+        // WNOWAIT leaves the status to Foundation; ECHILD means it was just reaped.
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else { return false }
+        return info._sifields._sigchld.si_pid == 0
+    }
+
     func signalGroup(_ signal: Int32) {
         kill(-pid, signal)
     }
 
+    func outputActivity() async {
+        await output.activity.wait(after: output.activity.generation)
+    }
+
+    var latestLine: String { output.latestLine }
+    var recentErrors: [String] { output.recentErrors }
+
     /// True while any process of the group, the engine's workers included, is alive.
-    var groupAlive: Bool {
+    private var groupAlive: Bool {
         kill(-pid, 0) == 0 || errno == EPERM
+    }
+
+    func cleanUp(grace: Duration) async {
+        let clock = ContinuousClock()
+        if groupAlive {
+            // Workers that outlive the engine hold GPU memory: with the engine gone they serve nobody.
+            if grace > .zero {
+                signalGroup(SIGTERM)
+                await waitUntil(clock.now + grace, clock: clock) { !self.groupAlive }
+            }
+            signalGroup(SIGKILL)
+            // The killed workers come to this subreaper: wait until they are reaped, so none outlives serve as a zombie.
+            await waitUntil(clock.now + .seconds(2), clock: clock) { !self.groupAlive }
+        }
+        let left = DescendantSweep.killAll()
+        if !left.isEmpty {
+            let names = left.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", ")
+            Logger(label: "aim_runtime.supervisor").warning("Processes left after the engine could not be killed: \(names)")
+        }
+        _ = await Race.first(
+            { await self.output.drained.value() != nil },
+            { (try? await clock.sleep(for: .seconds(2))) == nil })
+    }
+
+    /// Waits until `done` holds, re-checking each time a child is reaped, or until `deadline`.
+    private func waitUntil(_ deadline: ContinuousClock.Instant, clock: ContinuousClock, _ done: @escaping @Sendable () -> Bool) async {
+        while !done() && clock.now < deadline {
+            let seen = reaper.childEnded.generation
+            if done() { return }
+            _ = await Race.first(
+                { await self.reaper.childEnded.wait(after: seen); return true },
+                { try? await clock.sleep(until: deadline); return false })
+        }
+    }
+}
+
+/// The path of the running aim-runtime binary, which the engine's `Process` runs as the trampoline.
+enum LauncherExecutable {
+    static func path() throws -> String {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            throw AIMError(.failure, "cannot find aim-runtime's own executable in /proc/self/exe; is /proc mounted?")
+        }
+        return path
     }
 }

@@ -36,10 +36,9 @@ public enum HelperProcess {
             arguments.forEach { free($0) }
             variables.forEach { free($0) }
         }
-        let pid = SpawnThread.shared.run { () -> pid_t in
-            var error: Int32 = 0
-            return aim_spawn(executable, arguments, variables, pipe[1], null, &error)
-        }
+        // This thread waits below until the helper is gone, so its PDEATHSIG cannot fire early.
+        var error: Int32 = 0
+        let pid = aim_spawn(executable, arguments, variables, pipe[1], null, &error)
         close(pipe[1])
         if null >= 0 { close(null) }
         defer { close(pipe[0]) }

@@ -1,30 +1,41 @@
 import AIMCore
 import Foundation
+import Synchronization
 
 /// Forwards the engine's stdout and stderr, each on a dedicated thread with blocking
 /// reads, so a fast engine is never slowed and a last line without a newline is kept.
 ///
 /// Text mode passes the bytes through unchanged; JSON mode wraps each line as an object
 /// (time, level, logger `engine`, message, stream, pid).
-final class LogForwarder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lastLine = ""
-    private var chunks = 0
-    /// The engine's last stderr lines, shown when it ends abnormally.
-    private var stderrTail: [String] = []
-    private var stderrPartial: [UInt8] = []
+final class LogForwarder: Sendable {
+    private struct State {
+        var lastLine = ""
+        /// The engine's last stderr lines, shown when it ends abnormally.
+        var stderrTail: [String] = []
+        var stderrPartial: [UInt8] = []
+        var openStreams = 2
+    }
+
+    private let state = Mutex(State())
     static let tailLength = 50
     /// JSON mode splits longer lines into several records rather than buffering without end.
     static let maximumLine = 64 << 10
-    private let finished = DispatchGroup()
+    /// Each write of the engine: news worth a health probe.
+    let activity = WakeUps()
+    /// Set once both streams reached end of file (the engine's group closed them).
+    let drained = OneShot<Void>()
 
-    init(stdout: Int32, stderr: Int32, pid: pid_t, format: LogOutputFormat) {
+    init(stdout: FileHandle, stderr: FileHandle, pid: pid_t, format: LogOutputFormat) {
         for (source, destination, name) in [(stdout, STDOUT_FILENO, "stdout"), (stderr, STDERR_FILENO, "stderr")] {
-            finished.enter()
             let thread = Thread { [self] in
-                pump(from: source, to: destination, stream: name, pid: pid, format: format)
-                close(source)
-                finished.leave()
+                pump(from: source.fileDescriptor, to: destination, stream: name, pid: pid, format: format)
+                try? source.close()
+                if state.withLock({ state in
+                    state.openStreams -= 1
+                    return state.openStreams == 0
+                }) {
+                    drained.set(())
+                }
             }
             thread.name = "engine-\(name)"
             thread.start()
@@ -33,28 +44,16 @@ final class LogForwarder: @unchecked Sendable {
 
     /// The engine's most recent complete or partial line, for progress messages.
     var latestLine: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return lastLine
+        state.withLock { $0.lastLine }
     }
 
     /// The last lines the engine wrote to stderr (a final line without a newline included).
     var recentErrors: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stderrPartial.isEmpty ? stderrTail : Array((stderrTail + [String(decoding: stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
-    }
-
-    /// How many times the engine has written; a change means news worth a health probe.
-    var activity: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return chunks
-    }
-
-    /// Waits until both streams reached end of file (the engine group closed them).
-    func waitUntilDrained(timeout: Double) {
-        _ = finished.wait(timeout: .now() + timeout)
+        state.withLock { state in
+            state.stderrPartial.isEmpty
+                ? state.stderrTail
+                : Array((state.stderrTail + [String(decoding: state.stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
+        }
     }
 
     private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
@@ -65,9 +64,7 @@ final class LogForwarder: @unchecked Sendable {
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             let chunk = buffer[0..<count]
-            lock.lock()
-            chunks += 1
-            lock.unlock()
+            activity.notify()
             if stream == "stderr" { keepTail(chunk) }
             switch format {
             case .text:
@@ -103,25 +100,28 @@ final class LogForwarder: @unchecked Sendable {
             ends.append(found)
             index = found
         }
-        lock.lock()
-        defer { lock.unlock() }
-        guard let last = ends.first else {
-            stderrPartial.append(contentsOf: chunk.suffix(Self.maximumLine))
-            if stderrPartial.count > Self.maximumLine { stderrPartial.removeFirst(stderrPartial.count - Self.maximumLine) }
-            return
-        }
-        var lines: [String] = []
-        for (position, end) in ends.enumerated().reversed() {
-            if position == ends.count - 1 {
-                // The first newline found closes the line that began in an earlier chunk.
-                guard ends.count <= Self.tailLength else { continue }
-                lines.append(String(decoding: (stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine), as: UTF8.self))
-            } else {
-                lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
+        state.withLock { state in
+            guard let last = ends.first else {
+                state.stderrPartial.append(contentsOf: chunk.suffix(Self.maximumLine))
+                if state.stderrPartial.count > Self.maximumLine {
+                    state.stderrPartial.removeFirst(state.stderrPartial.count - Self.maximumLine)
+                }
+                return
             }
+            var lines: [String] = []
+            for (position, end) in ends.enumerated().reversed() {
+                if position == ends.count - 1 {
+                    // The first newline found closes the line that began in an earlier chunk.
+                    guard ends.count <= Self.tailLength else { continue }
+                    let line = (state.stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine)
+                    lines.append(String(decoding: line, as: UTF8.self))
+                } else {
+                    lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
+                }
+            }
+            state.stderrTail = Array((state.stderrTail + lines).suffix(Self.tailLength))
+            state.stderrPartial = Array(chunk[(last + 1)...].suffix(Self.maximumLine))
         }
-        stderrTail = Array((stderrTail + lines).suffix(Self.tailLength))
-        stderrPartial = Array(chunk[(last + 1)...].suffix(Self.maximumLine))
     }
 
     private func remember(_ chunk: ArraySlice<UInt8>) {
@@ -130,16 +130,13 @@ final class LogForwarder: @unchecked Sendable {
         while end > chunk.startIndex, chunk[end - 1] == newline { end -= 1 }
         guard end > chunk.startIndex else { return }
         let start = chunk[chunk.startIndex..<end].lastIndex(of: newline).map { $0 + 1 } ?? chunk.startIndex
-        lock.lock()
-        lastLine = String(decoding: chunk[start..<end], as: UTF8.self)
-        lock.unlock()
+        let line = String(decoding: chunk[start..<end], as: UTF8.self)
+        state.withLock { $0.lastLine = line }
     }
 
     private func emit(_ line: [UInt8], stream: String, pid: pid_t, to destination: Int32) {
         let message = String(decoding: line, as: UTF8.self)
-        lock.lock()
-        lastLine = message
-        lock.unlock()
+        state.withLock { $0.lastLine = message }
         let record: StructuredValue = .mapping([
             "time": .string(StandardErrorLogHandler.utcTimestamp()),
             "level": .string(EngineLogLevel.parse(message)),

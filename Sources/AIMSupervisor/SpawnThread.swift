@@ -1,43 +1,33 @@
 import Foundation
+import Synchronization
 
-/// One thread, alive for the launcher's whole life, that does every fork.
+/// One thread, alive for the launcher's whole life, that starts the engine.
 ///
-/// PR_SET_PDEATHSIG fires when the *thread* that forked the engine exits, not the process;
+/// PR_SET_PDEATHSIG fires when the *thread* that started the engine exits, not the process;
 /// Dispatch and Swift concurrency retire idle threads, which would kill a healthy engine.
-final class SpawnThread: @unchecked Sendable {
+final class SpawnThread: Sendable {
     static let shared = SpawnThread()
 
-    private let lock = NSLock()
-    private var job: (() -> Void)?
-    private let ready = DispatchSemaphore(value: 0)
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let queued = DispatchSemaphore(value: 0)
 
     private init() {
         let thread = Thread { [self] in
             while true {
-                ready.wait()
-                lock.lock()
-                let work = job
-                job = nil
-                lock.unlock()
-                work?()
+                queued.wait()
+                let job = jobs.withLock { $0.removeFirst() }
+                job()
             }
         }
         thread.name = "engine-spawner"
         thread.start()
     }
 
-    /// Runs `body` on the spawner thread and returns its result.
-    func run<T>(_ body: @escaping () -> T) -> T {
-        let done = DispatchSemaphore(value: 0)
-        var result: T?
-        lock.lock()
-        job = {
-            result = body()
-            done.signal()
+    /// Runs `body` on the spawner thread; the caller's task is suspended, not blocked.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            jobs.withLock { $0.append { continuation.resume(with: Result { try body() }) } }
+            queued.signal()
         }
-        lock.unlock()
-        ready.signal()
-        done.wait()
-        return result!
     }
 }

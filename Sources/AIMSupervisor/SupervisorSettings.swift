@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 
 /// How `serve` runs and watches the engine.
@@ -6,29 +5,38 @@ public struct SupervisorSettings: Sendable {
     public var port: Int
     /// The name `/v1/models` must list before the engine counts as ready.
     public var servedModelName: String
-    public var startupTimeout: Double
-    public var healthInterval: Double
+    public var startupTimeout: Duration
+    public var healthInterval: Duration
     public var healthFailureThreshold: Int
     public var restartOnFailure: Bool
     public var maxRestarts: Int
-    public var shutdownGrace: Double
+    public var shutdownGrace: Duration
     public var logFormat: LogOutputFormat
     /// Print a progress line at least this often while the engine starts.
-    public var progressInterval: Double = 30
+    public var progressInterval: Duration
     public var terminationMessagePath: String
     public var statusPath: String
 
-    public init(configuration: RuntimeConfiguration, servedModelName: String) {
-        port = configuration.port
+    public init(port: Int, servedModelName: String, startupTimeout: Duration, healthInterval: Duration,
+                healthFailureThreshold: Int, restartOnFailure: Bool, maxRestarts: Int, shutdownGrace: Duration,
+                logFormat: LogOutputFormat, progressInterval: Duration = .seconds(30),
+                terminationMessagePath: String, statusPath: String) {
+        self.port = port
         self.servedModelName = servedModelName
-        startupTimeout = Double(configuration.startupTimeoutSeconds)
-        healthInterval = Double(configuration.healthIntervalSeconds)
-        healthFailureThreshold = configuration.healthFailureThreshold
-        restartOnFailure = configuration.restartOnFailure
-        maxRestarts = configuration.maxRestarts
-        shutdownGrace = Double(configuration.shutdownGraceSeconds)
-        logFormat = configuration.logFormat
-        terminationMessagePath = configuration.terminationMessagePath
-        statusPath = configuration.statusPath
+        self.startupTimeout = startupTimeout
+        self.healthInterval = healthInterval
+        self.healthFailureThreshold = healthFailureThreshold
+        self.restartOnFailure = restartOnFailure
+        self.maxRestarts = maxRestarts
+        self.shutdownGrace = shutdownGrace
+        self.logFormat = logFormat
+        self.progressInterval = progressInterval
+        self.terminationMessagePath = terminationMessagePath
+        self.statusPath = statusPath
+    }
+
+    /// The wait before restart `number` (1, 2, …): 2, 4, 8 … seconds, at most 30.
+    static func backoff(beforeRestart number: Int) -> Duration {
+        .seconds(min(30, 1 << min(max(number, 1), 5)))
     }
 }

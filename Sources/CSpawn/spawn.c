@@ -101,11 +101,3 @@ int aim_wait_child(pid_t pid, int timeout_ms, int *status) {
     }
     return 0;
 }
-
-int aim_become_subreaper(void) {
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-}
-
-void aim_release_free_memory(void) {
-    malloc_trim(0);
-}

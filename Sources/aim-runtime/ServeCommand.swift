@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             Logger(label: "aim_runtime.serve").info("Command: \(ShellQuoting.join(SecretRedaction.redact(argv: argv)))")
             var environment = context.environment
             for (key, value) in plan.command.environment { environment[key] = value }
-            let supervisor = EngineSupervisor(
+            let supervisor = EngineSupervisor.live(
                 executable: executable, argv: argv, environment: environment,
                 settings: SupervisorSettings(configuration: context.configuration, servedModelName: plan.model.id))
             let code = await supervisor.run()

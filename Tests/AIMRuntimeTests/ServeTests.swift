@@ -106,6 +106,14 @@ import Testing
         let engine = try #require(state("pid").flatMap { Int32($0) })
         #expect(Self.processes(inGroup: engine).isEmpty)
         #expect(result.stdout.contains("Application startup complete."), "engine output is passed through")
+        // Started through Foundation's Process and the exec-engine trampoline: still the launcher's own child,
+        // leading its own group, with nothing blocked, nothing ignored but what Python ignores itself
+        // (SIGPIPE and SIGXFSZ), and no descriptor of the launcher's (3 is Python's own listing of the folder).
+        #expect(state("ppid") == String(run.process.processIdentifier))
+        #expect(state("pgid") == String(engine))
+        #expect(state("sigblk") == "0000000000000000")
+        #expect(state("sigign") == "0000000001001000")
+        #expect(state("fds") == "0 1 2 3")
     }
 
     @Test func readyIsReportedSoonAfterTheModelsEndpointAnswers() throws {

@@ -45,6 +45,14 @@ def note(name, value):
 
 
 note("pid", os.getpid())
+note("ppid", os.getppid())
+note("pgid", os.getpgid(0))
+# What the engine inherited: the supervisor promises an empty signal mask and no ignored signals.
+with open("/proc/self/status") as status:
+    for line in status:
+        if line.startswith(("SigBlk:", "SigIgn:")):
+            note(line.split(":")[0].lower(), line.split(":")[1].strip())
+note("fds", " ".join(sorted(os.listdir("/proc/self/fd"), key=int)))
 
 
 def on_term(signum, frame):

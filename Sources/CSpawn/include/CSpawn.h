@@ -13,15 +13,9 @@ pid_t aim_spawn(const char *path, char *const argv[], char *const envp[], int st
 /// A pipe whose ends close on exec, so only the child it is meant for inherits one.
 int aim_pipe(int fds[2]);
 
-/// Makes the launcher adopt orphaned descendants (PR_SET_CHILD_SUBREAPER), so it can reap them.
-int aim_become_subreaper(void);
-
 /// Waits at most `timeout_ms` for the child `pid` to end and reaps it (pidfd_open and poll; a 10 ms
 /// waitpid loop on kernels without pidfd). Returns 1 with `*status` set once reaped, 0 if it still runs,
 /// -1 on error (errno set).
 int aim_wait_child(pid_t pid, int timeout_ms, int *status);
-
-/// Returns freed heap memory to the system (glibc's malloc_trim).
-void aim_release_free_memory(void);
 
 #endif
