@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Measures serve's log forwarding: a scripted engine prints N lines as fast as it can, through
-# `aim-runtime serve` and, side by side, straight into `cat`; and the launcher's RSS while it
-# supervises. Goals: >= 200k lines/s or >= 80% of the direct pipe; RSS < 30 MiB.
+# Measures serve's supervision with a scripted engine, side by side in one run:
+# - log forwarding: N lines as fast as the engine can print, through `aim-runtime serve` and straight into `cat`
+#   (bar: >= 80% of the direct pipe);
+# - ready: when serve logs "Engine ready" after the engine's /v1/models first answers (bar: <= 250 ms);
+# - SIGTERM: from `kill` on the launcher to the engine's handler (bar: <= 50 ms);
+# - the launcher's RSS while it supervises (bar: <= 30 MiB);
+# - the cost of the exec-engine trampoline: the same program started directly and through it.
 # Usage: scripts/bench-serve.sh [LINES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines="${1:-1000000}"
-swift build -c release --product aim-runtime >&2
-binary="$(swift build -c release --show-bin-path)/aim-runtime"
+# AIM_BENCH_BINARY measures another build (a debug one, say) without building.
+binary="${AIM_BENCH_BINARY:-}"
+if [ -z "$binary" ]; then
+  swift build -c release --product aim-runtime >&2
+  binary="$(swift build -c release --show-bin-path)/aim-runtime"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/profiles/general" "$work/model" "$work/state"
@@ -32,11 +40,41 @@ for stream in stdout stderr; do
 done
 unset FAKE_FLOOD_STREAM
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Ready and SIGTERM latency, five runs: the engine listens after 1.5 s; serve logs JSON with times.
+for run in 1 2 3 4 5; do
+  rm -f "$work/state/"* "$work/serve.log"
+  PATH="$work/bin:/usr/bin:/bin" FAKE_ENGINE_MODE=slow-start FAKE_ENGINE_DELAY=1.5 AIM_MODEL_ID="$work/model" \
+    AIM_GPU_MODEL=MI300X AIM_GPU_COUNT=1 AIM_PORT="$(free_port)" AIM_PROFILE_BASE_PATH="$work/profiles" \
+    AIM_LOG_FORMAT=json AIM_STATUS_PATH="$work/status.json" "$binary" serve >/dev/null 2>"$work/serve.log" &
+  launcher=$!
+  until grep -q '"Engine ready' "$work/serve.log" 2>/dev/null; do sleep 0.05; done
+  sleep 0.5
+  sent=$(date +%s.%N)
+  kill -TERM "$launcher"; wait "$launcher" || true
+  python3 - "$work" "$sent" <<'PY'
+import datetime, json, sys
+work, sent = sys.argv[1], float(sys.argv[2])
+listening = float(open(work + "/state/ready_at").read())
+term = float(open(work + "/state/term_at").read())
+line = next(l for l in open(work + "/serve.log") if "Engine ready" in l)
+ready = datetime.datetime.fromisoformat(json.loads(line)["time"].replace("Z", "+00:00")).timestamp()
+print(f"ready reported {1000 * (ready - listening):.0f} ms after /v1/models answered; SIGTERM reached the engine in {1000 * (term - sent):.1f} ms")
+PY
+done
+
 PATH="$work/bin:/usr/bin:/bin" FAKE_ENGINE_MODE=ok AIM_MODEL_ID="$work/model" AIM_GPU_MODEL=MI300X AIM_GPU_COUNT=1 \
-  AIM_PORT="$port" AIM_PROFILE_BASE_PATH="$work/profiles" AIM_HEALTH_INTERVAL_SECONDS=1 "$binary" serve >/dev/null 2>&1 &
+  AIM_PORT="$(free_port)" AIM_PROFILE_BASE_PATH="$work/profiles" AIM_HEALTH_INTERVAL_SECONDS=1 \
+  AIM_STATUS_PATH="$work/status.json" "$binary" serve >/dev/null 2>&1 &
 launcher=$!
 sleep 5
 printf "launcher RSS while supervising (5 s after start, health checks every 1 s): %.1f MiB\n" \
   "$(echo "$(awk '/VmRSS/ {print $2}' /proc/$launcher/status) / 1024" | bc -l)"
 kill -TERM "$launcher"; wait "$launcher" || true
+
+# The trampoline's cost: 200 starts of /bin/true, directly and through `exec-engine` (its parent is this shell).
+direct=$(seconds sh -c 'for i in $(seq 200); do /bin/true; done')
+trampoline=$(seconds bash -c 'for i in $(seq 200); do "$0" exec-engine $$ /bin/true -- true; done' "$binary")
+printf "exec-engine trampoline: %.1f ms per start (direct /bin/true %.1f ms): %.1f ms added\n" \
+  "$(echo "1000 * $trampoline / 200" | bc -l)" "$(echo "1000 * $direct / 200" | bc -l)" "$(echo "1000 * ($trampoline - $direct) / 200" | bc -l)"
