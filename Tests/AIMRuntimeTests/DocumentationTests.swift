@@ -37,8 +37,10 @@ import Testing
         let readme = try String(contentsOfFile: CLI.packageRoot + "/README.md", encoding: .utf8)
         let ci = try String(contentsOfFile: CLI.packageRoot + "/.ci/run", encoding: .utf8)
         let blocks = readme.components(separatedBy: "```sh\n").dropFirst().map { $0.components(separatedBy: "\n```").first ?? "" }
-        #expect(Array(blocks.prefix(2)) == ["scripts/demo-cpu.sh", "swift test"])
-        #expect(ci.split(separator: "\n").contains { $0 == "swift test" })
+        #expect(Array(blocks.prefix(2)) == ["scripts/demo-cpu.sh", "scripts/test.sh"])
+        #expect(ci.split(separator: "\n").contains { $0 == "scripts/test.sh" })
+        let tests = try String(contentsOfFile: CLI.packageRoot + "/scripts/test.sh", encoding: .utf8)
+        #expect(tests.split(separator: "\n").last == "swift test \"$@\"", "the script ends by running every test target")
         #expect(FileManager.default.isExecutableFile(atPath: CLI.packageRoot + "/scripts/demo-cpu.sh"))
         let demo = try String(contentsOfFile: CLI.packageRoot + "/scripts/demo-cpu.sh", encoding: .utf8)
         #expect(demo.contains("\"$binary\" select --dry-run") && demo.contains("\"$binary\" serve"))
