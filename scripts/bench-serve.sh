@@ -43,7 +43,7 @@ unset FAKE_FLOOD_STREAM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Ready and SIGTERM latency, five runs: the engine listens after 1.5 s; serve logs JSON with times.
-for run in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   rm -f "$work/state/"* "$work/serve.log"
   PATH="$work/bin:/usr/bin:/bin" FAKE_ENGINE_MODE=slow-start FAKE_ENGINE_DELAY=1.5 AIM_MODEL_ID="$work/model" \
     AIM_GPU_MODEL=MI300X AIM_GPU_COUNT=1 AIM_PORT="$(free_port)" AIM_PROFILE_BASE_PATH="$work/profiles" \
@@ -74,7 +74,9 @@ printf "launcher RSS while supervising (5 s after start, health checks every 1 s
 kill -TERM "$launcher"; wait "$launcher" || true
 
 # The trampoline's cost: 200 starts of /bin/true, directly and through `exec-engine` (its parent is this shell).
+# shellcheck disable=SC2016  # expanded by the inner shell, on purpose
 direct=$(seconds sh -c 'for i in $(seq 200); do /bin/true; done')
+# shellcheck disable=SC2016
 trampoline=$(seconds bash -c 'for i in $(seq 200); do "$0" exec-engine $$ /bin/true -- true; done' "$binary")
 printf "exec-engine trampoline: %.1f ms per start (direct /bin/true %.1f ms): %.1f ms added\n" \
   "$(echo "1000 * $trampoline / 200" | bc -l)" "$(echo "1000 * $direct / 200" | bc -l)" "$(echo "1000 * ($trampoline - $direct) / 200" | bc -l)"
