@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 
 /// How `serve` runs and watches the engine.
@@ -14,21 +13,26 @@ public struct SupervisorSettings: Sendable {
     public var shutdownGrace: Double
     public var logFormat: LogOutputFormat
     /// Print a progress line at least this often while the engine starts.
-    public var progressInterval: Double = 30
+    public var progressInterval: Double
     public var terminationMessagePath: String
     public var statusPath: String
 
-    public init(configuration: RuntimeConfiguration, servedModelName: String) {
-        port = configuration.port
+    public init(
+        port: Int, servedModelName: String, startupTimeout: Double, healthInterval: Double, healthFailureThreshold: Int,
+        restartOnFailure: Bool, maxRestarts: Int, shutdownGrace: Double, logFormat: LogOutputFormat,
+        progressInterval: Double = 30, terminationMessagePath: String, statusPath: String
+    ) {
+        self.port = port
         self.servedModelName = servedModelName
-        startupTimeout = Double(configuration.startupTimeoutSeconds)
-        healthInterval = Double(configuration.healthIntervalSeconds)
-        healthFailureThreshold = configuration.healthFailureThreshold
-        restartOnFailure = configuration.restartOnFailure
-        maxRestarts = configuration.maxRestarts
-        shutdownGrace = Double(configuration.shutdownGraceSeconds)
-        logFormat = configuration.logFormat
-        terminationMessagePath = configuration.terminationMessagePath
-        statusPath = configuration.statusPath
+        self.startupTimeout = startupTimeout
+        self.healthInterval = healthInterval
+        self.healthFailureThreshold = healthFailureThreshold
+        self.restartOnFailure = restartOnFailure
+        self.maxRestarts = maxRestarts
+        self.shutdownGrace = shutdownGrace
+        self.logFormat = logFormat
+        self.progressInterval = progressInterval
+        self.terminationMessagePath = terminationMessagePath
+        self.statusPath = statusPath
     }
 }
