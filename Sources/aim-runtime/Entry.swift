@@ -1,41 +1,40 @@
+import AIMCommands
 import AIMCore
-import AIMReports
 import ArgumentParser
 import Foundation
 
-/// Runs a command and maps every way it can end to a documented exit code and at most one
-/// `error:` line: usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64.
+/// Parses the command line and hands the command to AIMCommands, which runs it to its exit status.
+/// Usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64, through the same
+/// `CommandRunner.end` as every other failure.
 @main
 enum Entry {
     static func main() async {
+        let context = CommandContext.live()
+        let parsed: any ParsableCommand
         do {
-            var command = try AIMRuntimeCommand.parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            parsed = try AIMRuntimeCommand.parseAsRoot()
         } catch {
-            Foundation.exit(end(with: error))
+            exit(endParsing(error, context))
         }
+        guard let declaration = parsed as? CommandDeclaration else {
+            // A command group named without a subcommand (`cache`): ArgumentParser shows its help.
+            var group = parsed
+            do { try group.run() } catch { exit(endParsing(error, context)) }
+            exit(0)
+        }
+        exit(await CommandRunner.run(declaration.command, in: context))
     }
 
-    private static func end(with error: any Error) -> Int32 {
+    private static func endParsing(_ error: any Error, _ context: CommandContext) -> Int32 {
         switch AIMRuntimeCommand.exitCode(for: error) {
         case .success:  // --help and --version
-            print(AIMRuntimeCommand.fullMessage(for: error))
+            context.standardOutput.writeLine(AIMRuntimeCommand.fullMessage(for: error))
             return 0
         case .validationFailure:
             let message = AIMRuntimeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            let usage = AIMError(.configuration, "\(message); see 'aim-runtime --help'")
-            FileHandle.standardError.write(Data(ErrorReport.line(usage).utf8))
-            return usage.status.rawValue
+            return CommandRunner.end(with: AIMError(.configuration, "\(message); see 'aim-runtime --help'"), in: context)
         default:
-            let failure = ErrorReport.classify(error)
-            FileHandle.standardError.write(Data(ErrorReport.line(failure).utf8))
-            return failure.status.rawValue
+            return CommandRunner.end(with: error, in: context)
         }
     }
 }
