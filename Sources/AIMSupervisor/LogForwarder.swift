@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 
 /// Forwards the engine's stdout and stderr, each on a dedicated thread with blocking
 /// reads, so a fast engine is never slowed and a last line without a newline is kept.
