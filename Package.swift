@@ -1,8 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Every Swift target sees only the members of modules it imports itself (SE-0444), so each file's
+// imports say what it uses and the dependencies below can be checked against them.
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 // The targets follow the launcher's pipeline:
-// configuration → gpu → profiles → selection → model store → engine command → supervisor → reports → CLI.
+// configuration → gpu → profiles → selection → model store → engine command → supervisor → reports → commands → CLI.
+// Stages take settings of their own; only AIMCommands reads the configuration and maps it to them.
 let package = Package(
     name: "aim-runtime",
     platforms: [.macOS(.v13)],
@@ -25,7 +30,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         .target(
             name: "AIMConfiguration",
@@ -33,9 +39,14 @@ let package = Package(
                 "AIMCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
-        .target(name: "AIMGPU", dependencies: ["AIMCore"]),
+        .target(
+            name: "AIMGPU",
+            dependencies: ["AIMCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMProfiles",
             dependencies: [
@@ -43,19 +54,35 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
-        .target(name: "AIMSelection", dependencies: ["AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles"]),
+        .target(
+            name: "AIMSelection",
+            dependencies: ["AIMCore", "AIMGPU", "AIMProfiles", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMModelStore",
             dependencies: [
-                "AIMCore", "AIMConfiguration",
+                "AIMCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
+        ),
+        .target(
+            name: "AIMEngine",
+            dependencies: [
+                "AIMCore", "AIMProfiles", "AIMSelection", "AIMModelStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictImports
         ),
         .target(name: "CSpawn"),
         // What Swift cannot call itself (prctl, close_range, malloc_trim, a signal handler); nothing here forks.
@@ -63,44 +90,68 @@ let package = Package(
         .target(
             name: "AIMSupervisor",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMEngine", "CSpawn", "CProcessControl",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "AIMCore", "CSpawn", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictImports
         ),
-        .target(name: "AIMEngine", dependencies: ["AIMCore", "AIMConfiguration", "AIMProfiles", "AIMSelection", "AIMModelStore"]),
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine",
                 .product(name: "Yams", package: "Yams"),
-            ]
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictImports
         ),
+        // The commands themselves, run against an injected context; the only target that sees RuntimeConfiguration
+        // and every stage, and maps the one to the others' settings.
+        .target(
+            name: "AIMCommands",
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor",
+                "AIMReports",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictImports
+        ),
+        // Declares the arguments and hands the parsed command to AIMCommands.
         .executableTarget(
             name: "aim-runtime",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
+                "AIMCommands", "AIMConfiguration", "AIMCore", "AIMModelStore", "AIMReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictImports,
             plugins: ["BuildInfoPlugin"]
         ),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The fuzz entry points: a normal library, so that `swift test` replays saved inputs through them.
         .target(
             name: "AIMFuzzTargets",
-            dependencies: ["AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore"]
+            dependencies: [
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(
             name: "AIMRuntimeTests",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
-                "AIMFuzzTargets", "aim-runtime",
+                "AIMCommands", "AIMFuzzTargets",
+                // Not imported: the CLI tests run the built binary, which this makes SwiftPM build first.
+                "aim-runtime",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: strictImports
         ),
     ]
 )
@@ -110,5 +161,5 @@ let package = Package(
 if Context.environment["AIM_FUZZ"] == "1" {
     package.products.append(.executable(name: "aim-fuzz", targets: ["aim-fuzz"]))
     package.targets.append(.target(name: "CFuzzerDriver"))
-    package.targets.append(.executableTarget(name: "aim-fuzz", dependencies: ["AIMFuzzTargets", "CFuzzerDriver"]))
+    package.targets.append(.executableTarget(name: "aim-fuzz", dependencies: ["AIMFuzzTargets", "CFuzzerDriver"], swiftSettings: strictImports))
 }

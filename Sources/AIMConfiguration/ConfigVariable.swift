@@ -1,3 +1,5 @@
+import AIMCore
+
 /// Every environment variable aim-runtime reads, with its flag, default and meaning.
 ///
 /// This table drives parsing, `--help` and docs/configuration.md, so the three
@@ -67,36 +69,36 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         }
     }
 
+    /// The default as `--help` and docs/configuration.md show it, from `ConfigurationDefaults`.
     public var defaultDescription: String {
+        typealias Defaults = ConfigurationDefaults
         switch self {
-        case .aimID, .modelID, .profileID, .engineArgs, .customModelName: return "unset"
-        case .precision, .gpuCount: return "auto"
-        case .metric: return "latency"
-        case .gpuModel: return "NONE (detect)"
-        case .engine: return "vllm"
-        case .cachePath: return "/workspace/model-cache"
-        case .port: return "8000"
-        case .logLevelRoot: return "WARNING"
-        case .logLevel: return "INFO"
-        case .logFormat: return "text"
-        case .allowGeneralFallback: return "true"
-        case .profileBasePath: return "/workspace/aim-runtime/profiles if it exists, else the profiles/ shipped with the build"
-        case .gpuSource: return "auto"
-        case .sysfsPath: return "/sys"
-        case .gpuDetectTimeout: return "10"
-        case .downloadStallSeconds: return "60"
-        case .downloadConnectTimeout: return "15"
-        case .downloadConnections: return "8"
-        case .downloadChunkMiB: return "64"
-        case .downloadInclude, .downloadExclude: return "unset"
-        case .startupTimeout: return "1800"
-        case .healthInterval: return "10"
-        case .healthFailures: return "3"
-        case .restartPolicy: return "never"
-        case .maxRestarts: return "3"
-        case .shutdownGrace: return "30"
-        case .terminationMessagePath: return "/dev/termination-log"
-        case .statusPath: return "/tmp/aim-runtime/serve-status.json"
+        case .aimID, .modelID, .profileID, .engineArgs, .customModelName, .downloadInclude, .downloadExclude: return "unset"
+        case .precision, .gpuCount, .gpuSource: return "auto"
+        case .metric: return Defaults.metric.rawValue
+        case .gpuModel: return "\(Defaults.gpuModel.rawValue) (detect)"
+        case .engine: return Defaults.engine.rawValue
+        case .cachePath: return Defaults.cachePath
+        case .port: return String(Defaults.port)
+        case .logLevelRoot: return LogLevelSetting.name(Defaults.logLevelRoot)
+        case .logLevel: return LogLevelSetting.name(Defaults.logLevel)
+        case .logFormat: return Defaults.logFormat.rawValue
+        case .allowGeneralFallback: return String(Defaults.allowGeneralFallback)
+        case .profileBasePath: return "\(Defaults.containerProfileRoot) if it exists, else the profiles/ shipped with the build"
+        case .sysfsPath: return Defaults.sysfsPath
+        case .gpuDetectTimeout: return String(Defaults.gpuDetectTimeoutSeconds)
+        case .downloadStallSeconds: return String(Defaults.downloadStallSeconds)
+        case .downloadConnectTimeout: return String(Defaults.downloadConnectTimeoutSeconds)
+        case .downloadConnections: return String(Defaults.downloadConnections)
+        case .downloadChunkMiB: return String(Defaults.downloadChunkMiB)
+        case .startupTimeout: return String(Defaults.startupTimeoutSeconds)
+        case .healthInterval: return String(Defaults.healthIntervalSeconds)
+        case .healthFailures: return String(Defaults.healthFailureThreshold)
+        case .restartPolicy: return Defaults.restartOnFailure ? "on-failure" : "never"
+        case .maxRestarts: return String(Defaults.maxRestarts)
+        case .shutdownGrace: return String(Defaults.shutdownGraceSeconds)
+        case .terminationMessagePath: return Defaults.terminationMessagePath
+        case .statusPath: return Defaults.statusPath
         }
     }
 

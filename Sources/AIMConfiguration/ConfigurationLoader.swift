@@ -8,7 +8,7 @@ import OrderedCollections
 /// Where the reference warns and falls back to a default, this rejects the
 /// value: a typo in AIM_PRECISION should stop a launch, not silently change it.
 public struct ConfigurationLoader: Sendable {
-    public static let containerProfileRoot = "/workspace/aim-runtime/profiles"
+    public static let containerProfileRoot = ConfigurationDefaults.containerProfileRoot
 
     /// The profile root to use when AIM_PROFILE_BASE_PATH is unset.
     private let defaultProfileRoot: String
@@ -16,13 +16,8 @@ public struct ConfigurationLoader: Sendable {
     /// - Parameters:
     ///   - bundledProfileRoot: the `profiles/` shipped with this build.
     ///   - directoryExists: injected so that tests do not depend on `/workspace`.
-    public init(bundledProfileRoot: String, directoryExists: (String) -> Bool = ConfigurationLoader.isDirectory) {
+    public init(bundledProfileRoot: String, directoryExists: (String) -> Bool = Directory.exists) {
         defaultProfileRoot = directoryExists(Self.containerProfileRoot) ? Self.containerProfileRoot : bundledProfileRoot
-    }
-
-    public static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
@@ -33,41 +28,50 @@ public struct ConfigurationLoader: Sendable {
         if requireModel {
             try checkModelIdentity(aimID: aimID, modelID: modelID)
         }
+        typealias Defaults = ConfigurationDefaults
         return RuntimeConfiguration(
             aimID: aimID,
             modelID: modelID,
             precision: try parseAutoOrChoice(input, .precision, lowercased: true) { Precision(rawValue: $0) },
             gpuCount: try parseGPUCount(input),
-            gpuModel: try parseChoice(input, .gpuModel, default: .none, lowercased: false) { GPUModel(rawValue: $0.uppercased()) },
-            engine: try parseAutoOrChoice(input, .engine, lowercased: true) { EngineKind(rawValue: $0) } ?? .vllm,
-            metric: try parseAutoOrChoice(input, .metric, lowercased: true) { Metric(rawValue: $0) } ?? .latency,
+            gpuModel: try parseChoice(input, .gpuModel, default: Defaults.gpuModel, lowercased: false) { GPUModel(rawValue: $0.uppercased()) },
+            engine: try parseAutoOrChoice(input, .engine, lowercased: true) { EngineKind(rawValue: $0) } ?? Defaults.engine,
+            metric: try parseAutoOrChoice(input, .metric, lowercased: true) { Metric(rawValue: $0) } ?? Defaults.metric,
             profileID: input.value(.profileID)?.text,
-            cachePath: input.value(.cachePath)?.text ?? "/workspace/model-cache",
+            cachePath: input.value(.cachePath)?.text ?? Defaults.cachePath,
             port: try parsePort(input),
             engineArgs: try parseEngineArgs(input),
-            logLevelRoot: try parseLogLevel(input, .logLevelRoot) ?? .warning,
-            logLevel: try parseLogLevel(input, .logLevel) ?? .info,
-            logFormat: try parseChoice(input, .logFormat, default: .text, lowercased: true) { LogOutputFormat(rawValue: $0) },
+            logLevelRoot: try parseLogLevel(input, .logLevelRoot) ?? Defaults.logLevelRoot,
+            logLevel: try parseLogLevel(input, .logLevel) ?? Defaults.logLevel,
+            logFormat: try parseChoice(input, .logFormat, default: Defaults.logFormat, lowercased: true) { LogOutputFormat(rawValue: $0) },
             customModelName: input.value(.customModelName)?.text,
-            allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? true,
+            allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? Defaults.allowGeneralFallback,
             profileBasePath: try parseProfileRoot(input),
             gpuSource: try parseAutoOrChoice(input, .gpuSource, lowercased: true) { GPUSource(rawValue: $0) },
-            sysfsPath: input.value(.sysfsPath)?.text ?? "/sys",
-            gpuDetectTimeoutSeconds: try parseNumber(input, .gpuDetectTimeout, default: 10, range: 1...600, unit: "seconds"),
-            downloadStallSeconds: try parseNumber(input, .downloadStallSeconds, default: 60, range: 1...3600, unit: "seconds"),
-            downloadConnectTimeoutSeconds: try parseNumber(input, .downloadConnectTimeout, default: 15, range: 1...600, unit: "seconds"),
-            downloadConnections: try parseNumber(input, .downloadConnections, default: 8, range: 1...256, unit: "connections"),
-            downloadChunkMiB: try parseNumber(input, .downloadChunkMiB, default: 64, range: 1...4096, unit: "MiB"),
+            sysfsPath: input.value(.sysfsPath)?.text ?? Defaults.sysfsPath,
+            gpuDetectTimeoutSeconds: try parseNumber(
+                input, .gpuDetectTimeout, default: Defaults.gpuDetectTimeoutSeconds, range: 1...600, unit: "seconds"),
+            downloadStallSeconds: try parseNumber(
+                input, .downloadStallSeconds, default: Defaults.downloadStallSeconds, range: 1...3600, unit: "seconds"),
+            downloadConnectTimeoutSeconds: try parseNumber(
+                input, .downloadConnectTimeout, default: Defaults.downloadConnectTimeoutSeconds, range: 1...600, unit: "seconds"),
+            downloadConnections: try parseNumber(
+                input, .downloadConnections, default: Defaults.downloadConnections, range: 1...256, unit: "connections"),
+            downloadChunkMiB: try parseNumber(input, .downloadChunkMiB, default: Defaults.downloadChunkMiB, range: 1...4096, unit: "MiB"),
             downloadInclude: try globs(input, .downloadInclude),
             downloadExclude: try globs(input, .downloadExclude),
-            startupTimeoutSeconds: try parseNumber(input, .startupTimeout, default: 1800, range: 1...604_800, unit: "seconds"),
-            healthIntervalSeconds: try parseNumber(input, .healthInterval, default: 10, range: 1...3600, unit: "seconds"),
-            healthFailureThreshold: try parseNumber(input, .healthFailures, default: 3, range: 1...1000, unit: "failures"),
+            startupTimeoutSeconds: try parseNumber(
+                input, .startupTimeout, default: Defaults.startupTimeoutSeconds, range: 1...604_800, unit: "seconds"),
+            healthIntervalSeconds: try parseNumber(
+                input, .healthInterval, default: Defaults.healthIntervalSeconds, range: 1...3600, unit: "seconds"),
+            healthFailureThreshold: try parseNumber(
+                input, .healthFailures, default: Defaults.healthFailureThreshold, range: 1...1000, unit: "failures"),
             restartOnFailure: try parseRestartPolicy(input),
-            maxRestarts: try parseNumber(input, .maxRestarts, default: 3, range: 0...1000, unit: "restarts"),
-            shutdownGraceSeconds: try parseNumber(input, .shutdownGrace, default: 30, range: 1...3600, unit: "seconds"),
-            terminationMessagePath: input.value(.terminationMessagePath)?.text ?? "/dev/termination-log",
-            statusPath: input.value(.statusPath)?.text ?? "/tmp/aim-runtime/serve-status.json"
+            maxRestarts: try parseNumber(input, .maxRestarts, default: Defaults.maxRestarts, range: 0...1000, unit: "restarts"),
+            shutdownGraceSeconds: try parseNumber(
+                input, .shutdownGrace, default: Defaults.shutdownGraceSeconds, range: 1...3600, unit: "seconds"),
+            terminationMessagePath: input.value(.terminationMessagePath)?.text ?? Defaults.terminationMessagePath,
+            statusPath: input.value(.statusPath)?.text ?? Defaults.statusPath
         )
     }
 
@@ -174,7 +178,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func parseRestartPolicy(_ input: ConfigurationInput) throws -> Bool {
-        guard let (text, origin) = input.value(.restartPolicy) else { return false }
+        guard let (text, origin) = input.value(.restartPolicy) else { return ConfigurationDefaults.restartOnFailure }
         switch text.trimmingCharacters(in: .whitespaces).lowercased() {
         case "never": return false
         case "on-failure": return true
@@ -197,7 +201,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func parsePort(_ input: ConfigurationInput) throws -> Int {
-        guard let (text, origin) = input.value(.port) else { return 8000 }
+        guard let (text, origin) = input.value(.port) else { return ConfigurationDefaults.port }
         guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
             throw invalid(origin, text, expected: "a port number from 1 to 65535")
         }

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 import Logging
 
@@ -14,5 +15,10 @@ enum LogLevelSetting {
         case "CRITICAL", "FATAL": return .critical
         default: return nil
         }
+    }
+
+    /// The Python name of a level, as the variable takes it.
+    static func name(_ level: Logger.Level) -> String {
+        StandardErrorLogHandler.levelName(level)
     }
 }

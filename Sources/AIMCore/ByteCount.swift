@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte counts for people: 1.5 GiB.
 public enum ByteCount {
     public static func text(_ bytes: Int64) -> String {

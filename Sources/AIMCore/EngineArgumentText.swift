@@ -1,3 +1,4 @@
+import OrderedCollections
 /// The rule every engine argument obeys, whatever the engine: from a profile or from AIM_ENGINE_ARGS.
 ///
 /// A key becomes `--key` in argv: an empty one would be a bare `--`, after which the forced

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 
 /// Hides secret values before anything is shown: logs, errors and dry-run plans.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OrderedCollections
 
 /// A swift-log handler that writes one line a record to stderr, as text or JSON.
 ///
@@ -10,11 +11,14 @@ public struct StandardErrorLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let format: LogOutputFormat
+    private let sink: TextSink
 
-    public init(label: String, level: Logger.Level, format: LogOutputFormat) {
+    /// - Parameter sink: stderr, or a test's buffer.
+    public init(label: String, level: Logger.Level, format: LogOutputFormat, sink: TextSink = .standardError) {
         self.label = label
         self.logLevel = level
         self.format = format
+        self.sink = sink
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -48,7 +52,7 @@ public struct StandardErrorLogHandler: LogHandler {
             fields.append(("metadata", .mapping(.init(uniqueKeysWithValues: metadataValue))))
             line = JSONWriter.write(.mapping(.init(uniqueKeysWithValues: fields)))
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        sink.writeLine(line)
     }
 
     /// The Python logging level names, which AIM users already grep for.

@@ -1,7 +1,6 @@
-import AIMConfiguration
 import AIMProfiles
 
 /// Renders one engine's command for a profile and a resolved model.
 public protocol EngineCommandBuilding: Sendable {
-    func command(profile: Profile, model: ModelResolution, configuration: RuntimeConfiguration) throws -> EngineCommand
+    func command(profile: Profile, model: ModelResolution, settings: EngineCommandSettings) throws -> EngineCommand
 }

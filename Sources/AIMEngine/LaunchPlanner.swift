@@ -1,5 +1,5 @@
-import AIMConfiguration
 import AIMCore
+import AIMModelStore
 import AIMProfiles
 import AIMSelection
 import Logging
@@ -28,31 +28,36 @@ public struct LaunchPlanner: Sendable {
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
-    public func survey(_ configuration: RuntimeConfiguration) throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
-        let gpu = try gpuResolver.resolve(configuration, requireGPU: false)
-        let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
-        let request = SelectionRequest(configuration: configuration, gpu: gpu)
-        return (gpu, catalog, selector.assess(catalog, for: request))
+    public func survey(_ settings: LaunchSettings) throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
+        let gpu = try gpuResolver.resolve(settings.gpu, requireGPU: false)
+        let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
+        return (gpu, catalog, selector.assess(catalog, for: settings.selectionRequest(gpu: gpu)))
     }
 
     /// A GPU is required unless AIM_PROFILE_ID names the profile, which needs no matching.
-    public func plan(_ configuration: RuntimeConfiguration) throws -> LaunchPlan {
-        let (gpu, catalog) = try target(configuration)
-        return try plan(configuration, gpu: gpu, catalog: catalog)
+    public func plan(_ settings: LaunchSettings) throws -> LaunchPlan {
+        let (gpu, catalog) = try target(settings)
+        return try plan(settings, gpu: gpu, catalog: catalog)
     }
 
     /// Only the profile choice, without building the engine command.
-    public func select(_ configuration: RuntimeConfiguration) throws -> Selection {
-        let (gpu, catalog) = try target(configuration)
-        return try selector.select(
-            from: catalog, for: SelectionRequest(configuration: configuration, gpu: gpu), forcedID: configuration.profileID)
+    public func select(_ settings: LaunchSettings) throws -> Selection {
+        let (gpu, catalog) = try target(settings)
+        return try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
     }
 
-    /// The same plan with the model resolved again, after the model store filled the cache.
-    public func refresh(_ plan: LaunchPlan, configuration: RuntimeConfiguration) throws -> LaunchPlan {
+    /// The same profile choice with the model and the command made again: after the model store
+    /// filled the cache (`stored`), and with the settings serve decides last (the shutdown timeout).
+    /// A model in the hub cache is found by resolving again; any other is served from where the store put it.
+    public func refresh(_ plan: LaunchPlan, settings: LaunchSettings, stored: CachedModel?) throws -> LaunchPlan {
         let profile = plan.selection.profile
-        let model = try modelResolver.resolve(profile: profile, configuration: configuration)
-        let command = try builder(for: profile.metadata.engine).command(profile: profile, model: model, configuration: configuration)
+        var model = plan.model
+        if let stored {
+            model = stored.inHubCache
+                ? try modelResolver.resolve(profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
+                : ModelResolution(id: plan.model.id, argument: stored.path, source: .cache, cachedPath: stored.path)
+        }
+        let command = try builder(for: profile.metadata.engine).command(profile: profile, model: model, settings: settings.engineCommand)
         return LaunchPlan(selection: plan.selection, model: model, command: command, gpu: plan.gpu)
     }
 
@@ -60,14 +65,14 @@ public struct LaunchPlanner: Sendable {
     /// model_id, else AIM_MODEL_ID, else AIM_ID). Where no GPU is seen (a CPU node filling the cache), it is
     /// still known when every profile the AIM chooses from serves the same model; otherwise the error says
     /// how to name the hardware or the model.
-    public func modelID(_ configuration: RuntimeConfiguration) throws -> String {
+    public func modelID(_ settings: LaunchSettings) throws -> String {
         do {
-            return try modelResolver.resolve(profile: try select(configuration).profile, configuration: configuration).id
+            return try modelResolver.resolve(profile: try select(settings).profile, identity: settings.identity, cacheRoot: settings.cacheRoot).id
         } catch let error as AIMError where error.status == .noGPU {
-            let catalog = catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID)
-            let source: ProfileSource = configuration.aimID == nil ? .general : .model
+            let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
+            let source: ProfileSource = settings.identity.aimID == nil ? .general : .model
             let models = Set(try catalog.profiles.filter { $0.source == source }.map {
-                try modelResolver.resolve(profile: $0, configuration: configuration).id
+                try modelResolver.resolve(profile: $0, identity: settings.identity, cacheRoot: settings.cacheRoot).id
             })
             guard models.count > 1 else {
                 if let model = models.first { return model }
@@ -78,17 +83,16 @@ public struct LaunchPlanner: Sendable {
         }
     }
 
-    private func target(_ configuration: RuntimeConfiguration) throws -> (GPUTarget, ProfileCatalog) {
-        let gpu = try gpuResolver.resolve(configuration, requireGPU: configuration.profileID == nil)
-        return (gpu, catalogLoader.load(root: configuration.profileBasePath, aimID: configuration.aimID))
+    private func target(_ settings: LaunchSettings) throws -> (GPUTarget, ProfileCatalog) {
+        let gpu = try gpuResolver.resolve(settings.gpu, requireGPU: settings.forcedProfileID == nil)
+        return (gpu, catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID))
     }
 
-    public func plan(_ configuration: RuntimeConfiguration, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {
-        let request = SelectionRequest(configuration: configuration, gpu: gpu)
-        let selection = try selector.select(from: catalog, for: request, forcedID: configuration.profileID)
-        let model = try modelResolver.resolve(profile: selection.profile, configuration: configuration)
+    public func plan(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {
+        let selection = try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
+        let model = try modelResolver.resolve(profile: selection.profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
         let command = try builder(for: selection.profile.metadata.engine).command(
-            profile: selection.profile, model: model, configuration: configuration)
+            profile: selection.profile, model: model, settings: settings.engineCommand)
         return LaunchPlan(selection: selection, model: model, command: command, gpu: gpu)
     }
 

@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 import AIMModelStore
 import AIMProfiles
@@ -13,12 +12,13 @@ import AIMProfiles
 public struct ModelResolver: Sendable {
     private let directoryExists: @Sendable (String) -> Bool
 
-    public init(directoryExists: @escaping @Sendable (String) -> Bool = ConfigurationLoader.isDirectory) {
+    public init(directoryExists: @escaping @Sendable (String) -> Bool = Directory.exists) {
         self.directoryExists = directoryExists
     }
 
-    public func resolve(profile: Profile, configuration: RuntimeConfiguration) throws -> ModelResolution {
-        let candidates = [profile.modelID, configuration.modelID, configuration.aimID]
+    /// - Parameter cacheRoot: AIM_CACHE_PATH, where a cached copy would be.
+    public func resolve(profile: Profile, identity: ModelIdentity, cacheRoot: String) throws -> ModelResolution {
+        let candidates = [profile.modelID, identity.modelID, identity.aimID]
         guard let id = candidates.compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw AIMError.configuration("no model to serve: profile \(profile.id) has no model_id and neither AIM_MODEL_ID nor AIM_ID is set")
         }
@@ -30,18 +30,18 @@ public struct ModelResolver: Sendable {
         }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 2 {
-            let cached = ProfileSearchPath.join(configuration.cachePath, id)
+            let cached = ProfileSearchPath.join(cacheRoot, id)
             if directoryExists(cached) && CacheInventory.isCompleteFlatDirectory(cached) {
                 return ModelResolution(id: id, argument: cached, source: .cache, cachedPath: cached)
             }
         }
         if let reference = try? ModelReference.parse(id), case .huggingFace(let repo, let revision) = reference {
-            let hub = HubCacheLayout(cacheRoot: configuration.cachePath, repo: repo)
+            let hub = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
             if let commit = hub.commit(for: revision), directoryExists(hub.snapshotDirectory(commit)),
                CacheInventory.isCompleteSnapshot(hub.snapshotDirectory(commit)) {
                 return ModelResolution(
                     id: id, argument: id, source: .hubCache, cachedPath: hub.snapshotDirectory(commit),
-                    environment: [(key: "HF_HOME", value: configuration.cachePath), (key: "HF_HUB_OFFLINE", value: "1")])
+                    environment: [(key: "HF_HOME", value: cacheRoot), (key: "HF_HUB_OFFLINE", value: "1")])
             }
         }
         return ModelResolution(id: id, argument: id, source: .huggingFace)

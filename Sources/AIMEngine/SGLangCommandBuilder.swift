@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 import AIMProfiles
 import OrderedCollections
@@ -30,16 +29,16 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         self.pythonName = pythonName
     }
 
-    public func command(profile: Profile, model: ModelResolution, configuration: RuntimeConfiguration) throws -> EngineCommand {
+    public func command(profile: Profile, model: ModelResolution, settings: EngineCommandSettings) throws -> EngineCommand {
         var profileArguments = Self.translate(profile.engineArgs)
         if profileArguments["tp-size"] == nil {
             profileArguments["tp-size"] = .int(profile.metadata.gpuCount)
         }
         // SGLang serves one name; the AIM id is the stable public one when there is one.
-        let servedName = configuration.aimID ?? model.id
+        let servedName = settings.aimID ?? model.id
         let arguments = try EngineArgumentMerger.merge(
-            profile: profileArguments, overrides: configuration.engineArgs.map(Self.translate), engine: .sglang,
-            system: ["port": .int(configuration.port), "served-model-name": .string(servedName)])
+            profile: profileArguments, overrides: settings.engineArgs.map(Self.translate), engine: .sglang,
+            system: ["port": .int(settings.port), "served-model-name": .string(servedName)])
         let argv = [pythonName, "-m", Self.module, "--model-path", model.argument] + FlagRenderer.render(arguments)
         return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
     }

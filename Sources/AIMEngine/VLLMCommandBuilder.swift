@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 import AIMProfiles
 import OrderedCollections
@@ -13,14 +12,18 @@ public struct VLLMCommandBuilder: EngineCommandBuilding {
         self.pythonName = pythonName
     }
 
-    public func command(profile: Profile, model: ModelResolution, configuration: RuntimeConfiguration) throws -> EngineCommand {
+    public func command(profile: Profile, model: ModelResolution, settings: EngineCommandSettings) throws -> EngineCommand {
         var servedNames: [StructuredValue] = [.string(model.id)]
-        if let aimID = configuration.aimID, aimID != model.id {
+        if let aimID = settings.aimID, aimID != model.id {
             servedNames.append(.string(aimID))
         }
-        let arguments = try EngineArgumentMerger.merge(
-            profile: profile.engineArgs, overrides: configuration.engineArgs, engine: .vllm,
-            system: ["port": .int(configuration.port), "served-model-name": .list(servedNames)])
+        var arguments = try EngineArgumentMerger.merge(
+            profile: profile.engineArgs, overrides: settings.engineArgs, engine: .vllm,
+            system: ["port": .int(settings.port), "served-model-name": .list(servedNames)])
+        // Last, and only where neither the profile nor AIM_ENGINE_ARGS chose a value.
+        if let seconds = settings.shutdownTimeoutSeconds, arguments["shutdown-timeout"] == nil {
+            arguments["shutdown-timeout"] = .int(seconds)
+        }
         let argv = [pythonName, "-m", Self.module, "--model", model.argument] + FlagRenderer.render(arguments)
         return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
     }

@@ -1,6 +1,7 @@
 import AIMConfiguration
 import AIMCore
 import AIMProfiles
+import OrderedCollections
 
 /// Profile YAML through the validator, and AIM_ENGINE_ARGS through the configuration loader.
 enum ConfigurationTargets {

@@ -1,3 +1,4 @@
+import AIMCore
 import AIMGPU
 
 /// rocm-smi and amd-smi JSON through their real readers, and KFD `properties` text.

@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 
 /// Reads GPUs from `amd-smi static --json` and `amd-smi metric --json`.
 ///

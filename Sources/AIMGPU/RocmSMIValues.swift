@@ -1,3 +1,5 @@
+import AIMCore
+
 /// What the ROCm SMI library returned for one GPU, before it becomes a `GPUDevice`.
 ///
 /// Kept apart from the `dlopen` calls so that the conversions (a gfx version past

@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 
 /// Tolerant look-ups in the JSON that rocm-smi and amd-smi print.
 ///

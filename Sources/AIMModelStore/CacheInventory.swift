@@ -74,6 +74,10 @@ public struct CacheInventory: Sendable {
     /// Links that lead nowhere (dangling, loops) and entries that are not regular files are reported and removed
     /// too: the engine could not read them, so the model is broken, not "ok (0 files)".
     public func verify(_ entry: Entry) throws -> [Problem] {
+        try StoreErrorBoundary.run("cache check") { try findProblems(entry) }
+    }
+
+    private func findProblems(_ entry: Entry) throws -> [Problem] {
         var problems: [Problem] = []
         func remove(_ path: String, _ reason: String) throws {
             problems.append(Problem(path: path, reason: reason + "; removed"))
@@ -139,7 +143,7 @@ public struct CacheInventory: Sendable {
         do {
             try FileManager.default.removeItem(atPath: entry.path)
         } catch {
-            throw AIMError(.modelFetchFailed, "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)")
+            throw AIMError(.modelFetchFailed, "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)", cause: error)
         }
     }
 

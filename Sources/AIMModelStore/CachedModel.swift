@@ -20,6 +20,16 @@ public struct CachedModel: Equatable, Sendable {
     /// Bytes fetched by this run; 0 when everything was already cached.
     public let downloadedBytes: Int64
 
+    public init(source: Source, path: String, commit: String?, inHubCache: Bool, fileCount: Int, bytes: Int64, downloadedBytes: Int64) {
+        self.source = source
+        self.path = path
+        self.commit = commit
+        self.inHubCache = inHubCache
+        self.fileCount = fileCount
+        self.bytes = bytes
+        self.downloadedBytes = downloadedBytes
+    }
+
     /// One line for the log: where the model is and what this run fetched.
     public var summary: String {
         "\(path): \(fileCount) files, \(ByteCount.text(bytes))"

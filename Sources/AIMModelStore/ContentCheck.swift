@@ -66,7 +66,7 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
             return try handle.read(upToCount: 4 << 20)
         } catch {
             let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }.map { String(cString: strerror(Int32(truncatingIfNeeded: $0))) }
-            throw AIMError(.modelFetchFailed, "cannot read \(path) to check its content\(reason.map { ": " + $0 } ?? ""); check the cache volume")
+            throw AIMError(.modelFetchFailed, "cannot read \(path) to check its content\(reason.map { ": " + $0 } ?? ""); check the cache volume", cause: error)
         }
     }
 

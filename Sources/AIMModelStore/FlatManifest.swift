@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 
 /// `.aim-manifest.json` in a flat model directory: the source, and each file's size and ETag,
 /// so a later start can verify the directory without the network.

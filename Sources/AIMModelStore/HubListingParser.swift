@@ -1,4 +1,5 @@
 import AIMCore
+import OrderedCollections
 
 /// Reads the Hub's `GET /api/models/{repo}/revision/{revision}` answer: the commit and its files.
 /// Total: any text gives a snapshot or a `TransferFailure`, never a trap.

@@ -1,8 +1,8 @@
-import AIMConfiguration
 import AIMCore
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 
 /// Resolves a model reference to a verified local copy, downloading what is missing.
 public struct ModelStore: Sendable {
@@ -43,7 +43,12 @@ public struct ModelStore: Sendable {
         Int64(min(max(seconds, 1), 31_536_000))
     }
 
+    /// - Throws: `AIMError` with a model-store status (6-11) or a configuration one (2), whatever failed below.
     public func ensure(_ reference: ModelReference) async throws -> CachedModel {
+        try await StoreErrorBoundary.run("model download", logger: logger) { try await fetch(reference) }
+    }
+
+    private func fetch(_ reference: ModelReference) async throws -> CachedModel {
         // Settings first, before any request or file: a wrong one is exit 2 naming it.
         try EndpointCheck.check(for: reference, environment: environment)
         if case .local = reference {} else { try CacheRoot.prepare(settings.cacheRoot) }
@@ -55,7 +60,7 @@ public struct ModelStore: Sendable {
             return try await S3Downloader(http: http, environment: environment, settings: settings, logger: logger,
                                           freeSpace: freeSpace).ensure(bucket: bucket, prefix: prefix)
         case .local(let path):
-            guard ConfigurationLoader.isDirectory(path) else {
+            guard Directory.exists(path) else {
                 throw AIMError(.modelNotFound, "the local model directory \(path) does not exist")
             }
             let files = try DirectoryWalk.list(under: path, what: "the local model directory \(OneLineText.quoted(path))").files

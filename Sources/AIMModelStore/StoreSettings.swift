@@ -1,4 +1,5 @@
-/// How the model store downloads and checks models.
+/// How the model store downloads and checks models. No defaults here: the composition layer
+/// fills every field from the configuration, whose defaults are written once.
 public struct StoreSettings: Sendable {
     public enum Layout: String, Sendable, CaseIterable {
         /// The Hugging Face hub cache under `<cache>/hub` (the default).
@@ -24,9 +25,8 @@ public struct StoreSettings: Sendable {
     public var customModelName: String?
 
     public init(
-        cacheRoot: String, layout: Layout = .hub, stallSeconds: Int = 60, connectSeconds: Int = 15, connections: Int = 8,
-        chunkSize: Int64 = 64 << 20, verifyHashes: Bool = false, selection: FileSelection = FileSelection(),
-        customModelName: String? = nil
+        cacheRoot: String, layout: Layout, stallSeconds: Int, connectSeconds: Int, connections: Int,
+        chunkSize: Int64, verifyHashes: Bool, selection: FileSelection, customModelName: String?
     ) {
         self.cacheRoot = cacheRoot
         self.layout = layout
@@ -37,5 +37,12 @@ public struct StoreSettings: Sendable {
         self.verifyHashes = verifyHashes
         self.selection = selection
         self.customModelName = customModelName
+    }
+}
+
+extension StoreSettings {
+    /// MiB to bytes, within 1 MiB ... 1 TiB whatever the setting holds.
+    public static func bytes(mebibytes: Int) -> Int64 {
+        Int64(min(max(mebibytes, 1), 1 << 20)) << 20
     }
 }

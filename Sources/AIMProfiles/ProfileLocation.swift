@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a profile file sits, and the id and source that follow from it.
 public struct ProfileLocation: Equatable, Sendable {
     /// Absolute path of the file.

@@ -1,6 +1,7 @@
 import AIMCore
 import AIMGPU
 import Foundation
+import OrderedCollections
 
 /// `aim-runtime gpus`: the detection report as a table or as the documented JSON (docs/gpus-json.md).
 public enum GPUReportView {

@@ -1,8 +1,7 @@
-import AIMConfiguration
 import AIMCore
 import AIMEngine
-import AIMModelStore
 import AIMProfiles
+import AIMSelection
 import OrderedCollections
 
 /// `select --dry-run`: the launch plan as JSON, YAML or pasteable shell text.
@@ -10,7 +9,7 @@ import OrderedCollections
 /// The JSON shape is a documented contract (docs/select-json.md). Secret values
 /// are replaced by `***`; the plan used by `serve` is not.
 public enum LaunchPlanReport {
-    public static func document(_ plan: LaunchPlan) -> StructuredValue {
+    public static func document(_ plan: LaunchPlan, presence: ModelPresence) -> StructuredValue {
         let profile = plan.profile
         let environment = SecretRedaction.redact(environment: plan.command.environment)
         return .mapping([
@@ -25,7 +24,7 @@ public enum LaunchPlanReport {
                 "id": .string(plan.model.id),
                 "source": .string(plan.model.source.rawValue),
                 "argument": .string(plan.model.argument),
-                "cache": cacheDocument(plan.model),
+                "cache": cacheDocument(plan.model, presence: presence),
             ]),
             "command": .list(SecretRedaction.redact(argv: plan.command.argv).map(StructuredValue.string)),
             "env": .mapping(OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
@@ -37,32 +36,28 @@ public enum LaunchPlanReport {
         ])
     }
 
-    /// What is cached, from the local disk only: a dry run neither downloads nor asks the network.
-    /// A local model directory is used where it is, so it is reported as present or missing, never as downloadable.
-    static func cacheSummary(_ model: ModelResolution) -> String {
-        switch (model.source, presentPath(model)) {
-        case (.local, let path?): return "local directory (\(sizeText(path)))"
+    /// What is cached, as `ModelPresence` found it on the local disk: a dry run neither downloads nor asks
+    /// the network. A local model directory is used where it is, so it is reported as present or missing,
+    /// never as downloadable.
+    static func cacheSummary(_ model: ModelResolution, presence: ModelPresence) -> String {
+        switch (model.source, presence.path) {
+        case (.local, .some): return "local directory (\(sizeText(presence)))"
         case (.local, nil): return "the local directory does not exist: serve will stop with exit 7"
-        case (_, let path?): return "cached at \(path) (\(sizeText(path)))"
+        case (_, let path?): return "cached at \(path) (\(sizeText(presence)))"
         case (_, nil): return "not cached: serve will download it"
         }
     }
 
-    static func cacheDocument(_ model: ModelResolution) -> StructuredValue {
-        guard let path = presentPath(model) else { return .mapping(["state": .string("missing")]) }
-        let size = CacheInventory.size(of: path)
+    static func cacheDocument(_ model: ModelResolution, presence: ModelPresence) -> StructuredValue {
+        guard let path = presence.path else { return .mapping(["state": .string("missing")]) }
         let state = model.source == .local ? "local" : "cached"
-        return .mapping(["state": .string(state), "path": .string(path), "files": .int(size.files), "bytes": .int(Int(clamping: size.bytes))])
+        return .mapping([
+            "state": .string(state), "path": .string(path), "files": .int(presence.files), "bytes": .int(Int(clamping: presence.bytes)),
+        ])
     }
 
-    private static func presentPath(_ model: ModelResolution) -> String? {
-        if model.source == .local { return ConfigurationLoader.isDirectory(model.argument) ? model.argument : nil }
-        return model.cachedPath
-    }
-
-    private static func sizeText(_ path: String) -> String {
-        let size = CacheInventory.size(of: path)
-        return "\(size.files) files, \(ByteCount.text(size.bytes))"
+    private static func sizeText(_ presence: ModelPresence) -> String {
+        "\(presence.files) files, \(ByteCount.text(presence.bytes))"
     }
 
     public static func metadataDocument(_ metadata: ProfileMetadata) -> StructuredValue {
@@ -81,24 +76,25 @@ public enum LaunchPlanReport {
         case text, json, yaml
     }
 
-    public static func render(_ plan: LaunchPlan, format: Format) throws -> String {
+    /// - Parameter presence: what of the model is on disk (`ModelPresence.inspect`).
+    public static func render(_ plan: LaunchPlan, presence: ModelPresence, format: Format) throws -> String {
         switch format {
-        case .json: return JSONWriter.write(document(plan), style: .indented) + "\n"
+        case .json: return JSONWriter.write(document(plan, presence: presence), style: .indented) + "\n"
         case .yaml:
-            let yaml = try YAMLWriter.write(document(plan))
+            let yaml = try YAMLWriter.write(document(plan, presence: presence))
             return yaml.hasSuffix("\n") ? yaml : yaml + "\n"
-        case .text: return text(plan)
+        case .text: return text(plan, presence: presence)
         }
     }
 
     /// Comment lines, then the environment and the command, each argument shell-quoted.
-    private static func text(_ plan: LaunchPlan) -> String {
+    private static func text(_ plan: LaunchPlan, presence: ModelPresence) -> String {
         let profile = plan.profile
         // Ids, paths and model names come from files and the environment: comments escape them, so none ends its line.
         var lines = [
             ShellQuoting.comment("profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")"),
             ShellQuoting.comment("gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))"),
-            ShellQuoting.comment("model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model)),
+            ShellQuoting.comment("model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model, presence: presence)),
         ]
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
             lines.append(ShellQuoting.exportLine(name: key, value: value))

@@ -1,18 +1,19 @@
-import Foundation
-import AIMConfiguration
 import AIMCore
+import AIMProfiles
 import AIMSelection
+import Foundation
+import OrderedCollections
 
 /// `list-profiles`: every profile with its state and the reason for it.
 public struct ProfileListReport: Sendable {
-    public let configuration: RuntimeConfiguration
+    public let heading: ProfileListHeading
     public let gpu: GPUTarget
     public let rows: [ProfileListing]
     /// Why nothing would be chosen, when nothing would.
     public let selectionProblem: String?
 
-    public init(configuration: RuntimeConfiguration, gpu: GPUTarget, rows: [ProfileListing], selectionProblem: String?) {
-        self.configuration = configuration
+    public init(heading: ProfileListHeading, gpu: GPUTarget, rows: [ProfileListing], selectionProblem: String?) {
+        self.heading = heading
         self.gpu = gpu
         self.rows = rows
         self.selectionProblem = selectionProblem
@@ -32,10 +33,10 @@ public struct ProfileListReport: Sendable {
 
     private var headerLines: [String] {
         [
-            "AIM ID: \(configuration.aimID ?? "None")   Model ID: \(configuration.modelID ?? "None")",
-            "GPU: \(gpu.count)x \(gpu.model.rawValue) (from \(gpu.source))   Engine: \(configuration.engine.rawValue)   "
-                + "Metric: \(configuration.metric.rawValue)   Precision: \(configuration.precision?.rawValue ?? "auto")",
-            "Profile root: \(configuration.profileBasePath)",
+            "AIM ID: \(heading.aimID ?? "None")   Model ID: \(heading.modelID ?? "None")",
+            "GPU: \(gpu.count)x \(gpu.model.rawValue) (from \(gpu.source))   Engine: \(heading.engine.rawValue)   "
+                + "Metric: \(heading.metric.rawValue)   Precision: \(heading.precision?.rawValue ?? "auto")",
+            "Profile root: \(heading.profileRoot)",
         ]
     }
 
@@ -88,8 +89,8 @@ public struct ProfileListReport: Sendable {
 
     private var document: StructuredValue {
         .mapping([
-            "aim_id": configuration.aimID.map(StructuredValue.string) ?? .null,
-            "model_id": configuration.modelID.map(StructuredValue.string) ?? .null,
+            "aim_id": heading.aimID.map(StructuredValue.string) ?? .null,
+            "model_id": heading.modelID.map(StructuredValue.string) ?? .null,
             "gpu": .mapping(["model": .string(gpu.model.rawValue), "count": .int(gpu.count), "source": .string(gpu.source)]),
             "selected": rows.first(where: \.selected).map { .string($0.id) } ?? .null,
             "profiles": .list(rows.map { row in

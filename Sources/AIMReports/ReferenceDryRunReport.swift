@@ -1,7 +1,7 @@
-import AIMConfiguration
 import AIMCore
 import AIMEngine
 import AIMProfiles
+import OrderedCollections
 
 /// `dry-run`: the reference command's output, for tools that already parse it.
 ///
@@ -38,30 +38,30 @@ public enum ReferenceDryRunReport {
 
     /// Like the reference, this shows the profile file as parsed: AIM_ENGINE_ARGS,
     /// the port and the served names are not merged in.
-    public static func json(_ profile: Profile?, configuration: RuntimeConfiguration, sizeGiB: Double? = nil) -> String {
+    public static func json(_ profile: Profile?, identity: ModelIdentity, sizeGiB: Double? = nil) -> String {
         guard let profile else { return "[]\n" }
         let entry: StructuredValue = .mapping([
             "filename": .string(profile.location.path.split(separator: "/").last.map(String.init) ?? ""),
             "profile": SecretRedaction.redact(document: profile.document),
-            "models": .list([modelEntry(profile, configuration: configuration, sizeGiB: sizeGiB)]),
+            "models": .list([modelEntry(profile, identity: identity, sizeGiB: sizeGiB)]),
         ])
         return JSONWriter.write(.list([entry]), style: .indented) + "\n"
     }
 
     /// The model as the operator reads it: `name` and `source` (`hf://…` or `s3://…`).
-    public static func modelSource(_ profile: Profile, configuration: RuntimeConfiguration) -> (name: String, source: String) {
+    public static func modelSource(_ profile: Profile, identity: ModelIdentity) -> (name: String, source: String) {
         let fromFile = profile.document.mappingValue?["model_id"]?.stringValue ?? ""
         var name = fromFile
         if name.isEmpty {
-            name = configuration.modelID ?? configuration.aimID ?? ""
+            name = identity.modelID ?? identity.aimID ?? ""
             if name.hasPrefix("hf://") { name = String(name.dropFirst(5)) }
         }
         return (name, name.hasPrefix("hf://") || name.hasPrefix("s3://") ? name : "hf://" + name)
     }
 
     /// The model from the profile file, else the configured id, with its size from the Hub or S3.
-    private static func modelEntry(_ profile: Profile, configuration: RuntimeConfiguration, sizeGiB: Double?) -> StructuredValue {
-        let model = modelSource(profile, configuration: configuration)
+    private static func modelEntry(_ profile: Profile, identity: ModelIdentity, sizeGiB: Double?) -> StructuredValue {
+        let model = modelSource(profile, identity: identity)
         return .mapping(["name": .string(model.name), "source": .string(model.source), "size_gb": sizeGiB.map(StructuredValue.double) ?? .null])
     }
 }

@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 import AIMGPU
 import Logging
@@ -26,12 +25,12 @@ public struct GPUTargetResolver: Sendable {
     }
 
     /// - Parameter requireGPU: throw `noGPU` rather than return the `NONE` target.
-    public func resolve(_ configuration: RuntimeConfiguration, requireGPU: Bool) throws -> GPUTarget {
-        if configuration.gpuModel.isConcrete {
-            if configuration.gpuCount == nil {
+    public func resolve(_ request: GPURequest, requireGPU: Bool) throws -> GPUTarget {
+        if request.model.isConcrete {
+            if request.count == nil {
                 logger.warning("AIM_GPU_MODEL is set but AIM_GPU_COUNT is auto; assuming 1 GPU. Set AIM_GPU_COUNT to use more.")
             }
-            return GPUTarget(model: configuration.gpuModel, count: configuration.gpuCount ?? 1, source: ConfigVariable.gpuModel.name)
+            return GPUTarget(model: request.model, count: request.count ?? 1, source: "AIM_GPU_MODEL")
         }
         let report = try detector.detect()
         for warning in report.warnings {
@@ -44,6 +43,6 @@ public struct GPUTargetResolver: Sendable {
             return GPUTarget(model: .none, count: 0, source: "none")
         }
         logger.info("Detected \(report.gpus.count) visible GPU(s) with \(source.rawValue): \(report.model.rawValue)")
-        return GPUTarget(model: report.model, count: configuration.gpuCount ?? report.gpus.count, source: source.rawValue)
+        return GPUTarget(model: report.model, count: request.count ?? report.gpus.count, source: source.rawValue)
     }
 }

@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 
 /// What the user asked for, with `auto` resolved the reference's way.
@@ -18,11 +17,5 @@ public struct SelectionRequest: Equatable, Sendable {
         self.precision = precision
         self.gpu = gpu
         self.allowGeneralFallback = allowGeneralFallback
-    }
-
-    public init(configuration: RuntimeConfiguration, gpu: GPUTarget) {
-        self.init(
-            aimID: configuration.aimID, engine: configuration.engine, metric: configuration.metric,
-            precision: configuration.precision, gpu: gpu, allowGeneralFallback: configuration.allowGeneralFallback)
     }
 }

@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 import Synchronization
 
 /// Forwards the engine's stdout and stderr, each on a dedicated thread with blocking

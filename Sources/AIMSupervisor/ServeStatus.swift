@@ -1,5 +1,6 @@
 import AIMCore
 import Foundation
+import OrderedCollections
 
 /// What `serve` is doing, in a small JSON file, so that `aim-runtime health` (a Docker
 /// HEALTHCHECK or a Kubernetes exec probe) can answer from another process.

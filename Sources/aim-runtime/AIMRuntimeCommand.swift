@@ -5,6 +5,9 @@ struct AIMRuntimeCommand: ParsableCommand {
         commandName: "aim-runtime",
         abstract: "Launcher for AMD Inference Microservices: picks a profile for the GPUs and renders the engine command.",
         version: RuntimeVersion.description,
-        subcommands: [ServeCommand.self, GPUsCommand.self, SelectCommand.self, DryRunCommand.self, ListProfilesCommand.self, ValidateProfilesCommand.self, DownloadToCacheCommand.self, CacheCommand.self, HealthCommand.self],
-        defaultSubcommand: ServeCommand.self)
+        subcommands: [
+            ServeArguments.self, GPUsArguments.self, SelectArguments.self, DryRunArguments.self, ListProfilesArguments.self,
+            ValidateProfilesArguments.self, DownloadToCacheArguments.self, CacheArguments.self, HealthArguments.self,
+        ],
+        defaultSubcommand: ServeArguments.self)
 }

@@ -1,12 +1,13 @@
+import AIMCommands
 import AIMCore
-import AIMReports
 import AIMSupervisor
 import ArgumentParser
 import Dispatch
 import Foundation
 
-/// Runs a command and maps every way it can end to a documented exit code and at most one
-/// `error:` line: usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64.
+/// Parses the command line and hands the command to AIMCommands, which runs it to its exit status.
+/// Usage errors exit 2 (as Click does for the reference), not ArgumentParser's 64, through the same
+/// `CommandRunner.end` as every other failure.
 ///
 /// `main` is synchronous so that its first steps run before any other thread exists: the engine
 /// trampoline, and taking over the stop signals (every later thread inherits their block).
@@ -17,45 +18,38 @@ enum Entry {
         LauncherSignals.takeOver()
         // Not dispatchMain(): it parks the main thread in sigsuspend with an empty mask, where a stop
         // signal would take its default action. Parked here, the main thread keeps the signals blocked.
-        let finished = DispatchSemaphore(value: 0)
         // Detached: `main` is on the main actor, whose thread waits below.
-        Task.detached {
-            await run()
-            finished.signal()
-        }
-        finished.wait()
-        Foundation.exit(0)
+        Task.detached { exit(await run()) }
+        DispatchSemaphore(value: 0).wait()
     }
 
-    private static func run() async {
+    private static func run() async -> Int32 {
+        let context = CommandContext.live()
+        let parsed: any ParsableCommand
         do {
-            var command = try AIMRuntimeCommand.parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            parsed = try AIMRuntimeCommand.parseAsRoot()
         } catch {
-            Foundation.exit(end(with: error))
+            return endParsing(error, context)
         }
+        guard let declaration = parsed as? CommandDeclaration else {
+            // A command group named without a subcommand (`cache`): ArgumentParser shows its help.
+            var group = parsed
+            do { try group.run() } catch { return endParsing(error, context) }
+            return 0
+        }
+        return await CommandRunner.run(declaration.command, in: context)
     }
 
-    private static func end(with error: any Error) -> Int32 {
+    private static func endParsing(_ error: any Error, _ context: CommandContext) -> Int32 {
         switch AIMRuntimeCommand.exitCode(for: error) {
         case .success:  // --help and --version
-            print(AIMRuntimeCommand.fullMessage(for: error))
+            context.standardOutput.writeLine(AIMRuntimeCommand.fullMessage(for: error))
             return 0
         case .validationFailure:
             let message = AIMRuntimeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            let usage = AIMError(.configuration, "\(message); see 'aim-runtime --help'")
-            FileHandle.standardError.write(Data(ErrorReport.line(usage).utf8))
-            return usage.status.rawValue
+            return CommandRunner.end(with: AIMError(.configuration, "\(message); see 'aim-runtime --help'"), in: context)
         default:
-            let failure = ErrorReport.classify(error)
-            FileHandle.standardError.write(Data(ErrorReport.line(failure).utf8))
-            return failure.status.rawValue
+            return CommandRunner.end(with: error, in: context)
         }
     }
 }

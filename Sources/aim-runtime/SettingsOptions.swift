@@ -30,6 +30,8 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("allow-general-fallback"), help: "Overrides AIM_ALLOW_GENERAL_PROFILE_FALLBACK.")
     var allowGeneralFallback: String?
     @Option(name: .customLong("profile-base-path"), help: "Overrides AIM_PROFILE_BASE_PATH.") var profileBasePath: String?
+    @Option(name: .customLong("gpu-source"), help: "Overrides AIM_GPU_SOURCE.") var gpuSource: String?
+    @Option(name: .customLong("sysfs-path"), help: "Overrides AIM_SYSFS_PATH.") var sysfsPath: String?
 
     /// The flags given, keyed by the variable each overrides.
     var overrides: [ConfigVariable: String] {
@@ -38,6 +40,7 @@ struct SettingsOptions: ParsableArguments {
             (.gpuModel, gpuModel), (.engine, engine), (.metric, metric), (.profileID, profileID),
             (.cachePath, cachePath), (.port, port), (.engineArgs, engineArgs), (.logLevel, logLevel),
             (.logFormat, logFormat), (.allowGeneralFallback, allowGeneralFallback), (.profileBasePath, profileBasePath),
+            (.gpuSource, gpuSource), (.sysfsPath, sysfsPath),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { variable, value in value.map { (variable, $0) } })
     }

@@ -1,3 +1,4 @@
+import AIMConfiguration
 import AIMCore
 import Foundation
 import Testing
@@ -186,5 +187,22 @@ import Testing
         #expect(result.stderr.contains(": connection refused; check HF_ENDPOINT"), "\(result.stderr)")
         #expect(!result.stderr.contains("retrying in"), "a refused connection is not retried: \(result.stderr)")
     }
-}
 
+    /// docs/configuration.md names a flag for these variables: every command that takes the settings accepts it.
+    @Test func everyDocumentedFlagIsAccepted() throws {
+        let help = try CLI.run(["select", "--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        for flag in ConfigVariable.allCases.compactMap(\.flag) {
+            #expect(help.stdout.contains(flag + " "), "select --help does not offer \(flag)")
+        }
+        let gpus = try CLI.run(["gpus", "--format", "json", "--gpu-source", "sysfs", "--sysfs-path", gpuFixtures + "/mi300x-8/sys"])
+        #expect(gpus.status == 0, "\(gpus.stderr)")
+        #expect(gpus.stdout.contains("\"source\": \"sysfs\""))
+    }
+
+    @Test func aCommandGroupWithoutASubcommandShowsItsHelp() throws {
+        let outcome = try CLI.run(["cache"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("SUBCOMMANDS:") && outcome.stdout.contains("verify"))
+    }
+}

@@ -2,6 +2,7 @@ import AIMConfiguration
 import AIMCore
 import AIMReports
 import Foundation
+import OrderedCollections
 import Testing
 
 /// Settings from outside are range-checked and free of control characters before anything uses them.

@@ -1,5 +1,7 @@
 import AIMConfiguration
 import AIMCore
+import Logging
+import OrderedCollections
 import Testing
 
 @Suite struct ConfigurationLoaderTests {

@@ -1,6 +1,7 @@
 import AIMCore
 @testable import AIMGPU
 import Foundation
+import OrderedCollections
 import Testing
 
 /// Issue 10, families 1 and 2 for GPU detection: whatever a tool, sysfs or the SMI library

@@ -1,5 +1,6 @@
 import AIMCore
 import AIMModelStore
+import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -187,7 +188,7 @@ import Testing
     /// The free-space check is injected: a real full disk needs a tmpfs, which needs privileges this sandbox may lack.
     @Test func aFullDiskFailsEarlyWithTheNumbers() async throws {
         let http = ModelStore.makeHTTPClient(stallSeconds: 10, connectSeconds: 15)
-        let store = ModelStore(http: http, environment: ["HF_ENDPOINT": hub.url], settings: StoreSettings(cacheRoot: cache.path),
+        let store = ModelStore(http: http, environment: ["HF_ENDPOINT": hub.url], settings: try StoreFixture.settings(cacheRoot: cache.path),
                                freeSpace: { _ in 1 << 20 })
         let error = await #expect(throws: AIMError.self) { try await store.ensure(.huggingFace(repo: "org/full", revision: "main")) }
         #expect(error?.status == .diskFull)

@@ -1,4 +1,5 @@
 import AIMCore
+import OrderedCollections
 import Testing
 
 @Suite struct JSONParserTests {

@@ -1,5 +1,7 @@
 import AIMCore
 import AIMProfiles
+import Foundation
+import OrderedCollections
 import Testing
 
 @Suite struct ProfileValidatorTests {

@@ -1,4 +1,3 @@
-import AIMConfiguration
 import AIMCore
 import AIMProfiles
 import AIMReports
@@ -7,10 +6,9 @@ import Testing
 
 @Suite struct ReportTests {
     func report(rows: [ProfileListing]) throws -> ProfileListReport {
-        let configuration = try ConfigurationLoader(bundledProfileRoot: "/p", directoryExists: { _ in false })
-            .load(ConfigurationInput(environment: ["AIM_ID": "org/model"]), requireModel: true)
+        let heading = ProfileListHeading(aimID: "org/model", modelID: nil, engine: .vllm, metric: .latency, precision: nil, profileRoot: "/p")
         return ProfileListReport(
-            configuration: configuration, gpu: GPUTarget(model: .mi300x, count: 1, source: "AIM_GPU_MODEL"), rows: rows,
+            heading: heading, gpu: GPUTarget(model: .mi300x, count: 1, source: "AIM_GPU_MODEL"), rows: rows,
             selectionProblem: nil)
     }
 

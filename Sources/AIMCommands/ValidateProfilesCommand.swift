@@ -2,34 +2,23 @@ import AIMConfiguration
 import AIMCore
 import AIMProfiles
 import AIMReports
-import ArgumentParser
 import Foundation
 
-struct ValidateProfilesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "validate-profiles",
-        abstract: "Check profile files for profile authors; exit 4 if any is invalid.",
-        discussion: "Each PATH is a profile file or a directory searched for *.yaml. With no PATH, the whole "
-            + "profile root is checked (AIM_PROFILE_BASE_PATH). A file's place decides its rules: files under "
-            + "a general/ directory need no aim_id or model_id.\n\n"
-            + EnvironmentHelp.section([.profileBasePath, .logLevel, .logLevelRoot, .logFormat]))
+/// `validate-profiles`: checks profile files for their authors; exit 4 if any is invalid.
+public struct ValidateProfilesCommand: RuntimeCommand {
+    /// Profile files or directories; none means the whole profile root.
+    public var paths: [String]
+    /// Flag values, keyed by the variable each beats.
+    public var overrides: [ConfigVariable: String]
 
-    @Argument(help: "Profile files or directories.") var paths: [String] = []
-    @OptionGroup var settings: SettingsOptions
-
-    func run() throws {
-        try Failure.reporting(body)
+    public init(paths: [String] = [], overrides: [ConfigVariable: String] = [:]) {
+        self.paths = paths
+        self.overrides = overrides
     }
 
-    /// Whether anything is at the path, without following a final symlink.
-    private static func entryExists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
-    }
-
-    private func body() throws {
-        let context = try CommandContext(settings: settings, requireModel: false)
-        let loader = ProfileCatalogLoader()
+    public func run(_ context: CommandContext) async throws -> Int32 {
+        let stages = try Stages(context, overrides: overrides, requireModel: false)
+        let loader = ProfileCatalogLoader(logger: stages.logs.logger("aim_runtime.profiles"))
         // Files below the profile root are classified by their path inside it; files
         // named on the command line by their absolute path.
         var files: [(path: String, relativePath: String?)] = []
@@ -45,11 +34,11 @@ struct ValidateProfilesCommand: ParsableCommand {
             return search.files
         }
         if paths.isEmpty {
-            let root = context.configuration.profileBasePath
+            let root = stages.configuration.profileBasePath
             files = search(root).map { (ProfileSearchPath.join(root, $0), $0) }
         }
         for path in paths {
-            if ConfigurationLoader.isDirectory(path) {
+            if Directory.exists(path) {
                 files += search(path).map { (ProfileSearchPath.join(path, $0), nil) }
             } else if Self.entryExists(path) {
                 // A FIFO, a dangling symlink or a loop is reported by the loader as invalid, never opened blindly.
@@ -59,7 +48,14 @@ struct ValidateProfilesCommand: ParsableCommand {
             }
         }
         let results = tooLarge + files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }
-        print(ValidationReport.render(results), terminator: "")
+        context.standardOutput.write(ValidationReport.render(results))
         if let failure = ValidationReport.failure(results) { throw failure }
+        return ExitStatus.success.rawValue
+    }
+
+    /// Whether anything is at the path, without following a final symlink.
+    private static func entryExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 }

@@ -1,8 +1,9 @@
 import AIMConfiguration
+import Foundation
 
 /// The "environment variables" section of a command's `--help`.
-enum EnvironmentHelp {
-    static func section(_ variables: [ConfigVariable] = ConfigVariable.allCases) -> String {
+public enum EnvironmentHelp {
+    public static func section(_ variables: [ConfigVariable] = ConfigVariable.allCases) -> String {
         let width = variables.map(\.name.count).max() ?? 0
         let lines = variables.map { variable in
             variable.name.padding(toLength: width, withPad: " ", startingAt: 0)

@@ -1,8 +1,8 @@
-import AIMCore
+import AIMCommands
 import AIMReports
 import ArgumentParser
 
-struct SelectCommand: ParsableCommand {
+struct SelectArguments: CommandDeclaration {
     static let configuration = CommandConfiguration(
         commandName: "select",
         abstract: "Print the complete launch plan: profile, model, engine argv and env.",
@@ -15,18 +15,7 @@ struct SelectCommand: ParsableCommand {
     @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
 
-    func run() throws {
-        do {
-            let context = try CommandContext(settings: settings, identity: identity, requireModel: true)
-            let plan = try context.planner.plan(context.configuration)
-            print(try LaunchPlanReport.render(plan, format: format), terminator: "")
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            if format == .json { print(ErrorReport.json(ErrorReport.classify(error)), terminator: "") }
-            throw Failure.report(error)
-        }
+    var command: any RuntimeCommand {
+        SelectCommand(format: format, overrides: settings.overrides.merging(identity.overrides) { $1 })
     }
 }
-
-extension LaunchPlanReport.Format: ExpressibleByArgument {}

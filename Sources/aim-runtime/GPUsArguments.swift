@@ -1,9 +1,9 @@
-import AIMCore
-import AIMSelection
+import AIMCommands
+import AIMConfiguration
 import AIMReports
 import ArgumentParser
 
-struct GPUsCommand: ParsableCommand {
+struct GPUsArguments: CommandDeclaration {
     static let configuration = CommandConfiguration(
         commandName: "gpus",
         abstract: "Detect the AMD GPUs and report what selection will use.",
@@ -16,18 +16,7 @@ struct GPUsCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: GPUReportView.Format = .table
     @OptionGroup var settings: SettingsOptions
 
-    func run() throws {
-        try Failure.reporting(body)
-    }
-
-    private func body() throws {
-        let context = try CommandContext(settings: settings, requireModel: false)
-        let report = try context.detector.detect()
-        print(GPUReportView.render(report, format: format), terminator: "")
-        if report.gpus.isEmpty {
-            throw GPUTargetResolver.noGPU(report)  // The report stays on stdout; the reason is the one error line.
-        }
+    var command: any RuntimeCommand {
+        GPUsCommand(format: format, overrides: settings.overrides)
     }
 }
-
-extension GPUReportView.Format: ExpressibleByArgument {}

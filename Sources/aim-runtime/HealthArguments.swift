@@ -1,8 +1,8 @@
-import AIMSupervisor
+import AIMCommands
+import AIMConfiguration
 import ArgumentParser
-import Foundation
 
-struct HealthCommand: AsyncParsableCommand {
+struct HealthArguments: CommandDeclaration {
     static let configuration = CommandConfiguration(
         commandName: "health",
         abstract: "Probe a running serve, for Docker HEALTHCHECK and Kubernetes exec probes: exit 0 or 1, one line.",
@@ -14,12 +14,7 @@ struct HealthCommand: AsyncParsableCommand {
     @Flag(help: "Check that the engine serves the model (the default).") var ready = false
     @OptionGroup var settings: SettingsOptions
 
-    func run() async throws {
-        try await Failure.reportingAsync {
-            let context = try CommandContext(settings: settings, requireModel: false)
-            let result = await HealthCheck.check(ready: !live || ready, statusPath: context.configuration.statusPath, port: context.configuration.port)
-            print(result.line)
-            if !result.healthy { throw ExitCode(1) }
-        }
+    var command: any RuntimeCommand {
+        HealthCommand(ready: !live || ready, overrides: settings.overrides)
     }
 }

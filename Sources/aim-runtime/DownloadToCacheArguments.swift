@@ -1,9 +1,8 @@
-import AIMCore
+import AIMCommands
 import AIMModelStore
 import ArgumentParser
-import Logging
 
-struct DownloadToCacheCommand: AsyncParsableCommand {
+struct DownloadToCacheArguments: CommandDeclaration {
     static let configuration = CommandConfiguration(
         commandName: "download-to-cache",
         abstract: "Download a model into the cache, verified, and print its local path.",
@@ -23,19 +22,9 @@ struct DownloadToCacheCommand: AsyncParsableCommand {
     @Flag(help: "Check the hashes of files already cached, not only their sizes.") var verify = false
     @OptionGroup var settings: SettingsOptions
 
-    func run() async throws {
-        try await Failure.reportingAsync {
-            let context = try CommandContext(settings: settings, requireModel: modelReference == nil)
-            let text = try modelReference ?? context.planner.modelID(context.configuration)
-            let reference = try ModelReference.parse(text)
-            let store = StoreSettings(configuration: context.configuration, layout: layout, verifyHashes: verify, customModelName: customModelName)
-            let model = try await StoreSession.run(stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds) { http in
-                try await ModelStore(http: http, environment: context.environment, settings: store).ensure(reference)
-            }
-            Logger(label: "aim_runtime.model_store").info("Model ready at \(model.summary)")
-            print(model.path)
-        }
+    var command: any RuntimeCommand {
+        DownloadToCacheCommand(
+            modelReference: modelReference, customModelName: customModelName, layout: layout, verifyHashes: verify,
+            overrides: settings.overrides)
     }
 }
-
-extension StoreSettings.Layout: ExpressibleByArgument {}

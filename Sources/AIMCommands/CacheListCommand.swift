@@ -1,0 +1,39 @@
+import AIMConfiguration
+import AIMCore
+import AIMModelStore
+
+/// `cache list`: the models in AIM_CACHE_PATH.
+public struct CacheListCommand: RuntimeCommand {
+    /// Flag values, keyed by the variable each beats.
+    public var overrides: [ConfigVariable: String]
+
+    public init(overrides: [ConfigVariable: String] = [:]) {
+        self.overrides = overrides
+    }
+
+    public func run(_ context: CommandContext) async throws -> Int32 {
+        let cachePath = try Stages(context, overrides: overrides, requireModel: false).configuration.cachePath
+        try CacheRoot.checkReadable(cachePath)
+        let entries = CacheInventory(cacheRoot: cachePath).list()
+        if entries.isEmpty { context.standardOutput.writeLine("No models in \(cachePath).") }
+        for entry in entries {
+            let refs = entry.refs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.prefix(12))" }.joined(separator: " ")
+            context.standardOutput.writeLine(
+                "\(entry.reference)  \(entry.layout.rawValue)  \(entry.fileCount) files  \(ByteCount.text(entry.bytes))  \(entry.path)"
+                    + (refs.isEmpty ? "" : "  " + refs))
+        }
+        return ExitStatus.success.rawValue
+    }
+}
+
+extension CacheInventory {
+    /// The entries a reference names, or all of them; naming one that is not cached is exit 7.
+    func entries(_ reference: String?) throws -> [Entry] {
+        guard let reference else { return list() }
+        let entries = entries(matching: reference)
+        if entries.isEmpty {
+            throw AIMError(.modelNotFound, "'\(reference)' is not in the cache at \(cacheRoot); `aim-runtime cache list` shows what is")
+        }
+        return entries
+    }
+}

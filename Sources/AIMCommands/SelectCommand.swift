@@ -1,0 +1,28 @@
+import AIMConfiguration
+import AIMCore
+import AIMEngine
+import AIMReports
+
+/// `select --dry-run`: the complete launch plan, started nowhere.
+public struct SelectCommand: RuntimeCommand {
+    public var format: LaunchPlanReport.Format
+    /// Flag values, keyed by the variable each beats.
+    public var overrides: [ConfigVariable: String]
+
+    public init(format: LaunchPlanReport.Format = .text, overrides: [ConfigVariable: String] = [:]) {
+        self.format = format
+        self.overrides = overrides
+    }
+
+    public func run(_ context: CommandContext) async throws -> Int32 {
+        let stages = try Stages(context, overrides: overrides, requireModel: true)
+        let plan = try stages.planner.plan(stages.configuration.launchSettings)
+        context.standardOutput.write(try LaunchPlanReport.render(plan, presence: ModelPresence.inspect(plan.model), format: format))
+        return ExitStatus.success.rawValue
+    }
+
+    /// The JSON form is a contract (docs/select-json.md): on failure it is `{"error": …}`.
+    public func failureOutput(_ failure: AIMError) -> String? {
+        format == .json ? ErrorReport.json(failure) : nil
+    }
+}

@@ -1,0 +1,51 @@
+import AIMConfiguration
+import AIMEngine
+import AIMModelStore
+import AIMReports
+import AIMSelection
+import AIMSupervisor
+
+/// The composition layer: the one place the configuration is mapped to each stage's own settings.
+/// Stages never see `RuntimeConfiguration`; a new setting is wired here and nowhere else.
+extension RuntimeConfiguration {
+    public var gpuRequest: GPURequest {
+        GPURequest(model: gpuModel, count: gpuCount)
+    }
+
+    public var modelIdentity: ModelIdentity {
+        ModelIdentity(aimID: aimID, modelID: modelID)
+    }
+
+    /// What the planner needs; serve adds the shutdown timeout once it knows the engine takes it.
+    public var launchSettings: LaunchSettings {
+        LaunchSettings(
+            identity: modelIdentity, gpu: gpuRequest, engine: engine, metric: metric, precision: precision,
+            allowGeneralFallback: allowGeneralFallback, forcedProfileID: profileID, profileRoot: profileBasePath,
+            cacheRoot: cachePath, port: port, engineArgs: engineArgs)
+    }
+
+    /// vLLM's `--shutdown-timeout`: five seconds inside the grace period, so the engine stops draining before it is killed.
+    public var engineShutdownTimeoutSeconds: Int {
+        max(1, shutdownGraceSeconds - 5)
+    }
+
+    public func storeSettings(layout: StoreSettings.Layout = .hub, verifyHashes: Bool = false, customModelName: String? = nil) -> StoreSettings {
+        StoreSettings(
+            cacheRoot: cachePath, layout: layout, stallSeconds: downloadStallSeconds, connectSeconds: downloadConnectTimeoutSeconds,
+            connections: downloadConnections, chunkSize: StoreSettings.bytes(mebibytes: downloadChunkMiB), verifyHashes: verifyHashes,
+            selection: FileSelection(include: downloadInclude, exclude: downloadExclude),
+            customModelName: customModelName ?? self.customModelName)
+    }
+
+    public func supervisorSettings(servedModelName: String) -> SupervisorSettings {
+        SupervisorSettings(
+            port: port, servedModelName: servedModelName, startupTimeout: .seconds(startupTimeoutSeconds),
+            healthInterval: .seconds(healthIntervalSeconds), healthFailureThreshold: healthFailureThreshold,
+            restartOnFailure: restartOnFailure, maxRestarts: maxRestarts, shutdownGrace: .seconds(shutdownGraceSeconds),
+            logFormat: logFormat, terminationMessagePath: terminationMessagePath, statusPath: statusPath)
+    }
+
+    public var profileListHeading: ProfileListHeading {
+        ProfileListHeading(aimID: aimID, modelID: modelID, engine: engine, metric: metric, precision: precision, profileRoot: profileBasePath)
+    }
+}

@@ -1,0 +1,32 @@
+import AIMConfiguration
+import AIMEngine
+import AIMGPU
+import AIMProfiles
+import AIMSelection
+
+/// What every command does first: read the configuration, set up logging, and build the stages from
+/// the configuration and the context. A configuration error throws an `AIMError` with status 2.
+struct Stages {
+    let configuration: RuntimeConfiguration
+    let logs: CommandLogs
+    let detector: GPUDetector
+    let planner: LaunchPlanner
+
+    /// - Parameter overrides: flag values, keyed by the variable each beats.
+    /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
+    init(_ context: CommandContext, overrides: [ConfigVariable: String], requireModel: Bool) throws {
+        let loader = ConfigurationLoader(bundledProfileRoot: context.bundledProfileRoot)
+        configuration = try loader.load(ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
+        logs = CommandLogs(configuration: configuration, sink: context.standardError, bootstrapsProcess: context.bootstrapsProcessLogging)
+        detector = GPUDetector(
+            readers: GPUDetector.readers(
+                for: configuration.gpuSource, sysfsRoot: configuration.sysfsPath,
+                tools: context.makeToolRunner(context.environment["PATH"], configuration.gpuDetectTimeoutSeconds)),
+            environment: context.environment)
+        planner = LaunchPlanner(
+            gpuResolver: GPUTargetResolver(detector: detector, logger: logs.logger("aim_runtime.gpu")),
+            catalogLoader: ProfileCatalogLoader(logger: logs.logger("aim_runtime.profiles")),
+            selector: ProfileSelector(logger: logs.logger("aim_runtime.selection")),
+            executables: ExecutableLocator(path: context.environment["PATH"]))
+    }
+}

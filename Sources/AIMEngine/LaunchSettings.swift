@@ -1,0 +1,51 @@
+import AIMCore
+import AIMSelection
+import OrderedCollections
+
+/// What the launch planner needs from the user's settings.
+public struct LaunchSettings: Sendable {
+    public var identity: ModelIdentity
+    public var gpu: GPURequest
+    public var engine: EngineKind
+    public var metric: Metric
+    /// nil means `auto`.
+    public var precision: Precision?
+    public var allowGeneralFallback: Bool
+    /// AIM_PROFILE_ID: this profile, without compatibility checks.
+    public var forcedProfileID: String?
+    public var profileRoot: String
+    public var cacheRoot: String
+    public var port: Int
+    public var engineArgs: OrderedDictionary<String, StructuredValue>?
+    /// See `EngineCommandSettings.shutdownTimeoutSeconds`.
+    public var engineShutdownTimeoutSeconds: Int?
+
+    public init(
+        identity: ModelIdentity, gpu: GPURequest, engine: EngineKind, metric: Metric, precision: Precision?,
+        allowGeneralFallback: Bool, forcedProfileID: String?, profileRoot: String, cacheRoot: String, port: Int,
+        engineArgs: OrderedDictionary<String, StructuredValue>?, engineShutdownTimeoutSeconds: Int? = nil
+    ) {
+        self.identity = identity
+        self.gpu = gpu
+        self.engine = engine
+        self.metric = metric
+        self.precision = precision
+        self.allowGeneralFallback = allowGeneralFallback
+        self.forcedProfileID = forcedProfileID
+        self.profileRoot = profileRoot
+        self.cacheRoot = cacheRoot
+        self.port = port
+        self.engineArgs = engineArgs
+        self.engineShutdownTimeoutSeconds = engineShutdownTimeoutSeconds
+    }
+
+    public func selectionRequest(gpu target: GPUTarget) -> SelectionRequest {
+        SelectionRequest(
+            aimID: identity.aimID, engine: engine, metric: metric, precision: precision, gpu: target,
+            allowGeneralFallback: allowGeneralFallback)
+    }
+
+    public var engineCommand: EngineCommandSettings {
+        EngineCommandSettings(aimID: identity.aimID, port: port, engineArgs: engineArgs, shutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
+    }
+}
