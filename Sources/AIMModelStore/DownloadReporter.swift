@@ -1,14 +1,15 @@
 import AIMCore
 import Foundation
 import Logging
+import Synchronization
 
 /// Shows download progress: a live bar on a terminal, a log line every few seconds otherwise.
-final class DownloadReporter: @unchecked Sendable {
+final class DownloadReporter: Sendable {
     private let progress: TransferProgress
     private let label: String
     private let logger: Logger
     private let terminal: Bool
-    private var task: Task<Void, Never>?
+    private let task = Mutex<Task<Void, Never>?>(nil)
     private let started = Date()
 
     init(progress: TransferProgress, label: String, logger: Logger, terminal: Bool = isatty(STDERR_FILENO) == 1) {
@@ -19,17 +20,16 @@ final class DownloadReporter: @unchecked Sendable {
     }
 
     func start() {
-        task = Task { [self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: terminal ? 250_000_000 : 5_000_000_000)
-                if Task.isCancelled { break }
+        let ticker = Task { [self] in
+            while (try? await Task.sleep(for: terminal ? .milliseconds(250) : .seconds(5))) != nil {
                 report()
             }
         }
+        task.withLock { $0 = ticker }
     }
 
     func finish() {
-        task?.cancel()
+        task.withLock { $0 }?.cancel()
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let (done, _) = progress.snapshot
         let seconds = max(Date().timeIntervalSince(started), 0.001)

@@ -189,10 +189,9 @@ struct RangeIgnored: Error {
 }
 
 /// Writes at offsets into the temporary file; remembers how far a whole-file stream got.
-final class FileWriter: @unchecked Sendable {
+final class FileWriter: Sendable {
     private let descriptor: Int32
-    private let lock = NSLock()
-    private var contiguous: Int64?
+    private let contiguous = Mutex<Int64?>(nil)
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -217,19 +216,18 @@ final class FileWriter: @unchecked Sendable {
 
     /// For a single stream: the bytes already on disk from an earlier, interrupted attempt.
     func written(in range: ClosedRange<Int64>) -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        if let contiguous { return contiguous }
-        var info = stat()
-        let size = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
-        contiguous = min(size, range.upperBound + 1)
-        return contiguous!
+        contiguous.withLock { contiguous in
+            if let contiguous { return contiguous }
+            var info = stat()
+            let size = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
+            let written = min(size, range.upperBound + 1)
+            contiguous = written
+            return written
+        }
     }
 
     func noteWritten(upTo offset: Int64) {
-        lock.lock()
-        contiguous = offset
-        lock.unlock()
+        contiguous.withLock { $0 = offset }
     }
 }
 

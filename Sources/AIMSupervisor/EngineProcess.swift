@@ -44,7 +44,7 @@ final class EngineProcess: SupervisedEngine {
                 return (pid, stdout.fileHandleForReading, stderr.fileHandleForReading)
             } catch {
                 let code = (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code) : ENOEXEC
-                throw AIMError(.configuration, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
+                throw AIMError(.failure, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
             }
         }
         let output = LogForwarder(stdout: stdout, stderr: stderr, pid: pid, format: format)
