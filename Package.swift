@@ -137,20 +137,43 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The tests, in three targets that `swift test` runs together: unit (in-process, no processes or
+        // servers), integration (the built binary, real servers, vLLM) and lint (docs, manifests, scripts, format).
+        .target(
+            name: "AIMTestSupport",
+            dependencies: ["AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMCommands"],
+            path: "Tests/AIMTestSupport",
+            swiftSettings: strictImports
+        ),
         .testTarget(
-            name: "AIMRuntimeTests",
+            name: "AIMUnitTests",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
-                "AIMCommands", "AIMFuzzTargets",
-                // Not imported: the CLI tests run the built binary, which this makes SwiftPM build first.
-                "aim-runtime",
-                .product(name: "Yams", package: "Yams"),
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore",
+                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
-            exclude: ["Fixtures"],
+            swiftSettings: strictImports
+        ),
+        .testTarget(
+            name: "AIMIntegrationTests",
+            dependencies: [
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMSupervisor",
+                // Not imported: these tests run the built binary, which this makes SwiftPM build first.
+                "aim-runtime",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictImports
+        ),
+        .testTarget(
+            name: "AIMLintTests",
+            dependencies: [
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "aim-runtime",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictImports
         ),
     ]

@@ -44,7 +44,7 @@ median_ms, rss_mib = measure(os.path.join(work, "small"), runs)
 print(f"select --dry-run, {files} profiles: median {median_ms:.1f} ms over {runs} runs, peak RSS {rss_mib:.1f} MiB (goal: <= 30 ms, <= 30 MiB)")
 
 # The same with the GPUs read from a sysfs tree (MI300X x8 fixture) instead of AIM_GPU_MODEL.
-sysfs = {"AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": os.path.join(os.getcwd(), "Tests/AIMRuntimeTests/Fixtures/gpu/mi300x-8/sys")}
+sysfs = {"AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": os.path.join(os.getcwd(), "Tests/Fixtures/gpu/mi300x-8/sys")}
 override_ms = statistics.median([measure(os.path.join(work, "small"), 1)[0] for _ in range(runs)])
 sysfs_ms = statistics.median([measure(os.path.join(work, "small"), 1, sysfs)[0] for _ in range(runs)])
 print(f"sysfs detection adds {sysfs_ms - override_ms:.1f} ms (median {sysfs_ms:.1f} vs {override_ms:.1f} ms; goal: < 5 ms)")

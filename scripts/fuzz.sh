@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one parser that reads the outside world with libFuzzer: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 # Builds aim-fuzz once (release, -sanitize=fuzzer, in .build-fuzz; later runs rebuild only what changed),
-# seeds it with Tests/AIMRuntimeTests/Fixtures/fuzz/TARGET, and exits non-zero when an input crashes, runs out of
+# seeds it with Tests/Fixtures/fuzz/TARGET, and exits non-zero when an input crashes, runs out of
 # memory or takes longer than AIM_FUZZ_UNIT_TIMEOUT seconds; the input is saved in .build-fuzz/runs/TARGET/crashes.
 # `scripts/fuzz.sh --list` prints the targets. See docs/fuzzing.md.
 set -euo pipefail
@@ -41,7 +41,7 @@ binary="$scratch/release/aim-fuzz"
 
 run="$scratch/runs/$target"
 mkdir -p "$run/corpus" "$run/crashes"
-seeds="Tests/AIMRuntimeTests/Fixtures/fuzz/$target"
+seeds="Tests/Fixtures/fuzz/$target"
 status=0
 # The first directory collects new inputs; the seeds (read recursively) are only read.
 # Swift's own crash backtracer would take the trap before libFuzzer can save the input.

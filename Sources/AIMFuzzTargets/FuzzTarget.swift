@@ -1,7 +1,7 @@
 /// The parsers that read the outside world, each fed one fuzz input.
 ///
 /// `aim-fuzz` (built only with `AIM_FUZZ=1`, see docs/fuzzing.md) calls `run` from libFuzzer;
-/// the test suite replays every saved input in `Tests/AIMRuntimeTests/Fixtures/fuzz/<target>/`
+/// the test suite replays every saved input in `Tests/Fixtures/fuzz/<target>/`
 /// through the same `run`, so a reproducer found once stays a test.
 public enum FuzzTarget: String, CaseIterable, Sendable {
     case rocmSMI = "rocm-smi"

@@ -1,0 +1,270 @@
+import AIMCore
+@testable import AIMSupervisor
+import AIMTestSupport
+import Clocks
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The supervisor's rules with scripted parts and a test clock: restart budget, backoff, startup
+/// timeout, liveness, stop and kill. Simulated minutes pass in milliseconds.
+@Suite struct SupervisorLogicTests {
+    @Test func readyThenSIGTERMStopsWithTheEngineCode() async {
+        let harness = Harness()
+        let result = await harness.run([.init(when: { $0.status.phases.contains(.ready) }, send: SIGTERM)])
+        #expect(result.code == 0)
+        #expect(harness.status.phases == [.starting, .ready, .stopping])
+        #expect(harness.launcher.engines.first?.received == [SIGTERM])
+    }
+
+    @Test func notReadyWithinTheStartupTimeoutIsStoppedWithItsCode() async {
+        let harness = Harness(ready: false)
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.startupTimeout.rawValue)
+        #expect(result.elapsed >= .seconds(10) && result.elapsed < .seconds(11), "\(result.elapsed)")
+        #expect(harness.launcher.engines.first?.received == [SIGTERM])
+        #expect(harness.ended.reasons.first?.contains("AIM_STARTUP_TIMEOUT_SECONDS=10") == true)
+    }
+
+    @Test func failedHealthChecksInARowEndTheRunAsUnhealthy() async {
+        let harness = Harness(healthy: false)
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.engineUnhealthy.rawValue)
+        // Three checks 5 s apart after ready.
+        #expect(result.elapsed >= .seconds(15) && result.elapsed < .seconds(16), "\(result.elapsed)")
+        #expect(harness.status.phases == [.starting, .ready, .unhealthy, .unhealthy, .unhealthy])
+    }
+
+    @Test func oneFailedCheckThenAnAnswerIsReadyAgain() async {
+        let answers = Mutex([false, true])
+        let harness = Harness(healthy: { answers.withLock { $0.isEmpty ? true : $0.removeFirst() } })
+        let result = await harness.run([.init(when: { $0.status.phases.count >= 4 }, send: SIGTERM)])
+        #expect(result.code == 0)
+        #expect(Array(harness.status.phases.prefix(4)) == [.starting, .ready, .unhealthy, .ready])
+    }
+
+    @Test func restartsBackOffAndTheBudgetEndsThem() async {
+        // Each engine serves, then crashes 1 s after it started.
+        let harness = Harness(restartOnFailure: true, maxRestarts: 2, crashAfter: .seconds(1))
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.restartBudgetSpent.rawValue)
+        let starts = harness.launcher.startTimes.map { $0.components.seconds }
+        #expect(starts == [0, 3, 8], "restarts after 2 s, then 4 s: \(harness.launcher.startTimes)")
+    }
+
+    @Test func aCrashBeforeReadyIsNeverRestarted() async {
+        let harness = Harness(ready: false, restartOnFailure: true, crashAfter: .seconds(1), crashCode: 3)
+        let result = await harness.run()
+        #expect(result.code == 3)
+        #expect(harness.launcher.startTimes.count == 1)
+        #expect(harness.ended.reasons == ["the engine exited with code 3 during start"])
+    }
+
+    @Test func anEngineThatEndsWithZeroUnaskedIsAFailure() async {
+        let harness = Harness(crashAfter: .seconds(2), crashCode: 0)
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.engineExitedEarly.rawValue)
+    }
+
+    @Test func aStopDuringTheBackoffEndsWithTheFailureThatCausedIt() async {
+        let harness = Harness(restartOnFailure: true, maxRestarts: 5, crashAfter: .seconds(1), crashCode: 9)
+        let result = await harness.run([.init(when: { $0.ended.reasons.count == 1 }, send: SIGTERM)])
+        #expect(result.code == 9)
+        #expect(harness.launcher.startTimes.count == 1)
+    }
+
+    @Test func anEngineIgnoringSIGTERMIsKilledAfterTheGrace() async {
+        let harness = Harness(ignoresTerm: true)
+        let result = await harness.run([.init(when: { $0.status.phases.contains(.ready) }, send: SIGTERM)])
+        #expect(result.code == 137)
+        #expect(harness.launcher.engines.first?.received == [SIGTERM, SIGKILL])
+        #expect(result.elapsed >= .seconds(30) && result.elapsed < .seconds(31), "\(result.elapsed)")
+    }
+
+    @Test func aSecondStopSignalKillsAtOnce() async {
+        let harness = Harness(ignoresTerm: true)
+        let result = await harness.run([
+            .init(when: { $0.status.phases.contains(.ready) }, send: SIGTERM),
+            .init(when: { $0.launcher.engines.first?.received == [SIGTERM] }, send: SIGINT),
+        ])
+        #expect(result.code == 137)
+        #expect(harness.launcher.engines.first?.received == [SIGTERM, SIGKILL])
+        #expect(result.elapsed < .seconds(30), "killed before the grace period ended: \(result.elapsed)")
+    }
+
+    @Test func hangupIsPassedThroughAndStopsNothing() async {
+        let harness = Harness()
+        let result = await harness.run([
+            .init(when: { $0.status.phases.contains(.ready) }, send: SIGHUP),
+            .init(when: { $0.launcher.engines.first?.received == [SIGHUP] }, send: SIGTERM),
+        ])
+        #expect(result.code == 0)
+        #expect(harness.launcher.engines.first?.received == [SIGHUP, SIGTERM])
+    }
+
+    @Test func aLaunchFailureEndsWithItsStatus() async {
+        let harness = Harness(launchError: AIMError(.configuration, "port 8000 (AIM_PORT) is already in use"))
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.configuration.rawValue)
+        #expect(harness.status.phases.isEmpty)
+    }
+}
+
+/// Scripted parts around one supervisor on a test clock.
+final class Harness: Sendable {
+    let clock = TestClock()
+    let launcher: ScriptedLauncher
+    let status = PhaseLog()
+    let ended = EndLog()
+    let settings: SupervisorSettings
+    private let health: ScriptedHealth
+    private let signals: AsyncStream<Int32>
+    private let sender: AsyncStream<Int32>.Continuation
+
+    convenience init(ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
+         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil) {
+        self.init(ready: ready, healthy: { healthy }, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
+                  crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, launchError: launchError)
+    }
+
+    init(ready: Bool = true, healthy: @escaping @Sendable () -> Bool, restartOnFailure: Bool = false, maxRestarts: Int = 3,
+         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil) {
+        settings = SupervisorSettings(
+            port: 8000, servedModelName: "org/model", startupTimeout: .seconds(10), healthInterval: .seconds(5),
+            healthFailureThreshold: 3, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
+            shutdownGrace: .seconds(30), logFormat: .text, terminationMessagePath: "", statusPath: "")
+        launcher = ScriptedLauncher(clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, error: launchError)
+        health = ScriptedHealth(ready: ready, healthy: healthy)
+        (signals, sender) = AsyncStream.makeStream(of: Int32.self)
+    }
+
+    func signal(_ number: Int32) {
+        sender.yield(number)
+    }
+
+    /// A signal sent once `when` holds; the clock stands still from then until it is sent.
+    struct Step {
+        let when: (Harness) -> Bool
+        let send: Int32
+    }
+
+    /// Runs the supervisor, advancing the test clock 100 ms at a time until it returns (at most two
+    /// simulated hours), sending each step's signal when its condition holds. Nothing waits on real time,
+    /// so a loaded machine makes the run slower, never different.
+    func run(_ steps: [Step] = []) async -> (code: Int32, elapsed: Duration) {
+        let ended = ended
+        let supervisor = EngineSupervisor(
+            settings: settings, launcher: launcher, health: health, status: status, clock: clock, signals: signals,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            reportEnd: { reason, _ in ended.add(reason) })
+        let result = OneShot<Int32>()
+        let running = Task { result.set(await supervisor.run()) }
+        var pending = steps[...]
+        var ticks = 0
+        while result.current == nil && ticks < 72_000 {
+            for _ in 0..<20 { await Task.yield() }
+            if let step = pending.first, step.when(self) {
+                signal(step.send)
+                pending.removeFirst()
+            } else if result.current == nil {
+                await clock.advance(by: .milliseconds(100))
+                ticks += 1
+            }
+        }
+        await running.value
+        #expect(pending.isEmpty, "every step's condition was met")
+        return (result.current ?? -1, TestClock<Duration>.Instant().duration(to: clock.now))
+    }
+}
+
+final class ScriptedEngine: SupervisedEngine {
+    let pid: Int32
+    private let exit = OneShot<Int32>()
+    private let signals = Mutex<[Int32]>([])
+    private let ignoresTerm: Bool
+
+    init(pid: Int32, ignoresTerm: Bool) {
+        self.pid = pid
+        self.ignoresTerm = ignoresTerm
+    }
+
+    var received: [Int32] { signals.withLock { $0 } }
+    func end(_ code: Int32) { exit.set(code) }
+
+    func exitCode() async -> Int32? { await exit.value() }
+    var isRunning: Bool { exit.current == nil }
+
+    func signalGroup(_ signal: Int32) {
+        signals.withLock { $0.append(signal) }
+        switch signal {
+        case SIGKILL: end(128 + SIGKILL)
+        case SIGTERM, SIGINT: if !ignoresTerm { end(0) }
+        default: break
+        }
+    }
+
+    func outputActivity() async {
+        // Never writes: readiness comes from the probes alone.
+        await OneShot<Void>().value()
+    }
+
+    func cleanUp(grace: Duration) async {}
+    var latestLine: String { "" }
+    var recentErrors: [String] { [] }
+}
+
+final class ScriptedLauncher: EngineLaunching {
+    private let clock: TestClock<Duration>
+    private let crashAfter: Duration?
+    private let crashCode: Int32
+    private let ignoresTerm: Bool
+    private let error: AIMError?
+    private let started = Mutex<[(ScriptedEngine, Duration)]>([])
+
+    init(clock: TestClock<Duration>, crashAfter: Duration?, crashCode: Int32, ignoresTerm: Bool, error: AIMError?) {
+        self.clock = clock
+        self.crashAfter = crashAfter
+        self.crashCode = crashCode
+        self.ignoresTerm = ignoresTerm
+        self.error = error
+    }
+
+    var engines: [ScriptedEngine] { started.withLock { $0.map(\.0) } }
+    var startTimes: [Duration] { started.withLock { $0.map(\.1) } }
+
+    func launch() async throws -> any SupervisedEngine {
+        if let error { throw error }
+        let engine = ScriptedEngine(pid: Int32(1000 + started.withLock { $0.count }), ignoresTerm: ignoresTerm)
+        let now = TestClock<Duration>.Instant().duration(to: clock.now)
+        started.withLock { $0.append((engine, now)) }
+        if let crashAfter {
+            let (clock, code) = (clock, crashCode)
+            Task {
+                try await clock.sleep(for: crashAfter)
+                engine.end(code)
+            }
+        }
+        return engine
+    }
+}
+
+struct ScriptedHealth: EngineHealthChecking {
+    let ready: Bool
+    let healthy: @Sendable () -> Bool
+
+    func ready() async -> Bool { ready }
+    func healthy() async -> Bool { healthy() }
+}
+
+final class PhaseLog: ServeStatusRecording {
+    private let recorded = Mutex<[ServeStatus.Phase]>([])
+    var phases: [ServeStatus.Phase] { recorded.withLock { $0 } }
+    func record(_ phase: ServeStatus.Phase) { recorded.withLock { $0.append(phase) } }
+}
+
+final class EndLog: Sendable {
+    private let recorded = Mutex<[String]>([])
+    var reasons: [String] { recorded.withLock { $0 } }
+    func add(_ reason: String) { recorded.withLock { $0.append(reason) } }
+}
