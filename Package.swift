@@ -42,9 +42,11 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The ROCm SMI function types for RocmSMILibraryReader's dlsym, from rocm_smi.h where it is installed.
+        .target(name: "CRocmSMI"),
         .target(
             name: "AIMGPU",
-            dependencies: ["AIMCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["AIMCore", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strictImports
         ),
         .target(
@@ -141,7 +143,7 @@ let package = Package(
             name: "AIMRuntimeTests",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
-                "AIMCommands", "AIMFuzzTargets",
+                "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
                 // Not imported: the CLI tests run the built binary, which this makes SwiftPM build first.
                 "aim-runtime",
                 .product(name: "Yams", package: "Yams"),
