@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -44,9 +45,15 @@ let package = Package(
         ),
         // The ROCm SMI function types for RocmSMILibraryReader's dlsym, from rocm_smi.h where it is installed.
         .target(name: "CRocmSMI"),
+        // Short-lived tools (rocm-smi, amd-smi, the vLLM probe) with a time limit and output caps.
+        .target(
+            name: "AIMProcess",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMGPU",
-            dependencies: ["AIMCore", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["AIMCore", "AIMProcess", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strictImports
         ),
         .target(
@@ -92,7 +99,7 @@ let package = Package(
         .target(
             name: "AIMSupervisor",
             dependencies: [
-                "AIMCore", "CSpawn", "CProcessControl",
+                "AIMCore", "AIMProcess", "CSpawn", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -143,7 +150,7 @@ let package = Package(
             name: "AIMRuntimeTests",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor", "AIMReports",
-                "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
+                "AIMCommands", "AIMFuzzTargets", "AIMProcess", "CRocmSMI",
                 // Not imported: the CLI tests run the built binary, which this makes SwiftPM build first.
                 "aim-runtime",
                 .product(name: "Yams", package: "Yams"),
