@@ -10,6 +10,9 @@ import Subprocess
 /// Only async: swift-subprocess finishes its work on the Swift concurrency pool (it starts an unstructured
 /// task, which no task executor preference reaches), so a thread that blocked waiting for it would deadlock
 /// once every pool thread waited so (two on a 2-core machine). Callers await instead.
+///
+/// swift-subprocess reaps the program itself (`waitid` on its pid): run none while a `waitpid(-1)` reaper,
+/// such as serve's ChildReaper, is running, or the reaper may take the status first.
 public enum ToolProcess {
     /// After SIGKILL a program ends at once unless it is stuck in the kernel (a driver call that never
     /// returns): it is then given up on this much later, and left to be reaped whenever it ends.
