@@ -23,7 +23,8 @@ import Testing
             readers: [RocmSMIToolReader(runner: ProcessToolRunner(path: bin.path, timeout: 1)), sysfs("mi300x-8")],
             environment: [:])
         let report = try await detector.detect()
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Far below the tool's 30 s; loose because an async test waits for a free pool thread under the full suite.
+        #expect(Date().timeIntervalSince(started) < 20)
         #expect(report.source == .sysfs && report.gpus.count == 8)
         #expect(report.attempts.first?.skippedBecause == "rocm-smi did not answer within 1 s and was stopped")
     }
