@@ -11,11 +11,15 @@ import Subprocess
 /// task, which no task executor preference reaches), so a thread that blocked waiting for it would deadlock
 /// once every pool thread waited so (two on a 2-core machine). Callers await instead.
 ///
+/// The time limit counts wall time, including any wait for a free pool thread: a process whose pool
+/// threads are all blocked by synchronous work (as the test suite's sync tests do) can see a quick program
+/// time out. The launcher's commands block none.
+///
 /// swift-subprocess reaps the program itself (`waitid` on its pid): run none while a `waitpid(-1)` reaper,
 /// such as serve's ChildReaper, is running, or the reaper may take the status first.
 public enum ToolProcess {
     /// After SIGKILL a program ends at once unless it is stuck in the kernel (a driver call that never
-    /// returns): it is then given up on this much later, and left to be reaped whenever it ends.
+    /// returns): it is then given up on this long after its time limit, and left to be reaped whenever it ends.
     static let killGrace: Duration = .seconds(2)
 
     /// - Parameters:
@@ -38,15 +42,25 @@ public enum ToolProcess {
             executable: .path(.init(executable)), arguments: Arguments(arguments), environment: variables, platformOptions: options)
         // In a task of its own, so that a program SIGKILL cannot end is given up on rather than waited for.
         let work = Task { await runToEnd(configuration, executable: executable, timeout: timeout, stdoutLimit: stdoutLimit, stderrLimit: stderrLimit) }
-        let finished = await withTaskCancellationHandler {
-            await BoundedWait.value(of: work, within: timeout + killGrace)
+        let result = await withTaskCancellationHandler { () async -> Result<ToolProcessOutcome, ToolProcessFailure> in
+            // The run kills the group at the time limit while its output is open. This also bounds a
+            // program that closed its output and runs on, and one that SIGKILL cannot end at once.
+            if let finished = await BoundedWait.value(of: work, within: timeout) {
+                return finished
+            }
+            work.cancel()  // swift-subprocess's teardown: SIGKILL to the group
+            guard let finished = await BoundedWait.value(of: work, within: killGrace) else {
+                return .success(ToolProcessOutcome(status: nil, stdout: [], stderr: [], timedOut: true, stdoutCut: false, stderrCut: false))
+            }
+            return finished.map { outcome in
+                var late = outcome
+                late.timedOut = true
+                return late
+            }
         } onCancel: {
             work.cancel()
         }
-        guard let finished else {
-            return ToolProcessOutcome(status: nil, stdout: [], stderr: [], timedOut: true, stdoutCut: false, stderrCut: false)
-        }
-        return try finished.get()
+        return try result.get()
     }
 
     private static func runToEnd(
