@@ -1,4 +1,9 @@
 import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// Runs a short-lived program (rocm-smi, amd-smi, the vLLM feature probe) without a shell, with a
 /// time limit and a cap on the output kept, so that one that hangs or floods costs seconds, not a launch.
@@ -39,7 +44,7 @@ public enum ToolProcess {
             .custom(Dictionary(variables.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }) { $1 })
         } ?? .inherit
         let configuration = Configuration(
-            executable: .path(.init(executable)), arguments: Arguments(arguments), environment: variables, platformOptions: options)
+            executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: variables, platformOptions: options)
         // In a task of its own, so that a program SIGKILL cannot end is given up on rather than waited for.
         let work = Task { await runToEnd(configuration, executable: executable, timeout: timeout, stdoutLimit: stdoutLimit, stderrLimit: stderrLimit) }
         let result = await withTaskCancellationHandler { () async -> Result<ToolProcessOutcome, ToolProcessFailure> in
