@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -42,9 +44,21 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The ROCm SMI function types for RocmSMILibraryReader's dlsym, from rocm_smi.h where it is installed.
+        .target(name: "CRocmSMI"),
+        // Short-lived tools (rocm-smi, amd-smi, the vLLM probe) with a time limit and output caps.
+        .target(
+            name: "AIMProcess",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                // FilePath, which swift-subprocess takes from the System framework on Apple platforms.
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
+            ],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMGPU",
-            dependencies: ["AIMCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["AIMCore", "AIMProcess", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: strictImports
         ),
         .target(
@@ -84,13 +98,12 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        .target(name: "CSpawn"),
         // What Swift cannot call itself (prctl, close_range, malloc_trim, a signal handler); nothing here forks.
         .target(name: "CProcessControl"),
         .target(
             name: "AIMSupervisor",
             dependencies: [
-                "AIMCore", "CSpawn", "CProcessControl",
+                "AIMCore", "AIMProcess", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -149,7 +162,7 @@ let package = Package(
             name: "AIMUnitTests",
             dependencies: [
                 "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore",
-                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets",
+                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -160,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "AIMIntegrationTests",
             dependencies: [
-                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMSupervisor",
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMSupervisor", "AIMProcess",
                 // Not imported: these tests run the built binary, which this makes SwiftPM build first.
                 "aim-runtime",
                 .product(name: "OrderedCollections", package: "swift-collections"),

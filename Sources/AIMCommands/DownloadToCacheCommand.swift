@@ -29,7 +29,7 @@ public struct DownloadToCacheCommand: RuntimeCommand {
 
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: modelReference == nil)
-        let text = try modelReference ?? stages.planner.modelID(stages.configuration.launchSettings)
+        let text = if let modelReference { modelReference } else { try await stages.planner.modelID(stages.configuration.launchSettings) }
         let reference = try ModelReference.parse(text)
         let store = stages.configuration.storeSettings(layout: layout, verifyHashes: verifyHashes, customModelName: customModelName)
         let logger = stages.logs.logger("aim_runtime.model_store")

@@ -27,12 +27,12 @@ public struct DryRunCommand: RuntimeCommand {
         let configuration = stages.configuration
         switch format {
         case .yaml:
-            context.standardOutput.write(ReferenceDryRunReport.text(try stages.planner.plan(configuration.launchSettings)))
+            context.standardOutput.write(ReferenceDryRunReport.text(try await stages.planner.plan(configuration.launchSettings)))
         case .json:
             // The operator reads an empty list as "no profile", so selection failures print [] and exit 0.
             var selected: Profile?
             do {
-                selected = try stages.planner.select(configuration.launchSettings).profile
+                selected = try await stages.planner.select(configuration.launchSettings).profile
             } catch let error as AIMError {
                 stages.logs.logger("aim_runtime.dry_run").warning("No profile selected: \(error.message)")
             }

@@ -17,7 +17,7 @@ public struct GPUsCommand: RuntimeCommand {
 
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: false)
-        let report = try stages.detector.detect()
+        let report = try await stages.detector.detect()
         context.standardOutput.write(GPUReportView.render(report, format: format))
         if report.gpus.isEmpty {
             throw GPUTargetResolver.noGPU(report)  // The report stays on stdout; the reason is the one error line.

@@ -20,7 +20,7 @@ public struct ListProfilesCommand: RuntimeCommand {
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: true)
         let settings = stages.configuration.launchSettings
-        let survey = try stages.planner.survey(settings)
+        let survey = try await stages.planner.survey(settings)
         var selectedID: String?
         var problem: String?
         do {

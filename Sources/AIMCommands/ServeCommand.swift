@@ -21,7 +21,7 @@ public struct ServeCommand: RuntimeCommand {
         let configuration = stages.configuration
         let logger = stages.logs.logger("aim_runtime.serve")
         var settings = configuration.launchSettings
-        let plan = try stages.planner.plan(settings)
+        let plan = try await stages.planner.plan(settings)
         // Up front, before a long download: the status file is ours alone and the port is free.
         let statusLock = try StatusLock.acquire(statusPath: configuration.statusPath)
         try PortAvailability.ensureFree(port: configuration.port)

@@ -28,21 +28,21 @@ public struct LaunchPlanner: Sendable {
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
-    public func survey(_ settings: LaunchSettings) throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
-        let gpu = try gpuResolver.resolve(settings.gpu, requireGPU: false)
+    public func survey(_ settings: LaunchSettings) async throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
+        let gpu = try await gpuResolver.resolve(settings.gpu, requireGPU: false)
         let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
         return (gpu, catalog, selector.assess(catalog, for: settings.selectionRequest(gpu: gpu)))
     }
 
     /// A GPU is required unless AIM_PROFILE_ID names the profile, which needs no matching.
-    public func plan(_ settings: LaunchSettings) throws -> LaunchPlan {
-        let (gpu, catalog) = try target(settings)
+    public func plan(_ settings: LaunchSettings) async throws -> LaunchPlan {
+        let (gpu, catalog) = try await target(settings)
         return try plan(settings, gpu: gpu, catalog: catalog)
     }
 
     /// Only the profile choice, without building the engine command.
-    public func select(_ settings: LaunchSettings) throws -> Selection {
-        let (gpu, catalog) = try target(settings)
+    public func select(_ settings: LaunchSettings) async throws -> Selection {
+        let (gpu, catalog) = try await target(settings)
         return try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
     }
 
@@ -65,9 +65,9 @@ public struct LaunchPlanner: Sendable {
     /// model_id, else AIM_MODEL_ID, else AIM_ID). Where no GPU is seen (a CPU node filling the cache), it is
     /// still known when every profile the AIM chooses from serves the same model; otherwise the error says
     /// how to name the hardware or the model.
-    public func modelID(_ settings: LaunchSettings) throws -> String {
+    public func modelID(_ settings: LaunchSettings) async throws -> String {
         do {
-            return try modelResolver.resolve(profile: try select(settings).profile, identity: settings.identity, cacheRoot: settings.cacheRoot).id
+            return try modelResolver.resolve(profile: try await select(settings).profile, identity: settings.identity, cacheRoot: settings.cacheRoot).id
         } catch let error as AIMError where error.status == .noGPU {
             let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
             let source: ProfileSource = settings.identity.aimID == nil ? .general : .model
@@ -83,8 +83,8 @@ public struct LaunchPlanner: Sendable {
         }
     }
 
-    private func target(_ settings: LaunchSettings) throws -> (GPUTarget, ProfileCatalog) {
-        let gpu = try gpuResolver.resolve(settings.gpu, requireGPU: settings.forcedProfileID == nil)
+    private func target(_ settings: LaunchSettings) async throws -> (GPUTarget, ProfileCatalog) {
+        let gpu = try await gpuResolver.resolve(settings.gpu, requireGPU: settings.forcedProfileID == nil)
         return (gpu, catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID))
     }
 

@@ -3,22 +3,18 @@ import AIMGPU
 
 /// rocm-smi and amd-smi JSON through their real readers, and KFD `properties` text.
 enum GPUToolTargets {
-    /// Prints the fuzz input as every tool call's stdout.
-    private struct Tool: ToolRunning {
-        let stdout: String
-
-        func run(_ tool: String, arguments: [String]) throws -> ToolOutput {
-            ToolOutput(status: 0, stdout: stdout, stderr: "")
-        }
+    /// The fuzz input as the tool's stdout.
+    private static func output(_ text: String) -> ToolOutput {
+        ToolOutput(status: 0, stdout: text, stderr: "")
     }
 
     static func rocmSMI(_ text: String) {
-        check(RocmSMIToolReader(runner: Tool(stdout: text)))
+        check(.rocmSMI) { try RocmSMIToolReader.answer(from: output(text)) }
     }
 
     /// The same document as `amd-smi static` and `amd-smi metric`, so both readings are exercised.
     static func amdSMI(_ text: String) {
-        check(AMDSMIToolReader(runner: Tool(stdout: text)))
+        check(.amdSMI) { AMDSMIToolReader.answer(gpus: try AMDSMIToolReader.gpus(static: output(text)), metric: output(text)) }
     }
 
     static func kfdProperties(_ text: String) {
@@ -27,13 +23,13 @@ enum GPUToolTargets {
         checkDevices(answer)
     }
 
-    private static func check(_ reader: some GPUSourceReading) {
+    private static func check(_ source: GPUSource, _ answer: () throws -> GPUSourceAnswer) {
         do {
-            checkDevices(try reader.answer())
+            checkDevices(try answer())
         } catch let unavailable as GPUSourceUnavailable {
             FuzzInvariant.oneLine(unavailable.reason, "the unavailable reason")
         } catch {
-            FuzzInvariant.check(false, "\(reader.source.rawValue) threw \(type(of: error)), not GPUSourceUnavailable")
+            FuzzInvariant.check(false, "\(source.rawValue) threw \(type(of: error)), not GPUSourceUnavailable")
         }
     }
 

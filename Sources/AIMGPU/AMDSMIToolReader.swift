@@ -14,17 +14,26 @@ public struct AMDSMIToolReader: GPUSourceReading {
         self.runner = runner
     }
 
-    public func answer() throws -> GPUSourceAnswer {
-        let staticOutput = try runner.run("amd-smi", arguments: ["static", "--json"])
-        guard staticOutput.status == 0 else {
-            throw GPUSourceUnavailable("amd-smi static exited \(staticOutput.status): \(RocmSMIToolReader.lastLine(staticOutput.stderr))")
+    public func answer() async throws -> GPUSourceAnswer {
+        let gpus = try Self.gpus(static: try await runner.run("amd-smi", arguments: ["static", "--json"]))
+        return Self.answer(gpus: gpus, metric: try? await runner.run("amd-smi", arguments: ["metric", "--json"]))
+    }
+
+    /// The GPU list that `amd-smi static --json` printed, or why there is none.
+    public static func gpus(static output: ToolOutput) throws -> [StructuredValue] {
+        guard output.status == 0 else {
+            throw GPUSourceUnavailable("amd-smi static exited \(output.status): \(RocmSMIToolReader.lastLine(output.stderr))")
         }
-        guard let gpus = Self.gpuList(staticOutput.stdout) else {
-            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.lastLine(staticOutput.stderr))")
+        guard let gpus = gpuList(output.stdout) else {
+            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.lastLine(output.stderr))")
         }
-        let metrics = (try? runner.run("amd-smi", arguments: ["metric", "--json"]))
-            .flatMap { $0.status == 0 ? Self.gpuList($0.stdout) : nil } ?? []
-        var warnings = FieldWarnings(source: source.rawValue)
+        return gpus
+    }
+
+    /// The GPUs, with use and VRAM in use from `amd-smi metric --json` where it answered.
+    public static func answer(gpus: [StructuredValue], metric metricOutput: ToolOutput?) -> GPUSourceAnswer {
+        let metrics = metricOutput.flatMap { $0.status == 0 ? gpuList($0.stdout) : nil } ?? []
+        var warnings = FieldWarnings(source: GPUSource.amdSMI.rawValue)
         let devices = gpus.enumerated().map { position, gpu in
             // By the GPU's number; without a usable one, the metric entry at the same position.
             let metric = ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).value.map { number in
@@ -46,7 +55,7 @@ public struct AMDSMIToolReader: GPUSourceReading {
         }
     }
 
-    private func device(index: Int, gpu: StructuredValue, metric: StructuredValue?, warnings: inout FieldWarnings) -> GPUDevice {
+    private static func device(index: Int, gpu: StructuredValue, metric: StructuredValue?, warnings: inout FieldWarnings) -> GPUDevice {
         let asic = ToolJSON.field(gpu, ["asic"])
         let deviceID = ToolJSON.text(ToolJSON.field(asic, ["device_id"])).flatMap(GPUDeviceTable.parseHex)
         let marketName = ToolJSON.text(ToolJSON.field(asic, ["market_name"]))

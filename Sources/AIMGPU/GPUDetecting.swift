@@ -1,6 +1,6 @@
 /// The seam between selection and GPU detection, so selection is tested without hardware.
 public protocol GPUDetecting: Sendable {
-    func detect() throws -> GPUReport
+    func detect() async throws -> GPUReport
 }
 
 extension GPUDetector: GPUDetecting {}

@@ -30,12 +30,12 @@ public struct GPUDetector: Sendable {
     }
 
     /// - Throws: `AIMError` (configuration) when a visibility variable is malformed or out of range.
-    public func detect() throws -> GPUReport {
+    public func detect() async throws -> GPUReport {
         var attempts: [GPUReport.Attempt] = []
         for reader in readers {
             let answer: GPUSourceAnswer
             do {
-                answer = try reader.answer()
+                answer = try await reader.answer()
             } catch let unavailable as GPUSourceUnavailable {
                 attempts.append(.init(source: reader.source, skippedBecause: unavailable.reason))
                 continue

@@ -5,13 +5,13 @@ public protocol GPUSourceReading: Sendable {
     var source: GPUSource { get }
     /// The GPUs the source sees, in its index order, and the facts it gave that could not be used.
     /// - Throws: `GPUSourceUnavailable` when the source cannot answer.
-    func answer() throws -> GPUSourceAnswer
+    func answer() async throws -> GPUSourceAnswer
 }
 
 extension GPUSourceReading {
     /// The GPUs alone, for callers that do not report warnings.
-    public func read() throws -> [GPUDevice] {
-        try answer().devices
+    public func read() async throws -> [GPUDevice] {
+        try await answer().devices
     }
 }
 

@@ -1,8 +1,10 @@
 import AIMCore
+import CRocmSMI
 import Foundation
 
 /// Reads GPUs through the ROCm SMI library, loaded with `dlopen` at run time so
-/// that aim-runtime starts on hosts without ROCm. Nothing links it at build time.
+/// that aim-runtime starts on hosts without ROCm. Nothing links it at build time; the
+/// function types come from CRocmSMI, checked against rocm_smi.h where it is installed.
 public struct RocmSMILibraryReader: GPUSourceReading {
     public let source = GPUSource.rocmSMILibrary
     private let libraryNames: [String]
@@ -19,15 +21,6 @@ public struct RocmSMILibraryReader: GPUSourceReading {
         self.deviceNode = deviceNode
     }
 
-    private typealias Init = @convention(c) (UInt64) -> Int32
-    private typealias ShutDown = @convention(c) () -> Int32
-    private typealias Count = @convention(c) (UnsafeMutablePointer<UInt32>) -> Int32
-    private typealias Get16 = @convention(c) (UInt32, UnsafeMutablePointer<UInt16>) -> Int32
-    private typealias Get32 = @convention(c) (UInt32, UnsafeMutablePointer<UInt32>) -> Int32
-    private typealias Get64 = @convention(c) (UInt32, UnsafeMutablePointer<UInt64>) -> Int32
-    private typealias GetMemory = @convention(c) (UInt32, Int32, UnsafeMutablePointer<UInt64>) -> Int32
-    private typealias GetText = @convention(c) (UInt32, UnsafeMutablePointer<CChar>, UInt32) -> Int32
-
     /// A count past this is a broken library, not a host: no node has more than a few dozen GPUs.
     static let deviceLimit: UInt32 = 256
 
@@ -42,28 +35,30 @@ public struct RocmSMILibraryReader: GPUSourceReading {
         func symbol<T>(_ name: String, as type: T.Type) -> T? {
             dlsym(handle, name).map { unsafeBitCast($0, to: type) }
         }
-        guard let initialize = symbol("rsmi_init", as: Init.self), let count = symbol("rsmi_num_monitor_devices", as: Count.self) else {
+        guard let initialize = symbol("rsmi_init", as: aim_rsmi_init.self),
+              let count = symbol("rsmi_num_monitor_devices", as: aim_rsmi_num_monitor_devices.self)
+        else {
             throw GPUSourceUnavailable("librocm_smi64.so lacks rsmi_init or rsmi_num_monitor_devices")
         }
         // The library prints its own errors (no driver, no /sys/class/drm) to stderr; keep them out of ours.
         let status = Self.silencingStandardError { initialize(0) }
-        guard status == 0 else {
-            throw GPUSourceUnavailable("rsmi_init returned \(status) (no amdgpu driver or no GPU)")
+        guard status == RSMI_STATUS_SUCCESS else {
+            throw GPUSourceUnavailable("rsmi_init returned \(status.rawValue) (no amdgpu driver or no GPU)")
         }
-        defer { _ = symbol("rsmi_shut_down", as: ShutDown.self)?() }
+        defer { _ = symbol("rsmi_shut_down", as: aim_rsmi_shut_down.self)?() }
         var total: UInt32 = 0
-        guard count(&total) == 0 else { throw GPUSourceUnavailable("rsmi_num_monitor_devices failed") }
+        guard count(&total) == RSMI_STATUS_SUCCESS else { throw GPUSourceUnavailable("rsmi_num_monitor_devices failed") }
 
-        let deviceID = symbol("rsmi_dev_id_get", as: Get16.self)
-        let memoryTotal = symbol("rsmi_dev_memory_total_get", as: GetMemory.self)
-        let memoryUsed = symbol("rsmi_dev_memory_usage_get", as: GetMemory.self)
-        let busy = symbol("rsmi_dev_busy_percent_get", as: Get32.self)
-        let pciID = symbol("rsmi_dev_pci_id_get", as: Get64.self)
-        let uniqueID = symbol("rsmi_dev_unique_id_get", as: Get64.self)
-        let gfxVersion = symbol("rsmi_dev_target_graphics_version_get", as: Get64.self)
-        let computePartition = symbol("rsmi_dev_compute_partition_get", as: GetText.self)
-        let memoryPartition = symbol("rsmi_dev_memory_partition_get", as: GetText.self)
-        let vram: Int32 = 0  // RSMI_MEM_TYPE_VRAM
+        let deviceID = symbol("rsmi_dev_id_get", as: aim_rsmi_dev_id_get.self)
+        let memoryTotal = symbol("rsmi_dev_memory_total_get", as: aim_rsmi_dev_memory_total_get.self)
+        let memoryUsed = symbol("rsmi_dev_memory_usage_get", as: aim_rsmi_dev_memory_usage_get.self)
+        let busy = symbol("rsmi_dev_busy_percent_get", as: aim_rsmi_dev_busy_percent_get.self)
+        let pciID = symbol("rsmi_dev_pci_id_get", as: aim_rsmi_dev_pci_id_get.self)
+        let uniqueID = symbol("rsmi_dev_unique_id_get", as: aim_rsmi_dev_unique_id_get.self)
+        let gfxVersion = symbol("rsmi_dev_target_graphics_version_get", as: aim_rsmi_dev_target_graphics_version_get.self)
+        let computePartition = symbol("rsmi_dev_compute_partition_get", as: aim_rsmi_dev_compute_partition_get.self)
+        let memoryPartition = symbol("rsmi_dev_memory_partition_get", as: aim_rsmi_dev_memory_partition_get.self)
+        let vram = RSMI_MEM_TYPE_VRAM
 
         guard total <= Self.deviceLimit else {
             throw GPUSourceUnavailable("rsmi_num_monitor_devices reported \(total) GPUs, more than \(Self.deviceLimit); the library is not usable")
@@ -86,14 +81,14 @@ public struct RocmSMILibraryReader: GPUSourceReading {
     }
 
     /// Calls a getter; nil when the symbol is missing or the call fails.
-    private static func value<T: FixedWidthInteger>(_ call: (UnsafeMutablePointer<T>) -> Int32?) -> T? {
+    private static func value<T: FixedWidthInteger>(_ call: (UnsafeMutablePointer<T>) -> rsmi_status_t?) -> T? {
         var result: T = 0
-        return call(&result) == 0 ? result : nil
+        return call(&result) == RSMI_STATUS_SUCCESS ? result : nil
     }
 
-    private static func text(_ call: (UnsafeMutablePointer<CChar>, UInt32) -> Int32?) -> String? {
+    private static func text(_ call: (UnsafeMutablePointer<CChar>, UInt32) -> rsmi_status_t?) -> String? {
         var buffer = [CChar](repeating: 0, count: 64)
-        guard call(&buffer, UInt32(buffer.count)) == 0 else { return nil }
+        guard call(&buffer, UInt32(buffer.count)) == RSMI_STATUS_SUCCESS else { return nil }
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             .trimmingCharacters(in: .whitespaces)
         return text.isEmpty ? nil : text

@@ -16,14 +16,18 @@ public struct RocmSMIToolReader: GPUSourceReading {
         self.runner = runner
     }
 
-    public func answer() throws -> GPUSourceAnswer {
-        let output = try runner.run("rocm-smi", arguments: Self.arguments)
+    public func answer() async throws -> GPUSourceAnswer {
+        try Self.answer(from: try await runner.run("rocm-smi", arguments: Self.arguments))
+    }
+
+    /// What the output of `rocm-smi … --json` says: the GPUs, or why there is no answer.
+    public static func answer(from output: ToolOutput) throws -> GPUSourceAnswer {
         let stdout = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0 else {
-            throw GPUSourceUnavailable("rocm-smi exited \(output.status): \(Self.lastLine(output.stderr))")
+            throw GPUSourceUnavailable("rocm-smi exited \(output.status): \(lastLine(output.stderr))")
         }
         guard !stdout.isEmpty else {
-            throw GPUSourceUnavailable("rocm-smi printed nothing: \(Self.lastLine(output.stderr))")
+            throw GPUSourceUnavailable("rocm-smi printed nothing: \(lastLine(output.stderr))")
         }
         guard let document = try? JSONParser.parse(stdout), let cards = document.mappingValue else {
             throw GPUSourceUnavailable("rocm-smi printed something that is not a JSON object")
@@ -31,12 +35,12 @@ public struct RocmSMIToolReader: GPUSourceReading {
         let entries = cards.filter { $0.key.lowercased().hasPrefix("card") }
             .compactMap { key, value in Int(key.dropFirst(4)).map { (number: $0, value: value) } }
             .sorted { $0.number < $1.number }
-        var warnings = FieldWarnings(source: source.rawValue)
+        var warnings = FieldWarnings(source: GPUSource.rocmSMI.rawValue)
         let devices = entries.enumerated().map { position, entry in device(index: position, card: entry.value, warnings: &warnings) }
         return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
-    private func device(index: Int, card: StructuredValue, warnings: inout FieldWarnings) -> GPUDevice {
+    private static func device(index: Int, card: StructuredValue, warnings: inout FieldWarnings) -> GPUDevice {
         // Newer rocm-smi also prints the device id as "Card Model"; older ones put a name there.
         let idText = ToolJSON.text(ToolJSON.field(card, ["Device ID", "GPU ID", "Device id", "Card Model"]))
         let deviceID = idText.flatMap(GPUDeviceTable.parseHex)

@@ -15,6 +15,6 @@ public struct ToolOutput: Equatable, Sendable {
 
 /// Runs a command-line tool; injected so that parsers are tested without the tools.
 public protocol ToolRunning: Sendable {
-    /// - Throws: `GPUSourceUnavailable` when the tool is missing, cannot start or times out.
-    func run(_ tool: String, arguments: [String]) throws -> ToolOutput
+    /// - Throws: `GPUSourceUnavailable` when the tool is missing, cannot start, times out or floods its output.
+    func run(_ tool: String, arguments: [String]) async throws -> ToolOutput
 }

@@ -25,14 +25,14 @@ public struct GPUTargetResolver: Sendable {
     }
 
     /// - Parameter requireGPU: throw `noGPU` rather than return the `NONE` target.
-    public func resolve(_ request: GPURequest, requireGPU: Bool) throws -> GPUTarget {
+    public func resolve(_ request: GPURequest, requireGPU: Bool) async throws -> GPUTarget {
         if request.model.isConcrete {
             if request.count == nil {
                 logger.warning("AIM_GPU_MODEL is set but AIM_GPU_COUNT is auto; assuming 1 GPU. Set AIM_GPU_COUNT to use more.")
             }
             return GPUTarget(model: request.model, count: request.count ?? 1, source: "AIM_GPU_MODEL")
         }
-        let report = try detector.detect()
+        let report = try await detector.detect()
         for warning in report.warnings {
             logger.warning("\(warning)")
         }

@@ -1,4 +1,5 @@
 import AIMCore
+import AIMProcess
 import Foundation
 
 /// Finds out whether the installed vLLM accepts `--shutdown-timeout`, without importing it
@@ -14,27 +15,22 @@ public enum VLLMFeatureProbe {
     /// How long the interpreter may take to locate vLLM: a healthy one needs well under a second.
     public static let timeout: Double = 20
 
-    /// Runs on a thread of its own, so the wait never holds a Swift concurrency thread.
+    /// `.unsupported` also when the interpreter cannot be run or vLLM is not installed: the flag is then left out.
     public static func shutdownTimeout(python: String, environment: [String: String], timeout: Double = timeout) async -> Answer {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: probe(python: python, environment: environment, timeout: timeout))
-            }
-        }
-    }
-
-    static func probe(python: String, environment: [String: String], timeout: Double) -> Answer {
         let locate = "import importlib.util; s = importlib.util.find_spec('vllm'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')"
-        guard let outcome = HelperProcess.run(python, ["-c", locate], environment: environment, timeout: timeout, outputLimit: 16 << 10) else {
-            return .unsupported
-        }
+        guard let outcome = try? await ToolProcess.run(
+            python, arguments: ["-c", locate], environment: environment, timeout: .seconds(timeout), stdoutLimit: 16 << 10, stderrLimit: 64 << 10)
+        else { return .unsupported }
         if outcome.timedOut {
             return .unknown("\(python) -c 'import importlib.util…' did not finish within \(Int(timeout)) s and was killed")
         }
-        if outcome.outputCut {
+        if outcome.stdoutCut {
             return .unknown("\(python) -c 'import importlib.util…' printed more than 16 KiB and was killed")
         }
-        let package = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        if outcome.stderrCut {
+            return .unknown("\(python) -c 'import importlib.util…' printed more than 64 KiB of errors and was killed")
+        }
+        let package = outcome.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.status == 0, !package.isEmpty, !package.contains("\n"),
               let source = BoundedFile.contents(package + "/engine/arg_utils.py", limit: 16 << 20)
         else { return .unsupported }

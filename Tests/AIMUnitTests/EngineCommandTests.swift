@@ -117,12 +117,12 @@ import Testing
     }
 
     /// serve plans again once the store has the model, rather than editing the argv it planned.
-    @Test func aRefreshedPlanServesTheModelFromWhereTheStorePutIt() throws {
+    @Test func aRefreshedPlanServesTheModelFromWhereTheStorePutIt() async throws {
         let root = try TemporaryDirectory()
         try root.write("general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         var settings = try settings(["AIM_MODEL_ID": "s3://bucket/org/model", "AIM_PROFILE_BASE_PATH": root.path, "AIM_GPU_MODEL": "MI300X"])
         let planner = LaunchPlanner(gpuResolver: GPUTargetResolver(detector: FixedDetector(models: [])), executables: ExecutableLocator(path: "/nonexistent"))
-        let plan = try planner.plan(settings)
+        let plan = try await planner.plan(settings)
         #expect(plan.model.source == .s3)
         #expect(Array(plan.command.argv.drop { $0 != "--model" }.prefix(2)) == ["--model", "s3://bucket/org/model"])
         let stored = CachedModel(source: .s3, path: "/cache/bucket/org/model", commit: nil, inHubCache: false, fileCount: 1, bytes: 1, downloadedBytes: 1)

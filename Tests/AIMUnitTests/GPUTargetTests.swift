@@ -25,24 +25,24 @@ struct FixedDetector: GPUDetecting {
             .load(ConfigurationInput(environment: ["AIM_ID": "a/b"].merging(environment) { $1 }), requireModel: true).gpuRequest
     }
 
-    @Test func anOverrideSkipsDetectionAndAutoCountMeansOne() throws {
+    @Test func anOverrideSkipsDetectionAndAutoCountMeansOne() async throws {
         let resolver = GPUTargetResolver(detector: FixedDetector(models: [.mi325x, .mi325x]))
-        let target = try resolver.resolve(try request(["AIM_GPU_MODEL": "MI300A"]), requireGPU: true)
+        let target = try await resolver.resolve(try request(["AIM_GPU_MODEL": "MI300A"]), requireGPU: true)
         #expect(target == GPUTarget(model: .mi300a, count: 1, source: "AIM_GPU_MODEL"))
     }
 
-    @Test func detectionGivesTheFirstModelAndTheVisibleCountUnlessACountIsSet() throws {
+    @Test func detectionGivesTheFirstModelAndTheVisibleCountUnlessACountIsSet() async throws {
         let resolver = GPUTargetResolver(detector: FixedDetector(models: [.mi325x, .mi325x]))
-        #expect(try resolver.resolve(try request([:]), requireGPU: true) == GPUTarget(model: .mi325x, count: 2, source: "sysfs"))
-        #expect(try resolver.resolve(try request(["AIM_GPU_COUNT": "8"]), requireGPU: true).count == 8)
+        #expect(try await resolver.resolve(try request([:]), requireGPU: true) == GPUTarget(model: .mi325x, count: 2, source: "sysfs"))
+        #expect(try await resolver.resolve(try request(["AIM_GPU_COUNT": "8"]), requireGPU: true).count == 8)
     }
 
-    @Test func noGPUIsAnErrorOnlyWhereAGPUIsNeeded() throws {
+    @Test func noGPUIsAnErrorOnlyWhereAGPUIsNeeded() async throws {
         let resolver = GPUTargetResolver(detector: FixedDetector(models: []))
-        let error = #expect(throws: AIMError.self) { try resolver.resolve(try request([:]), requireGPU: true) }
+        let error = await #expect(throws: AIMError.self) { try await resolver.resolve(try request([:]), requireGPU: true) }
         #expect(error?.status == .noGPU)
         #expect(error?.message.contains("no AMD GPU found; tried sysfs: found no GPU") == true)
         #expect(error?.message.contains("AIM_GPU_MODEL") == true)
-        #expect(try resolver.resolve(try request([:]), requireGPU: false) == GPUTarget(model: .none, count: 0, source: "none"))
+        #expect(try await resolver.resolve(try request([:]), requireGPU: false) == GPUTarget(model: .none, count: 0, source: "none"))
     }
 }
