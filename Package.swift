@@ -12,7 +12,7 @@ let package = Package(
     name: "aim-runtime",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "aim-runtime", targets: ["aim-runtime"]),
+        .executable(name: "aim-runtime", targets: ["aim-runtime"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,7 +58,9 @@ let package = Package(
         ),
         .target(
             name: "AIMGPU",
-            dependencies: ["AIMCore", "AIMProcess", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: [
+                "AIMCore", "AIMProcess", "CRocmSMI", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             swiftSettings: strictImports
         ),
         .target(
@@ -123,7 +125,8 @@ let package = Package(
         .target(
             name: "AIMCommands",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine", "AIMSupervisor",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
+                "AIMSupervisor",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +164,8 @@ let package = Package(
         .testTarget(
             name: "AIMUnitTests",
             dependencies: [
-                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore",
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection",
+                "AIMModelStore",
                 "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,7 +177,8 @@ let package = Package(
         .testTarget(
             name: "AIMIntegrationTests",
             dependencies: [
-                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMSupervisor", "AIMProcess",
+                "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMModelStore", "AIMSupervisor",
+                "AIMProcess",
                 // Not imported: these tests run the built binary, which this makes SwiftPM build first.
                 "aim-runtime",
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -197,5 +202,7 @@ let package = Package(
 if Context.environment["AIM_FUZZ"] == "1" {
     package.products.append(.executable(name: "aim-fuzz", targets: ["aim-fuzz"]))
     package.targets.append(.target(name: "CFuzzerDriver"))
-    package.targets.append(.executableTarget(name: "aim-fuzz", dependencies: ["AIMFuzzTargets", "CFuzzerDriver"], swiftSettings: strictImports))
+    package.targets.append(
+        .executableTarget(
+            name: "aim-fuzz", dependencies: ["AIMFuzzTargets", "CFuzzerDriver"], swiftSettings: strictImports))
 }

@@ -7,7 +7,9 @@ extension CacheInventory {
         guard let reference else { return list() }
         let entries = entries(matching: reference)
         if entries.isEmpty {
-            throw AIMError(.modelNotFound, "'\(reference)' is not in the cache at \(cacheRoot); `aim-runtime cache list` shows what is")
+            throw AIMError(
+                .modelNotFound,
+                "'\(reference)' is not in the cache at \(cacheRoot); `aim-runtime cache list` shows what is")
         }
         return entries
     }

@@ -17,7 +17,8 @@ public struct CacheListCommand: RuntimeCommand {
         let entries = CacheInventory(cacheRoot: cachePath).list()
         if entries.isEmpty { context.standardOutput.writeLine("No models in \(cachePath).") }
         for entry in entries {
-            let refs = entry.refs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.prefix(12))" }.joined(separator: " ")
+            let refs = entry.refs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.prefix(12))" }.joined(
+                separator: " ")
             context.standardOutput.writeLine(
                 "\(entry.reference)  \(entry.layout.rawValue)  \(entry.fileCount) files  \(ByteCount.text(entry.bytes))  \(entry.path)"
                     + (refs.isEmpty ? "" : "  " + refs))

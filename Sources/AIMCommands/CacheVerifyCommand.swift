@@ -24,11 +24,16 @@ public struct CacheVerifyCommand: RuntimeCommand {
             let found = try inventory.verify(entry)
             problems += found.count
             first = first ?? found.first
-            context.standardOutput.writeLine(found.isEmpty ? "ok       \(entry.reference) (\(entry.fileCount) files)" : "corrupt  \(entry.reference)")
+            context.standardOutput.writeLine(
+                found.isEmpty ? "ok       \(entry.reference) (\(entry.fileCount) files)" : "corrupt  \(entry.reference)"
+            )
             for problem in found { context.standardOutput.writeLine("  \(problem.path): \(problem.reason)") }
         }
         if problems > 0, let first {
-            throw AIMError(.modelFetchFailed, "\(problems) cached file(s) were corrupt or partial and have been removed (first: \(OneLineText.quoted(first.path, limit: 300)): \(first.reason)); download the model again")
+            throw AIMError(
+                .modelFetchFailed,
+                "\(problems) cached file(s) were corrupt or partial and have been removed (first: \(OneLineText.quoted(first.path, limit: 300)): \(first.reason)); download the model again"
+            )
         }
         return ExitStatus.success.rawValue
     }

@@ -23,10 +23,15 @@ public struct CommandContext: Sendable {
     public var bootstrapsProcessLogging: Bool
 
     public init(
-        environment: [String: String], standardOutput: TextSink, standardError: TextSink, standardOutputIsTerminal: Bool = false,
+        environment: [String: String], standardOutput: TextSink, standardError: TextSink,
+        standardOutputIsTerminal: Bool = false,
         bundledProfileRoot: String,
-        makeHTTPClient: @escaping @Sendable (Int, Int) -> HTTPClient = { ModelStore.makeHTTPClient(stallSeconds: $0, connectSeconds: $1) },
-        makeToolRunner: @escaping @Sendable (String?, Int) -> any ToolRunning = { ProcessToolRunner(path: $0, timeout: TimeInterval($1)) },
+        makeHTTPClient: @escaping @Sendable (Int, Int) -> HTTPClient = {
+            ModelStore.makeHTTPClient(stallSeconds: $0, connectSeconds: $1)
+        },
+        makeToolRunner: @escaping @Sendable (String?, Int) -> any ToolRunning = {
+            ProcessToolRunner(path: $0, timeout: TimeInterval($1))
+        },
         bootstrapsProcessLogging: Bool = false
     ) {
         self.environment = environment
@@ -42,7 +47,8 @@ public struct CommandContext: Sendable {
     /// This process: its environment, stdout and stderr, and the profiles installed with the binary.
     public static func live() -> CommandContext {
         CommandContext(
-            environment: ProcessInfo.processInfo.environment, standardOutput: .standardOutput, standardError: .standardError,
+            environment: ProcessInfo.processInfo.environment, standardOutput: .standardOutput,
+            standardError: .standardError,
             standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1, bundledProfileRoot: BundledProfiles.root(),
             bootstrapsProcessLogging: true)
     }

@@ -16,7 +16,8 @@ public struct CommandLogs: Sendable {
         let rootLevel = configuration.logLevelRoot
         let format = configuration.logFormat
         makeHandler = { label in
-            StandardErrorLogHandler(label: label, level: label.hasPrefix("aim_runtime") ? level : rootLevel, format: format, sink: sink)
+            StandardErrorLogHandler(
+                label: label, level: label.hasPrefix("aim_runtime") ? level : rootLevel, format: format, sink: sink)
         }
         if bootstrapsProcess {
             Self.bootstrapOnce(makeHandler)

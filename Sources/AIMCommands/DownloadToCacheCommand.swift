@@ -17,7 +17,8 @@ public struct DownloadToCacheCommand: RuntimeCommand {
     public var overrides: [ConfigVariable: String]
 
     public init(
-        modelReference: String? = nil, customModelName: String? = nil, layout: StoreSettings.Layout = .hub, verifyHashes: Bool = false,
+        modelReference: String? = nil, customModelName: String? = nil, layout: StoreSettings.Layout = .hub,
+        verifyHashes: Bool = false,
         overrides: [ConfigVariable: String] = [:]
     ) {
         self.modelReference = modelReference
@@ -29,12 +30,19 @@ public struct DownloadToCacheCommand: RuntimeCommand {
 
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: modelReference == nil)
-        let text = if let modelReference { modelReference } else { try await stages.planner.modelID(stages.configuration.launchSettings) }
+        let text =
+            if let modelReference { modelReference } else {
+                try await stages.planner.modelID(stages.configuration.launchSettings)
+            }
         let reference = try ModelReference.parse(text)
-        let store = stages.configuration.storeSettings(layout: layout, verifyHashes: verifyHashes, customModelName: customModelName)
+        let store = stages.configuration.storeSettings(
+            layout: layout, verifyHashes: verifyHashes, customModelName: customModelName)
         let logger = stages.logs.logger("aim_runtime.model_store")
-        let model = try await StoreSession.run(context, stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds) { http in
-            try await ModelStore(http: http, environment: context.environment, settings: store, logger: logger).ensure(reference)
+        let model = try await StoreSession.run(
+            context, stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds
+        ) { http in
+            try await ModelStore(http: http, environment: context.environment, settings: store, logger: logger).ensure(
+                reference)
         }
         logger.info("Model ready at \(model.summary)")
         context.standardOutput.writeLine(model.path)

@@ -27,7 +27,8 @@ public struct DryRunCommand: RuntimeCommand {
         let configuration = stages.configuration
         switch format {
         case .yaml:
-            context.standardOutput.write(ReferenceDryRunReport.text(try await stages.planner.plan(configuration.launchSettings)))
+            context.standardOutput.write(
+                ReferenceDryRunReport.text(try await stages.planner.plan(configuration.launchSettings)))
         case .json:
             // The operator reads an empty list as "no profile", so selection failures print [] and exit 0.
             var selected: Profile?
@@ -38,11 +39,17 @@ public struct DryRunCommand: RuntimeCommand {
             }
             var size: Double?
             let identity = configuration.modelIdentity
-            if let selected, let reference = try? ModelReference.parse(ReferenceDryRunReport.modelSource(selected, identity: identity).source) {
+            if let selected,
+                let reference = try? ModelReference.parse(
+                    ReferenceDryRunReport.modelSource(selected, identity: identity).source)
+            {
                 // A wrong endpoint is a wrong setting (exit 2); an unreachable or slow one only leaves the size unknown.
                 try EndpointCheck.check(for: reference, environment: context.environment)
-                size = try await StoreSession.run(context, stallSeconds: 2, connectSeconds: min(configuration.downloadConnectTimeoutSeconds, 2)) { http in
-                    await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(reference, within: .seconds(5))
+                size = try await StoreSession.run(
+                    context, stallSeconds: 2, connectSeconds: min(configuration.downloadConnectTimeoutSeconds, 2)
+                ) { http in
+                    await ModelSizeEstimator(http: http, environment: context.environment).gibibytes(
+                        reference, within: .seconds(5))
                 }
             }
             context.standardOutput.write(ReferenceDryRunReport.json(selected, identity: identity, sizeGiB: size))

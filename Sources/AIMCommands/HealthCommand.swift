@@ -17,7 +17,8 @@ public struct HealthCommand: RuntimeCommand {
     /// One line, and 0 or 1: a probe reads the status, not an error line.
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: false)
-        let result = await HealthCheck.check(ready: ready, statusPath: stages.configuration.statusPath, port: stages.configuration.port)
+        let result = await HealthCheck.check(
+            ready: ready, statusPath: stages.configuration.statusPath, port: stages.configuration.port)
         context.standardOutput.writeLine(result.line)
         return result.healthy ? ExitStatus.success.rawValue : ExitStatus.failure.rawValue
     }

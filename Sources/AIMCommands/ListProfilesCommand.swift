@@ -11,7 +11,9 @@ public struct ListProfilesCommand: RuntimeCommand {
     /// Flag values, keyed by the variable each beats.
     public var overrides: [ConfigVariable: String]
 
-    public init(format: ProfileListReport.Format = .table, state: StateFilter = .all, overrides: [ConfigVariable: String] = [:]) {
+    public init(
+        format: ProfileListReport.Format = .table, state: StateFilter = .all, overrides: [ConfigVariable: String] = [:]
+    ) {
         self.format = format
         self.state = state
         self.overrides = overrides
@@ -28,9 +30,12 @@ public struct ListProfilesCommand: RuntimeCommand {
         } catch let error as AIMError {
             problem = error.message  // Shown in the listing's footer; listing is not choosing.
         }
-        let rows = ProfileListing.rows(assessments: survey.assessments, invalid: survey.catalog.invalid, selectedID: selectedID)
-            .filter { state.matches($0.state) }
-        let report = ProfileListReport(heading: stages.configuration.profileListHeading, gpu: survey.gpu, rows: rows, selectionProblem: problem)
+        let rows = ProfileListing.rows(
+            assessments: survey.assessments, invalid: survey.catalog.invalid, selectedID: selectedID
+        )
+        .filter { state.matches($0.state) }
+        let report = ProfileListReport(
+            heading: stages.configuration.profileListHeading, gpu: survey.gpu, rows: rows, selectionProblem: problem)
         context.standardOutput.write(report.render(format: format, colour: context.useColour))
         return ExitStatus.success.rawValue
     }

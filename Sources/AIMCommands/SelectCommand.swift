@@ -17,7 +17,8 @@ public struct SelectCommand: RuntimeCommand {
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: true)
         let plan = try await stages.planner.plan(stages.configuration.launchSettings)
-        context.standardOutput.write(try LaunchPlanReport.render(plan, presence: ModelPresence.inspect(plan.model), format: format))
+        context.standardOutput.write(
+            try LaunchPlanReport.render(plan, presence: ModelPresence.inspect(plan.model), format: format))
         return ExitStatus.success.rawValue
     }
 

@@ -30,15 +30,19 @@ public struct ServeCommand: RuntimeCommand {
             let reference = try ModelReference.parse(plan.model.id)
             let store = configuration.storeSettings()
             let storeLogger = stages.logs.logger("aim_runtime.model_store")
-            let model = try await StoreSession.run(context, stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds) { http in
-                try await ModelStore(http: http, environment: context.environment, settings: store, logger: storeLogger).ensure(reference)
+            let model = try await StoreSession.run(
+                context, stallSeconds: store.stallSeconds, connectSeconds: store.connectSeconds
+            ) { http in
+                try await ModelStore(http: http, environment: context.environment, settings: store, logger: storeLogger)
+                    .ensure(reference)
             }
             logger.info("Model ready at \(model.summary)")
             stored = model
         }
         let interpreter = plan.command.argv[0]
         guard let executable = ExecutableLocator(path: context.environment["PATH"]).find(interpreter) else {
-            throw AIMError.configuration("the engine's interpreter '\(interpreter)' is not on PATH; install the engine or fix PATH")
+            throw AIMError.configuration(
+                "the engine's interpreter '\(interpreter)' is not on PATH; install the engine or fix PATH")
         }
         // Let vLLM drain in-flight requests within the grace period, where it knows the flag.
         if plan.profile.metadata.engine == .vllm, !plan.command.argv.contains("--shutdown-timeout") {

@@ -29,10 +29,14 @@ extension RuntimeConfiguration {
         max(1, shutdownGraceSeconds - 5)
     }
 
-    public func storeSettings(layout: StoreSettings.Layout = .hub, verifyHashes: Bool = false, customModelName: String? = nil) -> StoreSettings {
+    public func storeSettings(
+        layout: StoreSettings.Layout = .hub, verifyHashes: Bool = false, customModelName: String? = nil
+    ) -> StoreSettings {
         StoreSettings(
-            cacheRoot: cachePath, layout: layout, stallSeconds: downloadStallSeconds, connectSeconds: downloadConnectTimeoutSeconds,
-            connections: downloadConnections, chunkSize: StoreSettings.bytes(mebibytes: downloadChunkMiB), verifyHashes: verifyHashes,
+            cacheRoot: cachePath, layout: layout, stallSeconds: downloadStallSeconds,
+            connectSeconds: downloadConnectTimeoutSeconds,
+            connections: downloadConnections, chunkSize: StoreSettings.bytes(mebibytes: downloadChunkMiB),
+            verifyHashes: verifyHashes,
             selection: FileSelection(include: downloadInclude, exclude: downloadExclude),
             customModelName: customModelName ?? self.customModelName)
     }
@@ -46,6 +50,8 @@ extension RuntimeConfiguration {
     }
 
     public var profileListHeading: ProfileListHeading {
-        ProfileListHeading(aimID: aimID, modelID: modelID, engine: engine, metric: metric, precision: precision, profileRoot: profileBasePath)
+        ProfileListHeading(
+            aimID: aimID, modelID: modelID, engine: engine, metric: metric, precision: precision,
+            profileRoot: profileBasePath)
     }
 }

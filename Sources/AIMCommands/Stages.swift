@@ -16,8 +16,11 @@ struct Stages {
     /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
     init(_ context: CommandContext, overrides: [ConfigVariable: String], requireModel: Bool) throws {
         let loader = ConfigurationLoader(bundledProfileRoot: context.bundledProfileRoot)
-        configuration = try loader.load(ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
-        logs = CommandLogs(configuration: configuration, sink: context.standardError, bootstrapsProcess: context.bootstrapsProcessLogging)
+        configuration = try loader.load(
+            ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
+        logs = CommandLogs(
+            configuration: configuration, sink: context.standardError,
+            bootstrapsProcess: context.bootstrapsProcessLogging)
         detector = GPUDetector(
             readers: GPUDetector.readers(
                 for: configuration.gpuSource, sysfsRoot: configuration.sysfsPath,

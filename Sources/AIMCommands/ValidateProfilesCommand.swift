@@ -44,7 +44,9 @@ public struct ValidateProfilesCommand: RuntimeCommand {
                 // A FIFO, a dangling symlink or a loop is reported by the loader as invalid, never opened blindly.
                 files.append((path, nil))
             } else {
-                throw AIMError.configuration("validate-profiles: '\(OneLineText.escape(path))' does not exist; pass profile files or directories")
+                throw AIMError.configuration(
+                    "validate-profiles: '\(OneLineText.escape(path))' does not exist; pass profile files or directories"
+                )
             }
         }
         let results = tooLarge + files.map { loader.validateFile(at: $0.path, relativePath: $0.relativePath) }

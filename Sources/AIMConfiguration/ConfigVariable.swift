@@ -62,9 +62,10 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .profileBasePath: return "--profile-base-path"
         case .gpuSource: return "--gpu-source"
         case .sysfsPath: return "--sysfs-path"
-        case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout, .downloadConnections, .downloadChunkMiB,
-             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-             .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
+        case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
+            .downloadConnections, .downloadChunkMiB,
+            .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
+            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
             return nil
         }
     }
@@ -73,7 +74,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     public var defaultDescription: String {
         typealias Defaults = ConfigurationDefaults
         switch self {
-        case .aimID, .modelID, .profileID, .engineArgs, .customModelName, .downloadInclude, .downloadExclude: return "unset"
+        case .aimID, .modelID, .profileID, .engineArgs, .customModelName, .downloadInclude, .downloadExclude:
+            return "unset"
         case .precision, .gpuCount, .gpuSource: return "auto"
         case .metric: return Defaults.metric.rawValue
         case .gpuModel: return "\(Defaults.gpuModel.rawValue) (detect)"
@@ -84,7 +86,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logLevel: return LogLevelSetting.name(Defaults.logLevel)
         case .logFormat: return Defaults.logFormat.rawValue
         case .allowGeneralFallback: return String(Defaults.allowGeneralFallback)
-        case .profileBasePath: return "\(Defaults.containerProfileRoot) if it exists, else the profiles/ shipped with the build"
+        case .profileBasePath:
+            return "\(Defaults.containerProfileRoot) if it exists, else the profiles/ shipped with the build"
         case .sysfsPath: return Defaults.sysfsPath
         case .gpuDetectTimeout: return String(Defaults.gpuDetectTimeoutSeconds)
         case .downloadStallSeconds: return String(Defaults.downloadStallSeconds)
@@ -104,7 +107,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
 
     public var summary: String {
         switch self {
-        case .aimID: return "Model-specific AIM id (org/model). Selects the model's own profiles; exclusive with AIM_MODEL_ID."
+        case .aimID:
+            return "Model-specific AIM id (org/model). Selects the model's own profiles; exclusive with AIM_MODEL_ID."
         case .modelID: return "Model to serve from a base AIM (general profiles only); exclusive with AIM_ID."
         case .precision: return "auto, or one of fp4 fp8 fp16 fp32 bf16 int4 int8."
         case .gpuCount: return "auto, or the number of GPUs to use (a whole number from 0 to 1024)."
@@ -119,16 +123,20 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logLevel: return "Log level of aim-runtime (DEBUG INFO WARNING ERROR CRITICAL)."
         case .logFormat: return "text or json (one JSON object a line)."
         case .customModelName: return "Cache directory name for S3 models (may contain '/')."
-        case .allowGeneralFallback: return "Whether general profiles may be chosen automatically (true/false, yes/no, 1/0)."
+        case .allowGeneralFallback:
+            return "Whether general profiles may be chosen automatically (true/false, yes/no, 1/0)."
         case .profileBasePath: return "Profile root holding custom/, <org>/<model>/ and general/."
         case .gpuSource: return "GPU detection source: auto, rocm-smi-lib, rocm-smi, amd-smi or sysfs."
         case .sysfsPath: return "Root of the sysfs tree read for KFD topology and DRM devices."
-        case .gpuDetectTimeout: return "Seconds a GPU tool (rocm-smi, amd-smi) may take before the next source is tried."
+        case .gpuDetectTimeout:
+            return "Seconds a GPU tool (rocm-smi, amd-smi) may take before the next source is tried."
         case .downloadStallSeconds: return "Seconds a download may move no byte before it is aborted and retried."
-        case .downloadConnectTimeout: return "Seconds to keep trying to connect to the Hub or S3 endpoint before an attempt fails."
+        case .downloadConnectTimeout:
+            return "Seconds to keep trying to connect to the Hub or S3 endpoint before an attempt fails."
         case .downloadConnections: return "Parallel transfers per model (files and ranges of large files)."
         case .downloadChunkMiB: return "Size in MiB of the ranges large files are split into."
-        case .downloadInclude: return "Comma-separated globs of repository files to download (default: all but duplicate weights)."
+        case .downloadInclude:
+            return "Comma-separated globs of repository files to download (default: all but duplicate weights)."
         case .downloadExclude: return "Comma-separated globs of repository files to skip."
         case .startupTimeout: return "Seconds the engine may take to become ready before serve stops it (exit 12)."
         case .healthInterval: return "Seconds between liveness checks once the engine is ready."
@@ -137,7 +145,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
         case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."
         case .statusPath: return "Where serve keeps its status (pid, phase, port, model) for `aim-runtime health`."
-        case .terminationMessagePath: return "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
+        case .terminationMessagePath:
+            return
+                "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
         }
     }
 }

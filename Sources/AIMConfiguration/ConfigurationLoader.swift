@@ -34,8 +34,11 @@ public struct ConfigurationLoader: Sendable {
             modelID: modelID,
             precision: try parseAutoOrChoice(input, .precision, lowercased: true) { Precision(rawValue: $0) },
             gpuCount: try parseGPUCount(input),
-            gpuModel: try parseChoice(input, .gpuModel, default: Defaults.gpuModel, lowercased: false) { GPUModel(rawValue: $0.uppercased()) },
-            engine: try parseAutoOrChoice(input, .engine, lowercased: true) { EngineKind(rawValue: $0) } ?? Defaults.engine,
+            gpuModel: try parseChoice(input, .gpuModel, default: Defaults.gpuModel, lowercased: false) {
+                GPUModel(rawValue: $0.uppercased())
+            },
+            engine: try parseAutoOrChoice(input, .engine, lowercased: true) { EngineKind(rawValue: $0) }
+                ?? Defaults.engine,
             metric: try parseAutoOrChoice(input, .metric, lowercased: true) { Metric(rawValue: $0) } ?? Defaults.metric,
             profileID: input.value(.profileID)?.text,
             cachePath: input.value(.cachePath)?.text ?? Defaults.cachePath,
@@ -43,7 +46,9 @@ public struct ConfigurationLoader: Sendable {
             engineArgs: try parseEngineArgs(input),
             logLevelRoot: try parseLogLevel(input, .logLevelRoot) ?? Defaults.logLevelRoot,
             logLevel: try parseLogLevel(input, .logLevel) ?? Defaults.logLevel,
-            logFormat: try parseChoice(input, .logFormat, default: Defaults.logFormat, lowercased: true) { LogOutputFormat(rawValue: $0) },
+            logFormat: try parseChoice(input, .logFormat, default: Defaults.logFormat, lowercased: true) {
+                LogOutputFormat(rawValue: $0)
+            },
             customModelName: input.value(.customModelName)?.text,
             allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? Defaults.allowGeneralFallback,
             profileBasePath: try parseProfileRoot(input),
@@ -54,10 +59,12 @@ public struct ConfigurationLoader: Sendable {
             downloadStallSeconds: try parseNumber(
                 input, .downloadStallSeconds, default: Defaults.downloadStallSeconds, range: 1...3600, unit: "seconds"),
             downloadConnectTimeoutSeconds: try parseNumber(
-                input, .downloadConnectTimeout, default: Defaults.downloadConnectTimeoutSeconds, range: 1...600, unit: "seconds"),
+                input, .downloadConnectTimeout, default: Defaults.downloadConnectTimeoutSeconds, range: 1...600,
+                unit: "seconds"),
             downloadConnections: try parseNumber(
                 input, .downloadConnections, default: Defaults.downloadConnections, range: 1...256, unit: "connections"),
-            downloadChunkMiB: try parseNumber(input, .downloadChunkMiB, default: Defaults.downloadChunkMiB, range: 1...4096, unit: "MiB"),
+            downloadChunkMiB: try parseNumber(
+                input, .downloadChunkMiB, default: Defaults.downloadChunkMiB, range: 1...4096, unit: "MiB"),
             downloadInclude: try globs(input, .downloadInclude),
             downloadExclude: try globs(input, .downloadExclude),
             startupTimeoutSeconds: try parseNumber(
@@ -67,7 +74,8 @@ public struct ConfigurationLoader: Sendable {
             healthFailureThreshold: try parseNumber(
                 input, .healthFailures, default: Defaults.healthFailureThreshold, range: 1...1000, unit: "failures"),
             restartOnFailure: try parseRestartPolicy(input),
-            maxRestarts: try parseNumber(input, .maxRestarts, default: Defaults.maxRestarts, range: 0...1000, unit: "restarts"),
+            maxRestarts: try parseNumber(
+                input, .maxRestarts, default: Defaults.maxRestarts, range: 0...1000, unit: "restarts"),
             shutdownGraceSeconds: try parseNumber(
                 input, .shutdownGrace, default: Defaults.shutdownGraceSeconds, range: 1...3600, unit: "seconds"),
             terminationMessagePath: input.value(.terminationMessagePath)?.text ?? Defaults.terminationMessagePath,
@@ -83,7 +91,8 @@ public struct ConfigurationLoader: Sendable {
             let allowed: Set<Unicode.Scalar> = variable == .engineArgs ? ["\n", "\r", "\t"] : []
             if text.unicodeScalars.contains(where: { OneLineText.isControl($0) && !allowed.contains($0) }) {
                 let shown = variable == .engineArgs ? Self.excerpt(text) : Self.quoted(text)
-                throw AIMError.configuration("\(origin)=\(shown) is not valid: it contains a control character; remove it")
+                throw AIMError.configuration(
+                    "\(origin)=\(shown) is not valid: it contains a control character; remove it")
             }
         }
     }
@@ -93,23 +102,31 @@ public struct ConfigurationLoader: Sendable {
         guard let (text, origin) = input.value(.profileBasePath) else { return defaultProfileRoot }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory) else {
-            throw AIMError.configuration("\(origin)=\(Self.quoted(text)) does not exist; set it to the profile root that holds custom/, <org>/<model>/ and general/")
+            throw AIMError.configuration(
+                "\(origin)=\(Self.quoted(text)) does not exist; set it to the profile root that holds custom/, <org>/<model>/ and general/"
+            )
         }
         guard isDirectory.boolValue else {
-            throw AIMError.configuration("\(origin)=\(Self.quoted(text)) is not a directory; set it to the profile root that holds custom/, <org>/<model>/ and general/")
+            throw AIMError.configuration(
+                "\(origin)=\(Self.quoted(text)) is not a directory; set it to the profile root that holds custom/, <org>/<model>/ and general/"
+            )
         }
         return text
     }
 
     private func checkModelIdentity(aimID: String?, modelID: String?) throws {
         // AIM_ID names a directory under the profile root; it must not climb out of it.
-        if let aimID, aimID.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) {
-            throw AIMError.configuration("AIM_ID='\(aimID)' is not valid: expected an id such as org/model, without '.' or '..' segments")
+        if let aimID,
+            aimID.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." })
+        {
+            throw AIMError.configuration(
+                "AIM_ID='\(aimID)' is not valid: expected an id such as org/model, without '.' or '..' segments")
         }
         switch (aimID, modelID) {
         case (.some(let aimID), .some(let modelID)):
             throw AIMError.configuration(
-                "AIM_ID='\(aimID)' and AIM_MODEL_ID='\(modelID)' are both set; set only one: AIM_ID for a model-specific AIM, AIM_MODEL_ID for a base AIM")
+                "AIM_ID='\(aimID)' and AIM_MODEL_ID='\(modelID)' are both set; set only one: AIM_ID for a model-specific AIM, AIM_MODEL_ID for a base AIM"
+            )
         case (nil, nil):
             throw AIMError.configuration(
                 "neither AIM_ID nor AIM_MODEL_ID is set; set one, e.g. AIM_MODEL_ID=meta-llama/Llama-3.1-8B-Instruct")
@@ -147,7 +164,8 @@ public struct ConfigurationLoader: Sendable {
         let normalized = text.trimmingCharacters(in: .whitespaces).lowercased()
         if normalized == "auto" { return nil }
         guard let value = make(normalized) else {
-            throw invalid(origin, text, expected: "one of auto, " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+            throw invalid(
+                origin, text, expected: "one of auto, " + Value.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value
     }
@@ -160,7 +178,8 @@ public struct ConfigurationLoader: Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased() == "auto" { return nil }
         guard let count = Self.parseWholeNumber(trimmed), count <= Self.maxGPUCount else {
-            throw invalid(origin, text, expected: "'auto' or a whole number of GPUs from 0 to \(Self.maxGPUCount), e.g. 8")
+            throw invalid(
+                origin, text, expected: "'auto' or a whole number of GPUs from 0 to \(Self.maxGPUCount), e.g. 8")
         }
         return count
     }
@@ -168,11 +187,13 @@ public struct ConfigurationLoader: Sendable {
     /// A whole number within the range the setting can sensibly take, so that no later
     /// arithmetic (seconds to nanoseconds, MiB to bytes) can overflow.
     private func parseNumber(
-        _ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, range: ClosedRange<Int>, unit: String
+        _ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, range: ClosedRange<Int>,
+        unit: String
     ) throws -> Int {
         guard let (text, origin) = input.value(variable) else { return defaultValue }
         guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            throw invalid(origin, text, expected: "a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)")
+            throw invalid(
+                origin, text, expected: "a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -195,14 +216,18 @@ public struct ConfigurationLoader: Sendable {
             throw invalid(origin, text, expected: "at most 64 comma-separated globs")
         }
         if let glob = globs.first(where: { $0.count > 256 || $0.filter({ $0 == "*" }).count > 8 }) {
-            throw invalid(origin, text, expected: "globs of at most 256 characters and 8 '*' each, e.g. *.safetensors (\(Self.quoted(glob)) is not)")
+            throw invalid(
+                origin, text,
+                expected:
+                    "globs of at most 256 characters and 8 '*' each, e.g. *.safetensors (\(Self.quoted(glob)) is not)")
         }
         return globs
     }
 
     private func parsePort(_ input: ConfigurationInput) throws -> Int {
         guard let (text, origin) = input.value(.port) else { return ConfigurationDefaults.port }
-        guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
+        guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port)
+        else {
             throw invalid(origin, text, expected: "a port number from 1 to 65535")
         }
         return port
@@ -222,18 +247,21 @@ public struct ConfigurationLoader: Sendable {
             parsed = try JSONParser.parse(text)
         } catch let failure as JSONParser.Failure {
             throw AIMError.configuration(
-                "\(origin)=\(Self.excerpt(text)) is not valid JSON (\(failure)); expected a JSON object such as {\"max-model-len\": 8192}")
+                "\(origin)=\(Self.excerpt(text)) is not valid JSON (\(failure)); expected a JSON object such as {\"max-model-len\": 8192}"
+            )
         }
         guard case .mapping(let arguments) = parsed else {
             throw AIMError.configuration(
-                "\(origin)=\(Self.excerpt(text)) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}")
+                "\(origin)=\(Self.excerpt(text)) must be a JSON object, got \(parsed.kindDescription); expected e.g. {\"max-model-len\": 8192}"
+            )
         }
         // Key names and control characters are the same for every engine, so they fail here, before
         // anything else runs; value types wait for the chosen profile's engine.
         for (key, value) in arguments {
             if let violation = EngineArgumentText.violation(key: key, value: value) {
                 let subject = violation.isKey ? "the key '\(OneLineText.escape(key))'" : OneLineText.escape(key)
-                throw AIMError.configuration("\(origin) is not valid: \(subject) must be \(violation.expected), got \(violation.found)")
+                throw AIMError.configuration(
+                    "\(origin) is not valid: \(subject) must be \(violation.expected), got \(violation.found)")
             }
         }
         return arguments
@@ -242,7 +270,9 @@ public struct ConfigurationLoader: Sendable {
     /// The value quoted for an error line: shortened, and withheld if it may hold a secret.
     private static func excerpt(_ text: String) -> String {
         let lowered = text.lowercased()
-        if ["token", "key", "secret", "password", "authorization", "bearer", "hf_", "credential"].contains(where: lowered.contains) {
+        if ["token", "key", "secret", "password", "authorization", "bearer", "hf_", "credential"].contains(
+            where: lowered.contains)
+        {
             return "<value withheld: it may hold a secret>"
         }
         let oneLine = text.replacingOccurrences(of: "\n", with: " ")

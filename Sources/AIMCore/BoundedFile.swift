@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +42,9 @@ public enum BoundedFile {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: min(limit + 1, 64 << 10))
         while data.count <= limit {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, min($0.count, limit + 1 - data.count)) }
+            let count = buffer.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress, min($0.count, limit + 1 - data.count))
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw problem(errno: errno, path: path)

@@ -1,4 +1,5 @@
 import OrderedCollections
+
 /// The rule every engine argument obeys, whatever the engine: from a profile or from AIM_ENGINE_ARGS.
 ///
 /// A key becomes `--key` in argv: an empty one would be a bare `--`, after which the forced
@@ -16,20 +17,27 @@ public enum EngineArgumentText {
 
     public static func violation(key: String, value: StructuredValue) -> Violation? {
         if !isFlagName(key) {
-            let found = key.isEmpty ? "an empty key (a bare -- would turn the flags after it into positional arguments)"
+            let found =
+                key.isEmpty
+                ? "an empty key (a bare -- would turn the flags after it into positional arguments)"
                 : "'\(OneLineText.escape(key))'"
             return Violation(
-                expected: "a flag name without the leading dashes: letters, digits, '-', '_' or '.', starting with a letter or digit",
+                expected:
+                    "a flag name without the leading dashes: letters, digits, '-', '_' or '.', starting with a letter or digit",
                 found: found, isKey: true)
         }
         if containsNonFinite(value) {
-            return Violation(expected: "a finite number", found: "a number too large to represent (it reads as infinity)", isKey: false)
+            return Violation(
+                expected: "a finite number", found: "a number too large to represent (it reads as infinity)",
+                isKey: false)
         }
         for text in argvTexts(value) {
             if let scalar = text.unicodeScalars.first(where: OneLineText.isControl) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                return Violation(expected: "text without control characters", found: "text holding the control character \(code)", isKey: false)
+                return Violation(
+                    expected: "text without control characters", found: "text holding the control character \(code)",
+                    isKey: false)
             }
         }
         return nil
@@ -38,7 +46,9 @@ public enum EngineArgumentText {
     /// `[A-Za-z0-9][A-Za-z0-9_.-]*`: what argparse-style engines accept after `--`.
     public static func isFlagName(_ key: String) -> Bool {
         guard let first = key.utf8.first, isAlphanumeric(first) else { return false }
-        return key.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        return key.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -23,12 +23,14 @@ public enum JSONWriter {
         case .double(let double): output += number(double)
         case .string(let text): output += quoted(text)
         case .list(let items):
-            appendContainer(open: "[", close: "]", count: items.count, style: style, depth: depth, to: &output) { index, output in
+            appendContainer(open: "[", close: "]", count: items.count, style: style, depth: depth, to: &output) {
+                index, output in
                 append(items[index], style: style, depth: depth + 1, to: &output)
             }
         case .mapping(let mapping):
             let entries = Array(mapping)
-            appendContainer(open: "{", close: "}", count: entries.count, style: style, depth: depth, to: &output) { index, output in
+            appendContainer(open: "{", close: "}", count: entries.count, style: style, depth: depth, to: &output) {
+                index, output in
                 output += quoted(entries[index].key) + ": "
                 append(entries[index].value, style: style, depth: depth + 1, to: &output)
             }

@@ -43,7 +43,8 @@ public enum PythonFormatting {
             let split = digits.index(digits.startIndex, offsetBy: exponent + 1)
             return sign + digits[..<split] + "." + digits[split...]
         }
-        let mantissa = digits.count == 1
+        let mantissa =
+            digits.count == 1
             ? digits
             : String(digits.prefix(1)) + "." + digits.dropFirst()
         let exponentText = String(abs(exponent))

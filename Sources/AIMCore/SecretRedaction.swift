@@ -8,7 +8,9 @@ import OrderedCollections
 public enum SecretRedaction {
     public static let placeholder = "***"
 
-    private static let secretWords = ["SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "AUTHORIZATION", "CREDENTIAL"]
+    private static let secretWords = [
+        "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "AUTHORIZATION", "CREDENTIAL",
+    ]
 
     /// True for a variable or flag name that conventionally holds a secret,
     /// such as `HF_TOKEN`, `AWS_SECRET_ACCESS_KEY` or `--api-key`.

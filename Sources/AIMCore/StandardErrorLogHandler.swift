@@ -48,7 +48,9 @@ public struct StandardErrorLogHandler: LogHandler {
                 ("stream", .string("stderr")),
                 ("pid", .int(Int(getpid()))),
             ]
-            let metadataValue = merged.sorted { $0.key < $1.key }.map { ($0.key, StructuredValue.string($0.value.description)) }
+            let metadataValue = merged.sorted { $0.key < $1.key }.map {
+                ($0.key, StructuredValue.string($0.value.description))
+            }
             fields.append(("metadata", .mapping(.init(uniqueKeysWithValues: metadataValue))))
             line = JSONWriter.write(.mapping(.init(uniqueKeysWithValues: fields)))
         }
@@ -97,4 +99,3 @@ public struct StandardErrorLogHandler: LogHandler {
         return (parts, Int(clock.tv_usec) / 1000)
     }
 }
-

@@ -10,7 +10,8 @@ public enum SystemErrorText {
     public static func describe(_ error: any Error) -> String? {
         switch error {
         case let error as CocoaError:
-            let path = (error.userInfo[NSFilePathErrorKey] as? String).map { " (\(OneLineText.quoted($0, limit: 200)))" } ?? ""
+            let path =
+                (error.userInfo[NSFilePathErrorKey] as? String).map { " (\(OneLineText.quoted($0, limit: 200)))" } ?? ""
             return "a file operation failed\(path): \(fileProblem(error.code))"
         case let error as POSIXError:
             return "a system call failed: \(String(cString: strerror(error.code.rawValue)))"

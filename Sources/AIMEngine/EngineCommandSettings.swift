@@ -11,7 +11,10 @@ public struct EngineCommandSettings: Sendable {
     /// vLLM's `--shutdown-timeout`, for engines that know it; nil leaves the flag out.
     public var shutdownTimeoutSeconds: Int?
 
-    public init(aimID: String?, port: Int, engineArgs: OrderedDictionary<String, StructuredValue>?, shutdownTimeoutSeconds: Int? = nil) {
+    public init(
+        aimID: String?, port: Int, engineArgs: OrderedDictionary<String, StructuredValue>?,
+        shutdownTimeoutSeconds: Int? = nil
+    ) {
         self.aimID = aimID
         self.port = port
         self.engineArgs = engineArgs

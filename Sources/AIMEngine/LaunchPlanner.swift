@@ -28,7 +28,9 @@ public struct LaunchPlanner: Sendable {
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
-    public func survey(_ settings: LaunchSettings) async throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
+    public func survey(
+        _ settings: LaunchSettings
+    ) async throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
         let gpu = try await gpuResolver.resolve(settings.gpu, requireGPU: false)
         let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
         return (gpu, catalog, selector.assess(catalog, for: settings.selectionRequest(gpu: gpu)))
@@ -43,7 +45,8 @@ public struct LaunchPlanner: Sendable {
     /// Only the profile choice, without building the engine command.
     public func select(_ settings: LaunchSettings) async throws -> Selection {
         let (gpu, catalog) = try await target(settings)
-        return try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
+        return try selector.select(
+            from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
     }
 
     /// The same profile choice with the model and the command made again: after the model store
@@ -53,11 +56,14 @@ public struct LaunchPlanner: Sendable {
         let profile = plan.selection.profile
         var model = plan.model
         if let stored {
-            model = stored.inHubCache
-                ? try modelResolver.resolve(profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
+            model =
+                stored.inHubCache
+                ? try modelResolver.resolve(
+                    profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
                 : ModelResolution(id: plan.model.id, argument: stored.path, source: .cache, cachedPath: stored.path)
         }
-        let command = try builder(for: profile.metadata.engine).command(profile: profile, model: model, settings: settings.engineCommand)
+        let command = try builder(for: profile.metadata.engine).command(
+            profile: profile, model: model, settings: settings.engineCommand)
         return LaunchPlan(selection: plan.selection, model: model, command: command, gpu: plan.gpu)
     }
 
@@ -67,19 +73,26 @@ public struct LaunchPlanner: Sendable {
     /// how to name the hardware or the model.
     public func modelID(_ settings: LaunchSettings) async throws -> String {
         do {
-            return try modelResolver.resolve(profile: try await select(settings).profile, identity: settings.identity, cacheRoot: settings.cacheRoot).id
+            return try modelResolver.resolve(
+                profile: try await select(settings).profile, identity: settings.identity, cacheRoot: settings.cacheRoot
+            ).id
         } catch let error as AIMError where error.status == .noGPU {
             let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
             let source: ProfileSource = settings.identity.aimID == nil ? .general : .model
-            let models = Set(try catalog.profiles.filter { $0.source == source }.map {
-                try modelResolver.resolve(profile: $0, identity: settings.identity, cacheRoot: settings.cacheRoot).id
-            })
+            let models = Set(
+                try catalog.profiles.filter { $0.source == source }.map {
+                    try modelResolver.resolve(profile: $0, identity: settings.identity, cacheRoot: settings.cacheRoot)
+                        .id
+                })
             guard models.count > 1 else {
                 if let model = models.first { return model }
                 throw error
             }
-            throw AIMError(.noGPU, "no GPU found, and the profiles serve different models (\(models.sorted().joined(separator: ", "))); "
-                + "set AIM_GPU_MODEL and AIM_GPU_COUNT to the hardware serve will run on, or name the model with --model-id")
+            throw AIMError(
+                .noGPU,
+                "no GPU found, and the profiles serve different models (\(models.sorted().joined(separator: ", "))); "
+                    + "set AIM_GPU_MODEL and AIM_GPU_COUNT to the hardware serve will run on, or name the model with --model-id"
+            )
         }
     }
 
@@ -89,8 +102,10 @@ public struct LaunchPlanner: Sendable {
     }
 
     public func plan(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {
-        let selection = try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
-        let model = try modelResolver.resolve(profile: selection.profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
+        let selection = try selector.select(
+            from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
+        let model = try modelResolver.resolve(
+            profile: selection.profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
         let command = try builder(for: selection.profile.metadata.engine).command(
             profile: selection.profile, model: model, settings: settings.engineCommand)
         return LaunchPlan(selection: selection, model: model, command: command, gpu: gpu)

@@ -46,6 +46,8 @@ public struct LaunchSettings: Sendable {
     }
 
     public var engineCommand: EngineCommandSettings {
-        EngineCommandSettings(aimID: identity.aimID, port: port, engineArgs: engineArgs, shutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
+        EngineCommandSettings(
+            aimID: identity.aimID, port: port, engineArgs: engineArgs,
+            shutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
     }
 }

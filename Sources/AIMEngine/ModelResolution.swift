@@ -10,7 +10,10 @@ public struct ModelResolution: Equatable, Sendable {
     /// Variables the engine needs to find the model (HF_HOME and HF_HUB_OFFLINE for the hub cache).
     public let environment: [(key: String, value: String)]
 
-    public init(id: String, argument: String, source: ModelSource, cachedPath: String? = nil, environment: [(key: String, value: String)] = []) {
+    public init(
+        id: String, argument: String, source: ModelSource, cachedPath: String? = nil,
+        environment: [(key: String, value: String)] = []
+    ) {
         self.id = id
         self.argument = argument
         self.source = source

@@ -20,7 +20,8 @@ public struct ModelResolver: Sendable {
     public func resolve(profile: Profile, identity: ModelIdentity, cacheRoot: String) throws -> ModelResolution {
         let candidates = [profile.modelID, identity.modelID, identity.aimID]
         guard let id = candidates.compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
-            throw AIMError.configuration("no model to serve: profile \(profile.id) has no model_id and neither AIM_MODEL_ID nor AIM_ID is set")
+            throw AIMError.configuration(
+                "no model to serve: profile \(profile.id) has no model_id and neither AIM_MODEL_ID nor AIM_ID is set")
         }
         if id.hasPrefix("s3://") {
             return ModelResolution(id: id, argument: id, source: .s3)
@@ -38,7 +39,8 @@ public struct ModelResolver: Sendable {
         if let reference = try? ModelReference.parse(id), case .huggingFace(let repo, let revision) = reference {
             let hub = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
             if let commit = hub.commit(for: revision), directoryExists(hub.snapshotDirectory(commit)),
-               CacheInventory.isCompleteSnapshot(hub.snapshotDirectory(commit)) {
+                CacheInventory.isCompleteSnapshot(hub.snapshotDirectory(commit))
+            {
                 return ModelResolution(
                     id: id, argument: id, source: .hubCache, cachedPath: hub.snapshotDirectory(commit),
                     environment: [(key: "HF_HOME", value: cacheRoot), (key: "HF_HUB_OFFLINE", value: "1")])

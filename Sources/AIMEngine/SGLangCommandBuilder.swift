@@ -29,7 +29,9 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         self.pythonName = pythonName
     }
 
-    public func command(profile: Profile, model: ModelResolution, settings: EngineCommandSettings) throws -> EngineCommand {
+    public func command(
+        profile: Profile, model: ModelResolution, settings: EngineCommandSettings
+    ) throws -> EngineCommand {
         var profileArguments = Self.translate(profile.engineArgs)
         if profileArguments["tp-size"] == nil {
             profileArguments["tp-size"] = .int(profile.metadata.gpuCount)
@@ -43,7 +45,9 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
     }
 
-    static func translate(_ arguments: OrderedDictionary<String, StructuredValue>) -> OrderedDictionary<String, StructuredValue> {
+    static func translate(
+        _ arguments: OrderedDictionary<String, StructuredValue>
+    ) -> OrderedDictionary<String, StructuredValue> {
         var translated = OrderedDictionary<String, StructuredValue>()
         for (key, value) in arguments {
             translated[vllmAliases[key] ?? key] = value

@@ -12,7 +12,9 @@ public struct VLLMCommandBuilder: EngineCommandBuilding {
         self.pythonName = pythonName
     }
 
-    public func command(profile: Profile, model: ModelResolution, settings: EngineCommandSettings) throws -> EngineCommand {
+    public func command(
+        profile: Profile, model: ModelResolution, settings: EngineCommandSettings
+    ) throws -> EngineCommand {
         var servedNames: [StructuredValue] = [.string(model.id)]
         if let aimID = settings.aimID, aimID != model.id {
             servedNames.append(.string(aimID))

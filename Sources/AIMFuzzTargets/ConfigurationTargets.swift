@@ -13,7 +13,9 @@ enum ConfigurationTargets {
     static func profileYAML(_ text: String) {
         do {
             let profile = try ProfileValidator().validate(text: text, location: location)
-            FuzzInvariant.check(ProfileValidator.allowedGPUCounts.contains(profile.metadata.gpuCount), "gpu_count \(profile.metadata.gpuCount)")
+            FuzzInvariant.check(
+                ProfileValidator.allowedGPUCounts.contains(profile.metadata.gpuCount),
+                "gpu_count \(profile.metadata.gpuCount)")
         } catch let invalid as ProfileValidationError {
             FuzzInvariant.check(!invalid.description.isEmpty, "an empty validation message")
         } catch {
@@ -24,16 +26,19 @@ enum ConfigurationTargets {
     static func engineArgs(_ text: String) {
         let loader = ConfigurationLoader(bundledProfileRoot: "/nonexistent", directoryExists: { _ in false })
         do {
-            let configuration = try loader.load(ConfigurationInput(environment: ["AIM_ENGINE_ARGS": text]), requireModel: false)
+            let configuration = try loader.load(
+                ConfigurationInput(environment: ["AIM_ENGINE_ARGS": text]), requireModel: false)
             guard let arguments = configuration.engineArgs else { return }
             for engine in EngineKind.allCases {
                 if let mismatch = EngineArgsValidator.firstProblem(in: arguments, engine: engine) {
-                    FuzzInvariant.check(arguments[mismatch.flag] != nil, "a mismatch names \(mismatch.flag), which is not an argument")
+                    FuzzInvariant.check(
+                        arguments[mismatch.flag] != nil, "a mismatch names \(mismatch.flag), which is not an argument")
                     _ = mismatch.explanation
                 }
             }
         } catch let error as AIMError {
-            FuzzInvariant.check(error.status == .configuration, "AIM_ENGINE_ARGS failed with \(error.status), not configuration")
+            FuzzInvariant.check(
+                error.status == .configuration, "AIM_ENGINE_ARGS failed with \(error.status), not configuration")
         } catch {
             FuzzInvariant.check(false, "the loader threw \(type(of: error)), not AIMError")
         }

@@ -11,6 +11,8 @@ enum FuzzInvariant {
 
     /// An `error:` or warning line must stay one line.
     static func oneLine(_ text: String, _ what: String) {
-        check(!text.contains(where: { $0 == "\n" || $0 == "\r" }), "\(what) spans several lines: \(text.debugDescription)")
+        check(
+            !text.contains(where: { $0 == "\n" || $0 == "\r" }), "\(what) spans several lines: \(text.debugDescription)"
+        )
     }
 }

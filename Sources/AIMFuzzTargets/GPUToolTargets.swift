@@ -14,7 +14,9 @@ enum GPUToolTargets {
 
     /// The same document as `amd-smi static` and `amd-smi metric`, so both readings are exercised.
     static func amdSMI(_ text: String) {
-        check(.amdSMI) { AMDSMIToolReader.answer(gpus: try AMDSMIToolReader.gpus(static: output(text)), metric: output(text)) }
+        check(.amdSMI) {
+            AMDSMIToolReader.answer(gpus: try AMDSMIToolReader.gpus(static: output(text)), metric: output(text))
+        }
     }
 
     static func kfdProperties(_ text: String) {
@@ -43,7 +45,8 @@ enum GPUToolTargets {
                 FuzzInvariant.check(gfx.hasPrefix("gfx"), "gfx target \(gfx.debugDescription)")
             }
             if let deviceID = device.deviceID {
-                FuzzInvariant.check(deviceID.hasPrefix("0x") && deviceID.count <= 10, "device id \(deviceID.debugDescription)")
+                FuzzInvariant.check(
+                    deviceID.hasPrefix("0x") && deviceID.count <= 10, "device id \(deviceID.debugDescription)")
             }
         }
         for warning in answer.warnings {

@@ -6,9 +6,11 @@ enum StoreTargets {
     static func hubListing(_ text: String) {
         do {
             let snapshot = try HubListingParser.parse(text, repo: "org/model", revision: "main")
-            FuzzInvariant.check(snapshot.files.count <= HubListingParser.maximumFiles, "\(snapshot.files.count) files listed")
+            FuzzInvariant.check(
+                snapshot.files.count <= HubListingParser.maximumFiles, "\(snapshot.files.count) files listed")
             for file in snapshot.files {
-                FuzzInvariant.check((file.size ?? 0) >= 0, "\(file.path.debugDescription) has the size \(file.size ?? 0)")
+                FuzzInvariant.check(
+                    (file.size ?? 0) >= 0, "\(file.path.debugDescription) has the size \(file.size ?? 0)")
             }
             _ = snapshot.totalBytes
         } catch let failure as TransferFailure {
@@ -21,7 +23,8 @@ enum StoreTargets {
     static func s3Listing(_ text: String) {
         do {
             let page = try S3ListingParser.parse(text)
-            FuzzInvariant.check(page.objects.count <= S3ListingParser.maximumObjectsPerPage, "\(page.objects.count) objects in a page")
+            FuzzInvariant.check(
+                page.objects.count <= S3ListingParser.maximumObjectsPerPage, "\(page.objects.count) objects in a page")
             for object in page.objects {
                 FuzzInvariant.check(object.size >= 0, "\(object.key.debugDescription) has the size \(object.size)")
             }
@@ -41,11 +44,14 @@ enum StoreTargets {
                 FuzzInvariant.check(length >= 0, "Content-Length \(value.debugDescription) gave \(length)")
             }
             if let wait = HTTPHeaderValues.retryAfter(value, now: now) {
-                FuzzInvariant.check(wait.isFinite && wait >= 0 && wait <= HTTPHeaderValues.maximumRetryAfter,
-                                    "Retry-After \(value.debugDescription) gave \(wait) s")
+                FuzzInvariant.check(
+                    wait.isFinite && wait >= 0 && wait <= HTTPHeaderValues.maximumRetryAfter,
+                    "Retry-After \(value.debugDescription) gave \(wait) s")
             }
             if let etag = HTTPHeaderValues.etag(value) {
-                FuzzInvariant.check(!etag.isEmpty && !etag.contains(where: { $0 == "\n" || $0 == "\r" }), "ETag \(value.debugDescription) gave \(etag.debugDescription)")
+                FuzzInvariant.check(
+                    !etag.isEmpty && !etag.contains(where: { $0 == "\n" || $0 == "\r" }),
+                    "ETag \(value.debugDescription) gave \(etag.debugDescription)")
             }
         }
     }

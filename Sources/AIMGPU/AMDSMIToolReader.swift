@@ -22,10 +22,12 @@ public struct AMDSMIToolReader: GPUSourceReading {
     /// The GPU list that `amd-smi static --json` printed, or why there is none.
     public static func gpus(static output: ToolOutput) throws -> [StructuredValue] {
         guard output.status == 0 else {
-            throw GPUSourceUnavailable("amd-smi static exited \(output.status): \(RocmSMIToolReader.lastLine(output.stderr))")
+            throw GPUSourceUnavailable(
+                "amd-smi static exited \(output.status): \(RocmSMIToolReader.lastLine(output.stderr))")
         }
         guard let gpus = gpuList(output.stdout) else {
-            throw GPUSourceUnavailable("amd-smi static printed no GPU list: \(RocmSMIToolReader.lastLine(output.stderr))")
+            throw GPUSourceUnavailable(
+                "amd-smi static printed no GPU list: \(RocmSMIToolReader.lastLine(output.stderr))")
         }
         return gpus
     }
@@ -36,16 +38,19 @@ public struct AMDSMIToolReader: GPUSourceReading {
         var warnings = FieldWarnings(source: GPUSource.amdSMI.rawValue)
         let devices = gpus.enumerated().map { position, gpu in
             // By the GPU's number; without a usable one, the metric entry at the same position.
-            let metric = ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).value.map { number in
-                metrics.first { ToolJSON.number(ToolJSON.field($0, ["gpu"])).value == number }
-            } ?? (metrics.indices.contains(position) ? metrics[position] : nil)
+            let metric =
+                ToolJSON.number(ToolJSON.field(gpu, ["gpu"])).value.map { number in
+                    metrics.first { ToolJSON.number(ToolJSON.field($0, ["gpu"])).value == number }
+                } ?? (metrics.indices.contains(position) ? metrics[position] : nil)
             return device(index: position, gpu: gpu, metric: metric, warnings: &warnings)
         }
         return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
     static func gpuList(_ text: String) -> [StructuredValue]? {
-        guard let document = try? JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        guard let document = try? JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return nil
+        }
         switch document {
         case .list(let items): return items.isEmpty ? nil : items
         case .mapping(let mapping):
@@ -55,7 +60,9 @@ public struct AMDSMIToolReader: GPUSourceReading {
         }
     }
 
-    private static func device(index: Int, gpu: StructuredValue, metric: StructuredValue?, warnings: inout FieldWarnings) -> GPUDevice {
+    private static func device(
+        index: Int, gpu: StructuredValue, metric: StructuredValue?, warnings: inout FieldWarnings
+    ) -> GPUDevice {
         let asic = ToolJSON.field(gpu, ["asic"])
         let deviceID = ToolJSON.text(ToolJSON.field(asic, ["device_id"])).flatMap(GPUDeviceTable.parseHex)
         let marketName = ToolJSON.text(ToolJSON.field(asic, ["market_name"]))
@@ -67,12 +74,21 @@ public struct AMDSMIToolReader: GPUSourceReading {
             deviceID: deviceID.map(GPUDeviceTable.format),
             model: ToolJSON.model(deviceID: deviceID, names: [marketName]),
             gfxTarget: ToolJSON.text(ToolJSON.field(asic, ["target_graphics_version"])).map(GFXTarget.normalize),
-            vramTotalBytes: warnings.take(ToolJSON.number(ToolJSON.field(ToolJSON.field(gpu, ["vram"]), ["size"]), bytes: true), field: "vram.size", gpu: index)
-                ?? warnings.take(ToolJSON.number(ToolJSON.field(memory, ["total_vram"]), bytes: true), field: "mem_usage.total_vram", gpu: index),
-            vramUsedBytes: warnings.take(ToolJSON.number(ToolJSON.field(memory, ["used_vram"]), bytes: true), field: "mem_usage.used_vram", gpu: index),
-            busyPercent: warnings.percent(ToolJSON.number(ToolJSON.field(usage, ["gfx_activity"])), field: "usage.gfx_activity", gpu: index),
-            computePartition: ToolJSON.text(ToolJSON.field(partition, ["compute_partition", "current_compute_partition"]))?.uppercased(),
-            memoryPartition: ToolJSON.text(ToolJSON.field(partition, ["memory_partition", "current_memory_partition"]))?.uppercased(),
+            vramTotalBytes: warnings.take(
+                ToolJSON.number(ToolJSON.field(ToolJSON.field(gpu, ["vram"]), ["size"]), bytes: true),
+                field: "vram.size", gpu: index)
+                ?? warnings.take(
+                    ToolJSON.number(ToolJSON.field(memory, ["total_vram"]), bytes: true), field: "mem_usage.total_vram",
+                    gpu: index),
+            vramUsedBytes: warnings.take(
+                ToolJSON.number(ToolJSON.field(memory, ["used_vram"]), bytes: true), field: "mem_usage.used_vram",
+                gpu: index),
+            busyPercent: warnings.percent(
+                ToolJSON.number(ToolJSON.field(usage, ["gfx_activity"])), field: "usage.gfx_activity", gpu: index),
+            computePartition: ToolJSON.text(
+                ToolJSON.field(partition, ["compute_partition", "current_compute_partition"]))?.uppercased(),
+            memoryPartition: ToolJSON.text(
+                ToolJSON.field(partition, ["memory_partition", "current_memory_partition"]))?.uppercased(),
             locationID: ToolJSON.text(ToolJSON.field(ToolJSON.field(gpu, ["bus"]), ["bdf"]))?.lowercased(),
             uniqueID: ToolJSON.text(ToolJSON.field(asic, ["asic_serial"]))?.lowercased())
     }

@@ -15,7 +15,8 @@ struct DRMDeviceDirectories {
 
     func match(_ devices: [GPUDevice], renderMinors: [UInt64?]) -> [String?] {
         let cards = amdCards()
-        let byAddress = Dictionary(cards.compactMap { card in address(of: card).map { ($0, card) } }, uniquingKeysWith: { first, _ in first })
+        let byAddress = Dictionary(
+            cards.compactMap { card in address(of: card).map { ($0, card) } }, uniquingKeysWith: { first, _ in first })
         let inOrder = cards.count == devices.count ? cards : []
         return devices.indices.map { index in
             if let minor = renderMinors[index], isDirectory("\(drm)/renderD\(minor)/device") {

@@ -49,9 +49,13 @@ public struct FieldWarnings: Equatable, Sendable {
 
     public var lines: [String] {
         entries.map { entry in
-            let gpus = entry.gpus.isEmpty ? "" : " for GPU " + entry.gpus.prefix(8).map(String.init).joined(separator: ", ")
-                + (entry.gpus.count > 8 ? " and \(entry.gpus.count - 8) more" : "")
-            return "\(source) gave an unusable \(entry.field) (\(entry.example))\(gpus): \(entry.reason); treated as unknown"
+            let gpus =
+                entry.gpus.isEmpty
+                ? ""
+                : " for GPU " + entry.gpus.prefix(8).map(String.init).joined(separator: ", ")
+                    + (entry.gpus.count > 8 ? " and \(entry.gpus.count - 8) more" : "")
+            return
+                "\(source) gave an unusable \(entry.field) (\(entry.example))\(gpus): \(entry.reason); treated as unknown"
         }
     }
 

@@ -18,7 +18,9 @@ public enum GFXTarget {
         var name = text.lowercased()
         if !name.hasPrefix("gfx") { name = "gfx" + name }
         let digits = name.dropFirst(3)
-        if digits.count == 4, digits.hasPrefix("9"), digits.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int("9" + digits.dropFirst(1).prefix(1) + "0" + digits.suffix(2)) {
+        if digits.count == 4, digits.hasPrefix("9"), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let version = Int("9" + digits.dropFirst(1).prefix(1) + "0" + digits.suffix(2))
+        {
             return self.name(fromVersion: version) ?? name
         }
         return name

@@ -51,7 +51,8 @@ public struct GPUDetector: Sendable {
                 source: reader.source, gpus: visible.devices, detectedCount: devices.count, attempts: attempts,
                 visibilityFilters: visible.applied, warnings: answer.warnings + Self.warnings(visible.devices))
         }
-        return GPUReport(source: nil, gpus: [], detectedCount: 0, attempts: attempts, visibilityFilters: [], warnings: [])
+        return GPUReport(
+            source: nil, gpus: [], detectedCount: 0, attempts: attempts, visibilityFilters: [], warnings: [])
     }
 
     /// Busy GPUs and mixed models are reported, never blocking, as in the reference.
@@ -59,7 +60,9 @@ public struct GPUDetector: Sendable {
         var warnings: [String] = []
         let models = Set(gpus.map(\.model))
         if models.count > 1, let first = gpus.first {
-            warnings.append("mixed GPU models (\(models.map(\.rawValue).sorted().joined(separator: ", "))); selecting for the first GPU's, \(first.model.rawValue)")
+            warnings.append(
+                "mixed GPU models (\(models.map(\.rawValue).sorted().joined(separator: ", "))); selecting for the first GPU's, \(first.model.rawValue)"
+            )
         }
         for gpu in gpus {
             if let busy = gpu.busyPercent, busy > 0 {
@@ -72,7 +75,9 @@ public struct GPUDetector: Sendable {
         }
         let partitioned = gpus.filter { ($0.computePartition ?? "SPX") != "SPX" }
         if let mode = partitioned.first?.computePartition {
-            warnings.append("\(partitioned.count) GPU(s) are in \(mode) compute partition mode: one board shows as several devices, each with a share of its compute units and memory")
+            warnings.append(
+                "\(partitioned.count) GPU(s) are in \(mode) compute partition mode: one board shows as several devices, each with a share of its compute units and memory"
+            )
         }
         return warnings
     }

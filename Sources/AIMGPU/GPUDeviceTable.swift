@@ -1,5 +1,5 @@
-import Foundation
 import AIMCore
+import Foundation
 
 /// Maps PCI device ids to GPU models. Ids the table does not know give `UNKNOWN`.
 ///

@@ -24,7 +24,10 @@ public struct GPUReport: Equatable, Sendable {
     public let visibilityFilters: [String]
     public let warnings: [String]
 
-    public init(source: GPUSource?, gpus: [GPUDevice], detectedCount: Int, attempts: [Attempt], visibilityFilters: [String], warnings: [String]) {
+    public init(
+        source: GPUSource?, gpus: [GPUDevice], detectedCount: Int, attempts: [Attempt], visibilityFilters: [String],
+        warnings: [String]
+    ) {
         self.source = source
         self.gpus = gpus
         self.detectedCount = detectedCount

@@ -29,7 +29,8 @@ public struct KFDTopologyReader: GPUSourceReading {
         case .missing:
             throw GPUSourceUnavailable("\(nodesDirectory) does not exist (no amdgpu driver, or /sys not mounted)")
         case .tooMany:
-            throw GPUSourceUnavailable("\(nodesDirectory) holds more than \(Self.nodeLimit) entries, far more than any KFD topology")
+            throw GPUSourceUnavailable(
+                "\(nodesDirectory) holds more than \(Self.nodeLimit) entries, far more than any KFD topology")
         case .names(let list):
             names = list
         }
@@ -55,7 +56,8 @@ public struct KFDTopologyReader: GPUSourceReading {
         return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
-    private func device(index: Int, node: String, properties: KFDProperties, warnings: inout FieldWarnings) -> GPUDevice {
+    private func device(index: Int, node: String, properties: KFDProperties, warnings: inout FieldWarnings) -> GPUDevice
+    {
         var device = Self.device(index: index, properties: properties, warnings: &warnings)
         let vram = localMemory(node: node, gpu: index, warnings: &warnings)
         device.vramTotalBytes = vram.total
@@ -68,7 +70,9 @@ public struct KFDTopologyReader: GPUSourceReading {
         var deviceID: UInt32?
         if let raw = warnings.take(properties["device_id"], field: "device_id", gpu: index) {
             deviceID = UInt32(exactly: raw)
-            if deviceID == nil { warnings.note(field: "device_id", gpu: index, value: String(raw), reason: "a PCI device id has 16 bits") }
+            if deviceID == nil {
+                warnings.note(field: "device_id", gpu: index, value: String(raw), reason: "a PCI device id has 16 bits")
+            }
         }
         let gfxVersion = warnings.take(properties["gfx_target_version"], field: "gfx_target_version", gpu: index)
         let location = warnings.take(properties["location_id"], field: "location_id", gpu: index)
@@ -120,7 +124,9 @@ public struct KFDTopologyReader: GPUSourceReading {
         case .names(let names): banks = names
         case .missing: return (nil, nil)
         case .tooMany:
-            warnings.note(field: "mem_banks", gpu: gpu, value: "nodes/…/mem_banks", reason: "more than \(Self.bankLimit) memory banks")
+            warnings.note(
+                field: "mem_banks", gpu: gpu, value: "nodes/…/mem_banks",
+                reason: "more than \(Self.bankLimit) memory banks")
             return (nil, nil)
         }
         var total: UInt64?
@@ -129,15 +135,18 @@ public struct KFDTopologyReader: GPUSourceReading {
             guard let text = file("\(banksDirectory)/\(bank)/properties", warnings: &warnings) else { continue }
             let properties = KFDProperties(parsing: text)
             guard let heap = properties["heap_type"].value, heap == 1 || heap == 2,
-                  let size = warnings.take(properties["size_in_bytes"], field: "mem_banks size_in_bytes", gpu: gpu)
+                let size = warnings.take(properties["size_in_bytes"], field: "mem_banks size_in_bytes", gpu: gpu)
             else { continue }
             let sum = (total ?? 0).addingReportingOverflow(size)
             guard !sum.overflow else {
-                warnings.note(field: "mem_banks size_in_bytes", gpu: gpu, value: String(size), reason: "the banks' sum overflows")
+                warnings.note(
+                    field: "mem_banks size_in_bytes", gpu: gpu, value: String(size), reason: "the banks' sum overflows")
                 return (nil, nil)
             }
             total = sum.partialValue
-            if let bankUsed = number("\(banksDirectory)/\(bank)/used_memory", field: "mem_banks used_memory", gpu: gpu, warnings: &warnings) {
+            if let bankUsed = number(
+                "\(banksDirectory)/\(bank)/used_memory", field: "mem_banks used_memory", gpu: gpu, warnings: &warnings)
+            {
                 let sum = (used ?? 0).addingReportingOverflow(bankUsed)
                 used = sum.overflow ? nil : sum.partialValue
             }
@@ -148,15 +157,23 @@ public struct KFDTopologyReader: GPUSourceReading {
     /// DRM device files are the better source for VRAM and the only one for load and partitions.
     private func enrich(_ device: inout GPUDevice, from directory: String, warnings: inout FieldWarnings) {
         let gpu = device.index
-        if let total = number(directory + "/mem_info_vram_total", field: "mem_info_vram_total", gpu: gpu, warnings: &warnings) {
+        if let total = number(
+            directory + "/mem_info_vram_total", field: "mem_info_vram_total", gpu: gpu, warnings: &warnings)
+        {
             device.vramTotalBytes = total
         }
-        if let used = number(directory + "/mem_info_vram_used", field: "mem_info_vram_used", gpu: gpu, warnings: &warnings) {
+        if let used = number(
+            directory + "/mem_info_vram_used", field: "mem_info_vram_used", gpu: gpu, warnings: &warnings)
+        {
             device.vramUsedBytes = used
         }
-        let busy = file(directory + "/gpu_busy_percent", warnings: &warnings).map { ToolNumber.parse(Substring($0)) } ?? .absent
+        let busy =
+            file(directory + "/gpu_busy_percent", warnings: &warnings).map { ToolNumber.parse(Substring($0)) }
+            ?? .absent
         device.busyPercent = warnings.percent(busy, field: "gpu_busy_percent", gpu: gpu)
-        if let partition = Self.text(at: directory + "/current_compute_partition") { device.computePartition = partition }
+        if let partition = Self.text(at: directory + "/current_compute_partition") {
+            device.computePartition = partition
+        }
         device.memoryPartition = Self.text(at: directory + "/current_memory_partition")
     }
 
@@ -166,7 +183,8 @@ public struct KFDTopologyReader: GPUSourceReading {
             let digits = String(value, radix: 16)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(hex(domain, 4)):\(hex((location >> 8) & 0xFF, 2)):\(hex((location >> 3) & 0x1F, 2)).\(hex(location & 0x7, 1))"
+        return
+            "\(hex(domain, 4)):\(hex((location >> 8) & 0xFF, 2)):\(hex((location >> 3) & 0x1F, 2)).\(hex(location & 0x7, 1))"
     }
 
     /// A sysfs file's text; a file too large or not regular is skipped with a warning.

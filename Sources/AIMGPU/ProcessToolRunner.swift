@@ -14,7 +14,10 @@ public struct ProcessToolRunner: ToolRunning {
     private let stdoutLimit: Int
     private let stderrLimit: Int
 
-    public init(path: String?, timeout: TimeInterval, stdoutLimit: Int = defaultStdoutLimit, stderrLimit: Int = defaultStderrLimit) {
+    public init(
+        path: String?, timeout: TimeInterval, stdoutLimit: Int = defaultStdoutLimit,
+        stderrLimit: Int = defaultStderrLimit
+    ) {
         searchPath = (path ?? "").split(separator: ":").map(String.init)
         self.timeout = timeout
         self.stdoutLimit = stdoutLimit
@@ -22,13 +25,17 @@ public struct ProcessToolRunner: ToolRunning {
     }
 
     public func run(_ tool: String, arguments: [String]) async throws -> ToolOutput {
-        guard let executable = searchPath.map({ $0 + "/" + tool }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
+        guard
+            let executable = searchPath.map({ $0 + "/" + tool }).first(
+                where: FileManager.default.isExecutableFile(atPath:))
+        else {
             throw GPUSourceUnavailable("\(tool) is not on PATH")
         }
         let outcome: ToolProcessOutcome
         do {
             outcome = try await ToolProcess.run(
-                executable, arguments: arguments, timeout: .seconds(timeout), stdoutLimit: stdoutLimit, stderrLimit: stderrLimit)
+                executable, arguments: arguments, timeout: .seconds(timeout), stdoutLimit: stdoutLimit,
+                stderrLimit: stderrLimit)
         } catch {
             throw GPUSourceUnavailable(error.reason)
         }

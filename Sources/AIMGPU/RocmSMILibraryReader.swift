@@ -26,7 +26,8 @@ public struct RocmSMILibraryReader: GPUSourceReading {
 
     public func answer() throws -> GPUSourceAnswer {
         guard access(deviceNode, F_OK) == 0 else {
-            throw GPUSourceUnavailable("\(deviceNode) does not exist (no amdgpu driver, or the device is not passed to the container)")
+            throw GPUSourceUnavailable(
+                "\(deviceNode) does not exist (no amdgpu driver, or the device is not passed to the container)")
         }
         guard let handle = libraryNames.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
             throw GPUSourceUnavailable("librocm_smi64.so is not installed")
@@ -36,7 +37,7 @@ public struct RocmSMILibraryReader: GPUSourceReading {
             dlsym(handle, name).map { unsafeBitCast($0, to: type) }
         }
         guard let initialize = symbol("rsmi_init", as: aim_rsmi_init.self),
-              let count = symbol("rsmi_num_monitor_devices", as: aim_rsmi_num_monitor_devices.self)
+            let count = symbol("rsmi_num_monitor_devices", as: aim_rsmi_num_monitor_devices.self)
         else {
             throw GPUSourceUnavailable("librocm_smi64.so lacks rsmi_init or rsmi_num_monitor_devices")
         }
@@ -47,7 +48,9 @@ public struct RocmSMILibraryReader: GPUSourceReading {
         }
         defer { _ = symbol("rsmi_shut_down", as: aim_rsmi_shut_down.self)?() }
         var total: UInt32 = 0
-        guard count(&total) == RSMI_STATUS_SUCCESS else { throw GPUSourceUnavailable("rsmi_num_monitor_devices failed") }
+        guard count(&total) == RSMI_STATUS_SUCCESS else {
+            throw GPUSourceUnavailable("rsmi_num_monitor_devices failed")
+        }
 
         let deviceID = symbol("rsmi_dev_id_get", as: aim_rsmi_dev_id_get.self)
         let memoryTotal = symbol("rsmi_dev_memory_total_get", as: aim_rsmi_dev_memory_total_get.self)
@@ -55,13 +58,16 @@ public struct RocmSMILibraryReader: GPUSourceReading {
         let busy = symbol("rsmi_dev_busy_percent_get", as: aim_rsmi_dev_busy_percent_get.self)
         let pciID = symbol("rsmi_dev_pci_id_get", as: aim_rsmi_dev_pci_id_get.self)
         let uniqueID = symbol("rsmi_dev_unique_id_get", as: aim_rsmi_dev_unique_id_get.self)
-        let gfxVersion = symbol("rsmi_dev_target_graphics_version_get", as: aim_rsmi_dev_target_graphics_version_get.self)
+        let gfxVersion = symbol(
+            "rsmi_dev_target_graphics_version_get", as: aim_rsmi_dev_target_graphics_version_get.self)
         let computePartition = symbol("rsmi_dev_compute_partition_get", as: aim_rsmi_dev_compute_partition_get.self)
         let memoryPartition = symbol("rsmi_dev_memory_partition_get", as: aim_rsmi_dev_memory_partition_get.self)
         let vram = RSMI_MEM_TYPE_VRAM
 
         guard total <= Self.deviceLimit else {
-            throw GPUSourceUnavailable("rsmi_num_monitor_devices reported \(total) GPUs, more than \(Self.deviceLimit); the library is not usable")
+            throw GPUSourceUnavailable(
+                "rsmi_num_monitor_devices reported \(total) GPUs, more than \(Self.deviceLimit); the library is not usable"
+            )
         }
         var warnings = FieldWarnings(source: source.rawValue)
         let devices = (0..<total).map { index in

@@ -36,7 +36,9 @@ public struct RocmSMIToolReader: GPUSourceReading {
             .compactMap { key, value in Int(key.dropFirst(4)).map { (number: $0, value: value) } }
             .sorted { $0.number < $1.number }
         var warnings = FieldWarnings(source: GPUSource.rocmSMI.rawValue)
-        let devices = entries.enumerated().map { position, entry in device(index: position, card: entry.value, warnings: &warnings) }
+        let devices = entries.enumerated().map { position, entry in
+            device(index: position, card: entry.value, warnings: &warnings)
+        }
         return GPUSourceAnswer(devices: devices, warnings: warnings.lines)
     }
 
@@ -56,12 +58,18 @@ public struct RocmSMIToolReader: GPUSourceReading {
             model: ToolJSON.model(deviceID: deviceID, names: names),
             gfxTarget: gfx.map(GFXTarget.normalize),
             vramTotalBytes: warnings.take(
-                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Memory (B)"]), bytes: true), field: "'VRAM Total Memory (B)'", gpu: index),
+                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Memory (B)"]), bytes: true),
+                field: "'VRAM Total Memory (B)'", gpu: index),
             vramUsedBytes: warnings.take(
-                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Used Memory (B)"]), bytes: true), field: "'VRAM Total Used Memory (B)'", gpu: index),
-            busyPercent: warnings.percent(ToolJSON.number(ToolJSON.field(card, ["GPU use (%)", "GPU Use (%)"])), field: "'GPU use (%)'", gpu: index),
-            computePartition: ToolJSON.text(ToolJSON.field(card, ["Compute Partition", "compute_partition"]))?.uppercased(),
-            memoryPartition: ToolJSON.text(ToolJSON.field(card, ["Memory Partition", "memory_partition"]))?.uppercased(),
+                ToolJSON.number(ToolJSON.field(card, ["VRAM Total Used Memory (B)"]), bytes: true),
+                field: "'VRAM Total Used Memory (B)'", gpu: index),
+            busyPercent: warnings.percent(
+                ToolJSON.number(ToolJSON.field(card, ["GPU use (%)", "GPU Use (%)"])), field: "'GPU use (%)'",
+                gpu: index),
+            computePartition: ToolJSON.text(ToolJSON.field(card, ["Compute Partition", "compute_partition"]))?
+                .uppercased(),
+            memoryPartition: ToolJSON.text(ToolJSON.field(card, ["Memory Partition", "memory_partition"]))?
+                .uppercased(),
             locationID: ToolJSON.text(ToolJSON.field(card, ["PCI Bus", "PCI Bus ID"]))?.lowercased(),
             uniqueID: ToolJSON.text(ToolJSON.field(card, ["Unique ID", "Unique Id"]))?.lowercased())
     }

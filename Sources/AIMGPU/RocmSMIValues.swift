@@ -18,7 +18,9 @@ struct RocmSMIValues: Equatable, Sendable {
     func device(index: Int, warnings: inout FieldWarnings) -> GPUDevice {
         let gfxTarget = gfxVersion.flatMap { GFXTarget.name(fromVersion: $0) }
         if let gfxVersion, gfxVersion != 0, gfxTarget == nil {
-            warnings.note(field: "target graphics version", gpu: index, value: String(gfxVersion), reason: "not a known packed gfx version")
+            warnings.note(
+                field: "target graphics version", gpu: index, value: String(gfxVersion),
+                reason: "not a known packed gfx version")
         }
         return GPUDevice(
             index: index,
@@ -27,7 +29,8 @@ struct RocmSMIValues: Equatable, Sendable {
             gfxTarget: gfxTarget,
             vramTotalBytes: vramTotal,
             vramUsedBytes: vramUsed,
-            busyPercent: warnings.percent(busyPercent.map { ToolNumber.value(UInt64($0)) } ?? .absent, field: "busy percent", gpu: index),
+            busyPercent: warnings.percent(
+                busyPercent.map { ToolNumber.value(UInt64($0)) } ?? .absent, field: "busy percent", gpu: index),
             computePartition: computePartition,
             memoryPartition: memoryPartition,
             locationID: pciID.map { KFDTopologyReader.pciAddress(location: $0 & 0xFFFF, domain: $0 >> 32) },

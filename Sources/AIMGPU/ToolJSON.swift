@@ -48,11 +48,14 @@ enum ToolJSON {
         case .mapping(let mapping)?:
             let unit = self.text(mapping["unit"])
             switch mapping["value"] {
-            case .int(let integer)?: return measured(Substring(String(integer)), unit: unit, bytes: bytes, text: String(integer))
-            case .double(let double)?: return measured(Substring(String(double)), unit: unit, bytes: bytes, text: String(double))
+            case .int(let integer)?:
+                return measured(Substring(String(integer)), unit: unit, bytes: bytes, text: String(integer))
+            case .double(let double)?:
+                return measured(Substring(String(double)), unit: unit, bytes: bytes, text: String(double))
             case .string(let inner)?:
                 let trimmed = inner.trimmingCharacters(in: .whitespaces)
-                return isUnknown(trimmed) ? .absent : measured(Substring(trimmed), unit: unit, bytes: bytes, text: trimmed)
+                return isUnknown(trimmed)
+                    ? .absent : measured(Substring(trimmed), unit: unit, bytes: bytes, text: trimmed)
             case nil, .null?: return .absent
             case let other?: return .unusable(other.kindDescription)
             }
@@ -86,7 +89,8 @@ enum ToolJSON {
 
     private static func isUnknown(_ text: String) -> Bool {
         let lowered = text.lowercased()
-        return lowered.isEmpty || lowered == "n/a" || lowered == "na" || lowered == "unknown" || lowered == "not supported"
+        return lowered.isEmpty || lowered == "n/a" || lowered == "na" || lowered == "unknown"
+            || lowered == "not supported"
     }
 
     /// The GPU model from a device id, or, when a tool gives no id, from the product name.

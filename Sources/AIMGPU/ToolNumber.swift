@@ -26,8 +26,10 @@ enum ToolNumber: Equatable, Sendable {
         let raw = String(text)
         if let integer = UInt64(raw) { return .value(integer) }
         guard !raw.isEmpty, raw.count <= 64,
-              raw.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-") }),
-              let number = Double(raw)
+            raw.allSatisfy({
+                $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-")
+            }),
+            let number = Double(raw)
         else { return .unusable(raw) }
         return whole(number, text: raw)
     }

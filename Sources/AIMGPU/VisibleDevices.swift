@@ -1,5 +1,5 @@
-import Foundation
 import AIMCore
+import Foundation
 
 /// Applies ROCm's device-visibility variables to a list of GPUs.
 ///
@@ -23,7 +23,8 @@ public enum VisibleDevices {
             visible = try select(rocr, from: visible, variable: "ROCR_VISIBLE_DEVICES")
             applied.append("ROCR_VISIBLE_DEVICES=\(rocr)")
         }
-        let hipVariable = value("HIP_VISIBLE_DEVICES", environment) != nil ? "HIP_VISIBLE_DEVICES" : "CUDA_VISIBLE_DEVICES"
+        let hipVariable =
+            value("HIP_VISIBLE_DEVICES", environment) != nil ? "HIP_VISIBLE_DEVICES" : "CUDA_VISIBLE_DEVICES"
         if let hip = value(hipVariable, environment) {
             visible = try select(hip, from: visible, variable: hipVariable)
             applied.append("\(hipVariable)=\(hip)")
@@ -46,17 +47,22 @@ public enum VisibleDevices {
             if let position = Int(entry) {
                 guard devices.indices.contains(position) else {
                     throw AIMError.configuration(
-                        "\(variable)=\(shownList) is not valid: index \(position) is out of range; \(devices.count) GPU(s) are visible at that point (indices 0-\(max(devices.count - 1, 0)))")
+                        "\(variable)=\(shownList) is not valid: index \(position) is out of range; \(devices.count) GPU(s) are visible at that point (indices 0-\(max(devices.count - 1, 0)))"
+                    )
                 }
                 device = devices[position]
-            } else if entry.uppercased().hasPrefix("GPU-"), let match = devices.first(where: { matches($0, uuid: entry) }) {
+            } else if entry.uppercased().hasPrefix("GPU-"),
+                let match = devices.first(where: { matches($0, uuid: entry) })
+            {
                 device = match
             } else {
                 throw AIMError.configuration(
-                    "\(variable)=\(shownList) is not valid: \(FieldWarnings.shown(entry)) is neither a device index nor the UUID (GPU-<unique id>) of a visible GPU")
+                    "\(variable)=\(shownList) is not valid: \(FieldWarnings.shown(entry)) is neither a device index nor the UUID (GPU-<unique id>) of a visible GPU"
+                )
             }
             guard !chosen.contains(where: { $0.index == device.index }) else {
-                throw AIMError.configuration("\(variable)=\(shownList) is not valid: it names GPU \(device.index) twice")
+                throw AIMError.configuration(
+                    "\(variable)=\(shownList) is not valid: it names GPU \(device.index) twice")
             }
             chosen.append(device)
         }
@@ -66,8 +72,8 @@ public enum VisibleDevices {
     /// `GPU-4a3f…` against the unique id, compared as a hex number so that padding does not matter.
     private static func matches(_ device: GPUDevice, uuid: String) -> Bool {
         guard let uniqueID = device.uniqueID,
-              let wanted = UInt64(uuid.dropFirst(4).lowercased(), radix: 16),
-              let actual = UInt64(uniqueID.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16)
+            let wanted = UInt64(uuid.dropFirst(4).lowercased(), radix: 16),
+            let actual = UInt64(uniqueID.lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16)
         else { return false }
         return wanted == actual
     }

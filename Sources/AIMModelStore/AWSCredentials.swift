@@ -16,11 +16,16 @@ public struct AWSCredentials: Equatable, Sendable {
     /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, else the
     /// `AWS_PROFILE` section (default `default`) of `AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`.
     public static func resolve(environment: [String: String]) -> AWSCredentials? {
-        if let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty {
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        if let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = environment["AWS_SECRET_ACCESS_KEY"],
+            !secret.isEmpty
+        {
+            return AWSCredentials(
+                accessKeyID: key, secretAccessKey: secret,
+                sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let path = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.aws/credentials"
+        let path =
+            environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.aws/credentials"
         guard let data = (try? BoundedFile.read(path, limit: 1 << 20)) else { return nil }
         let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let section = iniSection(String(decoding: data, as: UTF8.self), named: profile)
@@ -35,8 +40,11 @@ public struct AWSCredentials: Equatable, Sendable {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-            } else if current == name, let equals = line.firstIndex(of: "="), !line.hasPrefix("#"), !line.hasPrefix(";") {
-                values[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            } else if current == name, let equals = line.firstIndex(of: "="), !line.hasPrefix("#"), !line.hasPrefix(";")
+            {
+                values[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[
+                    line.index(after: equals)...
+                ].trimmingCharacters(in: .whitespaces)
             }
         }
         return values

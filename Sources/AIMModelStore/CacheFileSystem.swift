@@ -13,7 +13,10 @@ enum CacheFileSystem {
         }
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-            throw AIMError(.modelFetchFailed, "cannot create the directory \(path): a file of that name is in the way; remove it or run `aim-runtime cache verify`")
+            throw AIMError(
+                .modelFetchFailed,
+                "cannot create the directory \(path): a file of that name is in the way; remove it or run `aim-runtime cache verify`"
+            )
         }
     }
 
@@ -58,8 +61,10 @@ enum CacheFileSystem {
     static func failure(_ what: String, _ path: String) -> AIMError {
         let code = errno
         if code == ENOSPC || code == EDQUOT {
-            return AIMError(.diskFull, "the disk is full (\(what) \(path)); free space or point AIM_CACHE_PATH at a larger volume")
+            return AIMError(
+                .diskFull, "the disk is full (\(what) \(path)); free space or point AIM_CACHE_PATH at a larger volume")
         }
-        return AIMError(.modelFetchFailed, "\(what) \(path): \(String(cString: strerror(code))); is AIM_CACHE_PATH writable?")
+        return AIMError(
+            .modelFetchFailed, "\(what) \(path): \(String(cString: strerror(code))); is AIM_CACHE_PATH writable?")
     }
 }

@@ -32,15 +32,21 @@ public struct CacheInventory: Sendable {
 
     private func hubEntries() -> [Entry] {
         let hub = cacheRoot + "/hub"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: hub)) ?? []).filter { $0.hasPrefix("models--") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: hub)) ?? []).filter {
+            $0.hasPrefix("models--")
+        }.sorted()
         return names.map { name in
             let repo = name.dropFirst("models--".count).replacingOccurrences(of: "--", with: "/")
             let layout = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
-            let blobs = CachedFiles.files(under: layout.blobsDirectory).filter { !$0.path.hasSuffix(".incomplete") && !$0.path.hasSuffix(".chunks") }
+            let blobs = CachedFiles.files(under: layout.blobsDirectory).filter {
+                !$0.path.hasSuffix(".incomplete") && !$0.path.hasSuffix(".chunks")
+            }
             let refNames = (try? FileManager.default.contentsOfDirectory(atPath: layout.repoDirectory + "/refs")) ?? []
-            let refs = Dictionary(uniqueKeysWithValues: refNames.compactMap { ref in layout.commit(for: ref).map { (ref, $0) } })
-            return Entry(reference: "hf://\(repo)", layout: .hub, path: layout.repoDirectory,
-                         bytes: ByteSum.saturating(blobs.map(\.size)), fileCount: blobs.count, refs: refs)
+            let refs = Dictionary(
+                uniqueKeysWithValues: refNames.compactMap { ref in layout.commit(for: ref).map { (ref, $0) } })
+            return Entry(
+                reference: "hf://\(repo)", layout: .hub, path: layout.repoDirectory,
+                bytes: ByteSum.saturating(blobs.map(\.size)), fileCount: blobs.count, refs: refs)
         }
     }
 
@@ -55,8 +61,11 @@ public struct CacheInventory: Sendable {
             visited += 1
             guard visited <= Self.maximumDirectories else { return }
             if let manifest = FlatManifest.read(from: directory) {
-                entries.append(Entry(reference: manifest.source, layout: .flat, path: directory,
-                                     bytes: ByteSum.saturating(manifest.files.map(\.size)), fileCount: manifest.files.count, refs: [:]))
+                entries.append(
+                    Entry(
+                        reference: manifest.source, layout: .flat, path: directory,
+                        bytes: ByteSum.saturating(manifest.files.map(\.size)), fileCount: manifest.files.count,
+                        refs: [:]))
                 return
             }
             guard depth < 3, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
@@ -85,7 +94,8 @@ public struct CacheInventory: Sendable {
         }
         switch entry.layout {
         case .hub:
-            let blobs = try DirectoryWalk.list(under: entry.path + "/blobs", what: "the cache directory \(entry.path)/blobs")
+            let blobs = try DirectoryWalk.list(
+                under: entry.path + "/blobs", what: "the cache directory \(entry.path)/blobs")
             for (relative, reason) in blobs.broken { try remove(entry.path + "/blobs/" + relative, reason) }
             for blob in blobs.files {
                 let path = entry.path + "/blobs/" + blob.path
@@ -95,7 +105,8 @@ public struct CacheInventory: Sendable {
                     try remove(path, "content does not match its name (\(ContentCheck.forHubETag(blob.path)))")
                 }
             }
-            let snapshots = try DirectoryWalk.list(under: entry.path + "/snapshots", what: "the cache directory \(entry.path)/snapshots")
+            let snapshots = try DirectoryWalk.list(
+                under: entry.path + "/snapshots", what: "the cache directory \(entry.path)/snapshots")
             for (relative, reason) in snapshots.broken { try remove(entry.path + "/snapshots/" + relative, reason) }
         case .flat:
             let listing = try DirectoryWalk.list(under: entry.path, what: "the cache directory \(entry.path)")
@@ -104,7 +115,8 @@ public struct CacheInventory: Sendable {
             for file in FlatManifest.read(from: entry.path)?.files ?? [] where !brokenPaths.contains(file.path) {
                 let path = entry.path + "/" + file.path
                 var info = stat()
-                let check: ContentCheck = file.etag.map { $0.count == 32 ? .md5($0.lowercased()) : ContentCheck.forHubETag($0) } ?? .sizeOnly
+                let check: ContentCheck =
+                    file.etag.map { $0.count == 32 ? .md5($0.lowercased()) : ContentCheck.forHubETag($0) } ?? .sizeOnly
                 if stat(path, &info) != 0 {
                     problems.append(Problem(path: path, reason: "missing"))
                 } else if !(try check.matches(fileAt: path, size: file.size)) {
@@ -120,7 +132,9 @@ public struct CacheInventory: Sendable {
     /// the reference have no manifest and are taken as they are.
     public static func isCompleteFlatDirectory(_ directory: String) -> Bool {
         let files = CachedFiles.files(under: directory)
-        if files.contains(where: { $0.path.hasSuffix(".incomplete") || $0.path.hasSuffix(".incomplete.chunks") }) { return false }
+        if files.contains(where: { $0.path.hasSuffix(".incomplete") || $0.path.hasSuffix(".incomplete.chunks") }) {
+            return false
+        }
         guard let manifest = FlatManifest.read(from: directory) else { return true }
         let sizes = Dictionary(files.map { ($0.path, $0.size) }, uniquingKeysWith: { first, _ in first })
         return manifest.files.allSatisfy { sizes[$0.path] == $0.size }
@@ -130,7 +144,8 @@ public struct CacheInventory: Sendable {
     public static func isCompleteSnapshot(_ directory: String) -> Bool {
         guard let listing = try? DirectoryWalk.list(under: directory, what: directory) else { return false }
         var isDirectory: ObjCBool = false
-        return listing.broken.isEmpty && FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue
+        return listing.broken.isEmpty && FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+            && isDirectory.boolValue
     }
 
     /// Files and bytes below a directory, links followed (a hub snapshot's size).
@@ -143,7 +158,10 @@ public struct CacheInventory: Sendable {
         do {
             try FileManager.default.removeItem(atPath: entry.path)
         } catch {
-            throw AIMError(.modelFetchFailed, "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)", cause: error)
+            throw AIMError(
+                .modelFetchFailed,
+                "cannot remove \(entry.path) completely; check its permissions (is AIM_CACHE_PATH writable?)",
+                cause: error)
         }
     }
 

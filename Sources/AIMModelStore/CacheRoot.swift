@@ -15,16 +15,22 @@ public enum CacheRoot {
             var info = stat()
             if stat(prefix, &info) == 0 {
                 guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw AIMError.configuration("AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be used: \(OneLineText.quoted(prefix, limit: 200)) is not a directory; \(fix)")
+                    throw AIMError.configuration(
+                        "AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be used: \(OneLineText.quoted(prefix, limit: 200)) is not a directory; \(fix)"
+                    )
                 }
                 continue
             }
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw AIMError.configuration("AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be created: \(OneLineText.quoted(prefix, limit: 200)): \(String(cString: strerror(errno))); \(fix)")
+                throw AIMError.configuration(
+                    "AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be created: \(OneLineText.quoted(prefix, limit: 200)): \(String(cString: strerror(errno))); \(fix)"
+                )
             }
         }
         guard access(path, W_OK | X_OK) == 0 else {
-            throw AIMError.configuration("AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) is not writable: \(String(cString: strerror(errno))); \(fix)")
+            throw AIMError.configuration(
+                "AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) is not writable: \(String(cString: strerror(errno))); \(fix)"
+            )
         }
     }
 
@@ -33,10 +39,13 @@ public enum CacheRoot {
         var info = stat()
         if stat(path, &info) != 0 {
             if errno == ENOENT { return }
-            throw AIMError.configuration("AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be read: \(String(cString: strerror(errno))); \(fix)")
+            throw AIMError.configuration(
+                "AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) cannot be read: \(String(cString: strerror(errno))); \(fix)"
+            )
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw AIMError.configuration("AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) is not a directory; \(fix)")
+            throw AIMError.configuration(
+                "AIM_CACHE_PATH=\(OneLineText.quoted(path, limit: 200)) is not a directory; \(fix)")
         }
     }
 }

@@ -20,7 +20,10 @@ public struct CachedModel: Equatable, Sendable {
     /// Bytes fetched by this run; 0 when everything was already cached.
     public let downloadedBytes: Int64
 
-    public init(source: Source, path: String, commit: String?, inHubCache: Bool, fileCount: Int, bytes: Int64, downloadedBytes: Int64) {
+    public init(
+        source: Source, path: String, commit: String?, inHubCache: Bool, fileCount: Int, bytes: Int64,
+        downloadedBytes: Int64
+    ) {
         self.source = source
         self.path = path
         self.commit = commit
@@ -33,6 +36,7 @@ public struct CachedModel: Equatable, Sendable {
     /// One line for the log: where the model is and what this run fetched.
     public var summary: String {
         "\(path): \(fileCount) files, \(ByteCount.text(bytes))"
-            + (downloadedBytes > 0 ? " (\(ByteCount.text(downloadedBytes)) downloaded now)" : " (all already cached and checked)")
+            + (downloadedBytes > 0
+                ? " (\(ByteCount.text(downloadedBytes)) downloaded now)" : " (all already cached and checked)")
     }
 }

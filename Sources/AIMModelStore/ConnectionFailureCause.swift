@@ -32,10 +32,13 @@ struct ConnectionFailureCause {
             return TransferFailure(.permanent, "the host name of \(host) could not be resolved" + advice)
         case let io as IOError:
             let reason = String(cString: strerror(io.errnoCode))
-            let kind: TransferFailure.Kind = io.errnoCode == ECONNREFUSED && refusalIsPermanent ? .permanent : .unreachable
+            let kind: TransferFailure.Kind =
+                io.errnoCode == ECONNREFUSED && refusalIsPermanent ? .permanent : .unreachable
             return TransferFailure(kind, "cannot connect to \(host): \(reason.lowercased())" + advice)
         case let channel as ChannelError:
-            if case .connectTimeout = channel { return TransferFailure(.unreachable, "connecting to \(host) timed out" + advice) }
+            if case .connectTimeout = channel {
+                return TransferFailure(.unreachable, "connecting to \(host) timed out" + advice)
+            }
             return TransferFailure(.transient(retryAfter: nil), "the connection to \(host) failed" + advice)
         case let http as HTTPClientError:
             return Self.failure(for: http, host: host, advice: advice)
@@ -45,20 +48,27 @@ struct ConnectionFailureCause {
             let name = String(describing: type(of: error))
             if name.contains("SSL") || name.contains("TLS") {
                 // A failed handshake (wrong scheme, bad certificate) rarely heals: the few attempts of an unreachable host.
-                return TransferFailure(.unreachable, "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
+                return TransferFailure(
+                    .unreachable,
+                    "the TLS handshake with \(host) failed; check that \(setting) has the right scheme (http or https)")
             }
-            return TransferFailure(.transient(retryAfter: nil), "the request to \(host) failed (\(Self.oneLine(error)))")
+            return TransferFailure(
+                .transient(retryAfter: nil), "the request to \(host) failed (\(Self.oneLine(error)))")
         }
     }
 
     private static func failure(for error: HTTPClientError, host: String, advice: String) -> TransferFailure {
         switch error {
         case .readTimeout:
-            return TransferFailure(.transient(retryAfter: nil), "the transfer from \(host) stalled: no bytes arrived within the stall limit (AIM_DOWNLOAD_STALL_SECONDS)")
+            return TransferFailure(
+                .transient(retryAfter: nil),
+                "the transfer from \(host) stalled: no bytes arrived within the stall limit (AIM_DOWNLOAD_STALL_SECONDS)"
+            )
         case .connectTimeout, .getConnectionFromPoolTimeout:
             return TransferFailure(.unreachable, "connecting to \(host) timed out" + advice)
         case .deadlineExceeded:
-            return TransferFailure(.overDeadline, "the answer from \(host) did not arrive within \(MetadataRequest.deadlineSeconds) s")
+            return TransferFailure(
+                .overDeadline, "the answer from \(host) did not arrive within \(MetadataRequest.deadlineSeconds) s")
         case .remoteConnectionClosed:
             return TransferFailure(.transient(retryAfter: nil), "\(host) closed the connection")
         case .emptyScheme, .emptyHost, .invalidURL:
@@ -70,13 +80,18 @@ struct ConnectionFailureCause {
 
     /// `host:port` of a URL, for messages; never the path or query (a signed URL's query is a credential).
     static func hostAndPort(_ url: String) -> String {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return "the server" }
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+            return "the server"
+        }
         let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
         return "\(host):\(port)"
     }
 
     /// Any other error as text on one line, bounded.
     private static func oneLine(_ error: Error) -> String {
-        String(String(describing: error).unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }.prefix(160))
+        String(
+            String(describing: error).unicodeScalars.map {
+                $0.properties.generalCategory == .control ? " " : Character($0)
+            }.prefix(160))
     }
 }

@@ -35,7 +35,8 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
     func matches(fileAt path: String, size: Int64) throws -> Bool {
         // Only a regular file: opening a FIFO would wait for a writer for ever.
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path)
+        else { return false }
         defer { try? handle.close() }
         var sha256 = SHA256()
         var sha1 = Insecure.SHA1()
@@ -65,8 +66,13 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
         do {
             return try handle.read(upToCount: 4 << 20)
         } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }.map { String(cString: strerror(Int32(truncatingIfNeeded: $0))) }
-            throw AIMError(.modelFetchFailed, "cannot read \(path) to check its content\(reason.map { ": " + $0 } ?? ""); check the cache volume", cause: error)
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }.map {
+                String(cString: strerror(Int32(truncatingIfNeeded: $0)))
+            }
+            throw AIMError(
+                .modelFetchFailed,
+                "cannot read \(path) to check its content\(reason.map { ": " + $0 } ?? ""); check the cache volume",
+                cause: error)
         }
     }
 

@@ -25,17 +25,28 @@ enum DirectoryWalk {
         while let relative = enumerator.nextObject() as? String {
             entries += 1
             if entries > maximumEntries {
-                throw AIMError.configuration("\(what) holds more than \(maximumEntries) entries; point it at one model's directory")
+                throw AIMError.configuration(
+                    "\(what) holds more than \(maximumEntries) entries; point it at one model's directory")
             }
             if enumerator.level > maximumDepth {
-                throw AIMError.configuration("\(what) nests deeper than \(maximumDepth) levels (at \(OneLineText.quoted(relative, limit: 120))); point it at one model's directory")
+                throw AIMError.configuration(
+                    "\(what) nests deeper than \(maximumDepth) levels (at \(OneLineText.quoted(relative, limit: 120))); point it at one model's directory"
+                )
             }
             if entries % 1024 == 0, ContinuousClock.now - start > .seconds(maximumSeconds) {
-                throw AIMError.configuration("\(what) took more than \(Int(maximumSeconds)) s to list (\(entries) entries so far); point it at one model's directory on a local disk")
+                throw AIMError.configuration(
+                    "\(what) took more than \(Int(maximumSeconds)) s to list (\(entries) entries so far); point it at one model's directory on a local disk"
+                )
             }
             var info = stat()
             if stat(directory + "/" + relative, &info) != 0 {
-                listing.broken.append((relative, errno == ELOOP ? "a symbolic link loop" : errno == ENOENT ? "a dangling symbolic link" : String(cString: strerror(errno))))
+                listing.broken.append(
+                    (
+                        relative,
+                        errno == ELOOP
+                            ? "a symbolic link loop"
+                            : errno == ENOENT ? "a dangling symbolic link" : String(cString: strerror(errno))
+                    ))
                 continue
             }
             switch info.st_mode & S_IFMT {

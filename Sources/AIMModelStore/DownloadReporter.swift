@@ -33,7 +33,9 @@ final class DownloadReporter: Sendable {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let (done, _) = progress.snapshot
         let seconds = max(Date().timeIntervalSince(started), 0.001)
-        logger.info("Downloaded \(ByteCount.text(done)) of \(label) in \(String(format: "%.1f", seconds)) s (\(ByteCount.text(Self.byteCount(Double(done) / seconds)))/s)")
+        logger.info(
+            "Downloaded \(ByteCount.text(done)) of \(label) in \(String(format: "%.1f", seconds)) s (\(ByteCount.text(Self.byteCount(Double(done) / seconds)))/s)"
+        )
     }
 
     private func report() {
@@ -46,10 +48,13 @@ final class DownloadReporter: Sendable {
             let width = 30
             let filled = Int(percent * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r\(label) [\(bar)] \(ByteCount.text(done))/\(ByteCount.text(total)) \(ByteCount.text(Self.byteCount(rate)))/s ETA \(eta)\u{1B}[K"
+            let line =
+                "\r\(label) [\(bar)] \(ByteCount.text(done))/\(ByteCount.text(total)) \(ByteCount.text(Self.byteCount(rate)))/s ETA \(eta)\u{1B}[K"
             FileHandle.standardError.write(Data(line.utf8))
         } else {
-            logger.info("Downloading \(label): \(ByteCount.text(done)) of \(ByteCount.text(total)) (\(String(format: "%.0f", percent * 100))%), \(ByteCount.text(Self.byteCount(rate)))/s, ETA \(eta)")
+            logger.info(
+                "Downloading \(label): \(ByteCount.text(done)) of \(ByteCount.text(total)) (\(String(format: "%.0f", percent * 100))%), \(ByteCount.text(Self.byteCount(rate)))/s, ETA \(eta)"
+            )
         }
     }
 

@@ -18,7 +18,9 @@ public enum EndpointCheck {
             try check([hubVariable], environment: environment)
             // The token goes into a header: a newline in it would be a header of its own. Never echoed.
             if let token = settings.token, !isHeaderSafe(token) {
-                throw AIMError.configuration("the Hugging Face token (HF_TOKEN, HF_TOKEN_PATH or $HF_HOME/token) holds spaces or control characters; set it to the token alone")
+                throw AIMError.configuration(
+                    "the Hugging Face token (HF_TOKEN, HF_TOKEN_PATH or $HF_HOME/token) holds spaces or control characters; set it to the token alone"
+                )
             }
         case .s3:
             try check(s3Variables, environment: environment)
@@ -42,7 +44,8 @@ public enum EndpointCheck {
             guard let value = environment[name], !value.isEmpty else { continue }
             if let problem = problem(value) {
                 throw AIMError.configuration(
-                    "\(name)=\(shown(value)) \(problem)" + "; set it to an http or https URL such as https://host[:port], or unset it")
+                    "\(name)=\(shown(value)) \(problem)"
+                        + "; set it to an http or https URL such as https://host[:port], or unset it")
             }
         }
     }
@@ -58,7 +61,9 @@ public enum EndpointCheck {
 
     /// Why a value is not a usable endpoint URL, or nil when it is one.
     static func problem(_ value: String) -> String? {
-        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+        if value.unicodeScalars.contains(where: {
+            $0.properties.isWhitespace || $0.properties.generalCategory == .control
+        }) {
             return "holds spaces or control characters"
         }
         guard let scheme = value.range(of: "://").map({ value[..<$0.lowerBound].lowercased() }) else {

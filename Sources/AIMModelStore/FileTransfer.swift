@@ -31,27 +31,37 @@ struct FileTransfer: Sendable {
     /// - Returns: the check that was applied (an MD5 ETag check becomes a size check for
     ///   SSE-KMS or SSE-C objects, whose ETags are not MD5s).
     @discardableResult
-    func download(to finalPath: String, size: Int64, check: ContentCheck, request: @escaping RequestBuilder) async throws -> ContentCheck {
+    func download(
+        to finalPath: String, size: Int64, check: ContentCheck, request: @escaping RequestBuilder
+    ) async throws -> ContentCheck {
         let temporary = finalPath + ".incomplete"
         let notes = ResponseNotes()
         for attempt in 1...2 {
             try await fetchAllBytes(to: temporary, size: size, notes: notes, request: request)
-            let applied: ContentCheck = { if case .md5 = check, notes.encrypted { return .sizeOnly } else { return check } }()
+            let applied: ContentCheck = {
+                if case .md5 = check, notes.encrypted { return .sizeOnly } else { return check }
+            }()
             if try applied.matches(fileAt: temporary, size: size) {
                 try Self.removeIfPresent(temporary + ".chunks")
                 guard rename(temporary, finalPath) == 0 else {
-                    throw TransferFailure(.permanent, "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
+                    throw TransferFailure(
+                        .permanent, "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
                 }
                 return applied
             }
-            logger.warning("\(finalPath.split(separator: "/").last ?? "") failed its \(check) check (attempt \(attempt) of 2); fetching it again")
+            logger.warning(
+                "\(finalPath.split(separator: "/").last ?? "") failed its \(check) check (attempt \(attempt) of 2); fetching it again"
+            )
             try Self.removeIfPresent(temporary)
             try Self.removeIfPresent(temporary + ".chunks")
         }
-        throw TransferFailure(.checksum, "\(finalPath) failed its \(check) check twice; the server sent different bytes than it lists")
+        throw TransferFailure(
+            .checksum, "\(finalPath) failed its \(check) check twice; the server sent different bytes than it lists")
     }
 
-    private func fetchAllBytes(to temporary: String, size: Int64, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
+    private func fetchAllBytes(
+        to temporary: String, size: Int64, notes: ResponseNotes, request: @escaping RequestBuilder
+    ) async throws {
         let descriptor = open(temporary, O_WRONLY | O_CREAT, 0o644)
         guard descriptor >= 0 else {
             throw TransferFailure(.permanent, "cannot write \(temporary): \(String(cString: strerror(errno)))")
@@ -68,7 +78,8 @@ struct FileTransfer: Sendable {
                 for index in missing {
                     group.addTask {
                         try await limiter.withConnection {
-                            try await fetchWithRetries(chunks[index], into: file, whole: chunks.count == 1, notes: notes, request: request)
+                            try await fetchWithRetries(
+                                chunks[index], into: file, whole: chunks.count == 1, notes: notes, request: request)
                         }
                         journal.markCompleted(index)
                     }
@@ -79,15 +90,22 @@ struct FileTransfer: Sendable {
             // The server sends whole files only: start again as one stream.
             logger.warning("the server ignores HTTP Range (\(ignored.status)); downloading the file as one stream")
             try Self.removeIfPresent(temporary + ".chunks")
-            guard ftruncate(descriptor, 0) == 0 else { throw TransferFailure(.permanent, "cannot truncate \(temporary)") }
+            guard ftruncate(descriptor, 0) == 0 else {
+                throw TransferFailure(.permanent, "cannot truncate \(temporary)")
+            }
             try await limiter.withConnection {
                 try await fetchWithRetries(0...(size - 1), into: file, whole: true, notes: notes, request: request)
             }
         }
-        guard ftruncate(descriptor, off_t(size)) == 0 else { throw TransferFailure(.permanent, "cannot size \(temporary)") }
+        guard ftruncate(descriptor, off_t(size)) == 0 else {
+            throw TransferFailure(.permanent, "cannot size \(temporary)")
+        }
     }
 
-    private func fetchWithRetries(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
+    private func fetchWithRetries(
+        _ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes,
+        request: @escaping RequestBuilder
+    ) async throws {
         let what = Self.name(of: request) + (range.lowerBound == 0 ? "" : " (bytes \(range.lowerBound)-)")
         try await retry.retrying(what, logger: logger) {
             try await fetch(range, into: file, whole: whole, notes: notes, request: request)
@@ -95,7 +113,10 @@ struct FileTransfer: Sendable {
     }
 
     /// One GET. A whole-file fetch resumes from what a previous attempt wrote.
-    private func fetch(_ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes, request: @escaping RequestBuilder) async throws {
+    private func fetch(
+        _ range: ClosedRange<Int64>, into file: FileWriter, whole: Bool, notes: ResponseNotes,
+        request: @escaping RequestBuilder
+    ) async throws {
         let start = whole ? min(file.written(in: range), range.upperBound + 1) : range.lowerBound
         if start > range.upperBound { return }
         let asked = start...range.upperBound
@@ -104,10 +125,12 @@ struct FileTransfer: Sendable {
         do {
             response = try await http.execute(outgoing, deadline: .distantFuture)
         } catch {
-            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(for: error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(
+                for: error)
         }
         if response.headers.first(name: "x-amz-server-side-encryption")?.hasPrefix("aws:kms") == true
-            || response.headers.contains(name: "x-amz-server-side-encryption-customer-algorithm") {
+            || response.headers.contains(name: "x-amz-server-side-encryption-customer-algorithm")
+        {
             notes.markEncrypted()
         }
         var first = asked.lowerBound
@@ -121,8 +144,10 @@ struct FileTransfer: Sendable {
         default:
             throw TransferFailure(
                 (429...429).contains(Int(response.status.code)) || response.status.code >= 500
-                    ? .transient(retryAfter: HTTPHeaderValues.retryAfter(response.headers.first(name: "Retry-After"))) : .permanent,
-                "the server answered HTTP \(response.status.code) for \(Self.name(of: request))", httpStatus: response.status.code)
+                    ? .transient(retryAfter: HTTPHeaderValues.retryAfter(response.headers.first(name: "Retry-After")))
+                    : .permanent,
+                "the server answered HTTP \(response.status.code) for \(Self.name(of: request))",
+                httpStatus: response.status.code)
         }
         var offset = first
         do {
@@ -139,10 +164,13 @@ struct FileTransfer: Sendable {
         } catch let failure as TransferFailure {
             throw failure
         } catch {
-            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(for: error)
+            throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(
+                for: error)
         }
         guard offset == asked.upperBound + 1 else {
-            throw TransferFailure(.transient(retryAfter: nil), "the connection closed after \(offset - first) of \(asked.upperBound + 1 - first) bytes")
+            throw TransferFailure(
+                .transient(retryAfter: nil),
+                "the connection closed after \(offset - first) of \(asked.upperBound + 1 - first) bytes")
         }
     }
 
@@ -201,13 +229,18 @@ final class FileWriter: Sendable {
         try buffer.withUnsafeReadableBytes { bytes in
             var done = 0
             while done < bytes.count {
-                let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+                let result = pwrite(
+                    descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
                 if result < 0 {
                     if errno == EINTR { continue }
                     if errno == ENOSPC || errno == EDQUOT {
-                        throw AIMError(.diskFull, "the disk is full while writing the model; free space or point AIM_CACHE_PATH at a larger volume")
+                        throw AIMError(
+                            .diskFull,
+                            "the disk is full while writing the model; free space or point AIM_CACHE_PATH at a larger volume"
+                        )
                     }
-                    throw TransferFailure(.permanent, "cannot write the model file: \(String(cString: strerror(errno)))")
+                    throw TransferFailure(
+                        .permanent, "cannot write the model file: \(String(cString: strerror(errno)))")
                 }
                 done += result
             }

@@ -19,21 +19,28 @@ struct FlatManifest: Equatable, Sendable {
     func write(to directory: String) throws {
         let document: StructuredValue = .mapping([
             "source": .string(source),
-            "files": .list(files.map { entry in
-                .mapping(["path": .string(entry.path), "size": .int(Int(entry.size)), "etag": entry.etag.map(StructuredValue.string) ?? .null])
-            }),
+            "files": .list(
+                files.map { entry in
+                    .mapping([
+                        "path": .string(entry.path), "size": .int(Int(entry.size)),
+                        "etag": entry.etag.map(StructuredValue.string) ?? .null,
+                    ])
+                }),
         ])
         try CacheFileSystem.makeDirectories(directory)
-        try CacheFileSystem.writeAtomically(JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
+        try CacheFileSystem.writeAtomically(
+            JSONWriter.write(document, style: .indented) + "\n", to: directory + "/" + Self.fileName)
     }
 
     static func read(from directory: String) -> FlatManifest? {
         guard let text = BoundedFile.text(directory + "/" + fileName, limit: 32 << 20),
-              let document = try? JSONParser.parse(text).mappingValue,
-              case .list(let items)? = document["files"]
+            let document = try? JSONParser.parse(text).mappingValue,
+            case .list(let items)? = document["files"]
         else { return nil }
         let files = items.compactMap { item -> Entry? in
-            guard let entry = item.mappingValue, let path = entry["path"]?.stringValue, case .int(let size)? = entry["size"], size >= 0 else { return nil }
+            guard let entry = item.mappingValue, let path = entry["path"]?.stringValue,
+                case .int(let size)? = entry["size"], size >= 0
+            else { return nil }
             return Entry(path: path, size: Int64(size), etag: entry["etag"]?.stringValue)
         }
         return FlatManifest(files: files, source: document["source"]?.stringValue ?? "")

@@ -11,7 +11,7 @@ public enum HTTPHeaderValues {
     /// `Content-Length` or `X-Linked-Size`: decimal digits only, within Int64.
     public static func contentLength(_ value: String?) -> Int64? {
         guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= 19,
-              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }
         return Int64(text)
     }
@@ -19,7 +19,9 @@ public enum HTTPHeaderValues {
     /// `Retry-After` as seconds to wait: delay-seconds (`120`) or an HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`),
     /// at most `maximumRetryAfter`; nil when the value is neither.
     public static func retryAfter(_ value: String?, now: Date = Date()) -> TimeInterval? {
-        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= 64 else {
+            return nil
+        }
         if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             // More than 19 digits would not fit; it is "a very long time" either way.
             guard let seconds = Int64(text) else { return maximumRetryAfter }
@@ -38,7 +40,7 @@ public enum HTTPHeaderValues {
         if etag.hasPrefix("W/") { etag.removeFirst(2) }
         etag = etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         guard !etag.isEmpty, etag.utf8.count <= 1024,
-              !etag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !etag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return etag
     }
@@ -47,13 +49,14 @@ public enum HTTPHeaderValues {
     static func httpDate(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT",
-              let day = smallNumber(parts[1], digits: 2), (1...31).contains(day),
-              let month = months.firstIndex(of: String(parts[2])),
-              let year = smallNumber(parts[3], digits: 4), year >= 1970
+            let day = smallNumber(parts[1], digits: 2), (1...31).contains(day),
+            let month = months.firstIndex(of: String(parts[2])),
+            let year = smallNumber(parts[3], digits: 4), year >= 1970
         else { return nil }
         let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, let hour = smallNumber(clock[0], digits: 2), let minute = smallNumber(clock[1], digits: 2),
-              let second = smallNumber(clock[2], digits: 2), hour < 24, minute < 60, second < 61
+        guard clock.count == 3, let hour = smallNumber(clock[0], digits: 2),
+            let minute = smallNumber(clock[1], digits: 2),
+            let second = smallNumber(clock[2], digits: 2), hour < 24, minute < 60, second < 61
         else { return nil }
         let days = daysFromCivil(year: year, month: month + 1, day: day)
         return Date(timeIntervalSince1970: TimeInterval(((days * 24 + hour) * 60 + minute) * 60 + second))
@@ -62,7 +65,8 @@ public enum HTTPHeaderValues {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     private static func smallNumber(_ text: Substring, digits: Int) -> Int? {
-        guard text.utf8.count == digits, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard text.utf8.count == digits, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
         return Int(text)
     }
 

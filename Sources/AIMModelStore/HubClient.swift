@@ -13,8 +13,11 @@ struct HubClient: Sendable {
     func snapshot(repo: String, revision: String) async throws -> HubSnapshot {
         let url = "\(settings.endpoint)/api/models/\(repo)/revision/\(Self.escape(revision))?blobs=true"
         let (response, deadline) = try await execute(authorized(url, method: .GET), repo: repo, revision: revision)
-        let body = try await metadataRequest.body(of: response, url: url, deadline: deadline, limit: Self.listingBytes, what: "the Hub's file list of \(repo)@\(revision)")
-        return try HubListingParser.parse(body, repo: repo, revision: revision, headerCommit: response.headers.first(name: "X-Repo-Commit"))
+        let body = try await metadataRequest.body(
+            of: response, url: url, deadline: deadline, limit: Self.listingBytes,
+            what: "the Hub's file list of \(repo)@\(revision)")
+        return try HubListingParser.parse(
+            body, repo: repo, revision: revision, headerCommit: response.headers.first(name: "X-Repo-Commit"))
     }
 
     /// `HEAD /{repo}/resolve/{commit}/{file}` without following the redirect, whose
@@ -27,7 +30,8 @@ struct HubClient: Sendable {
             let (response, _) = try await execute(request, repo: repo, revision: commit)
             let headers = response.headers
             let etag = HTTPHeaderValues.etag(headers.first(name: "X-Linked-Etag") ?? headers.first(name: "ETag"))
-            let size = HTTPHeaderValues.contentLength(headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length"))
+            let size = HTTPHeaderValues.contentLength(
+                headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length"))
             if (300..<400).contains(response.status.code), let location = headers.first(name: "Location") {
                 let target = Self.absolute(location, base: url)
                 if Self.origin(of: target) == Self.origin(of: settings.endpoint), etag == nil {
@@ -44,7 +48,9 @@ struct HubClient: Sendable {
             guard let etag, let size else {
                 throw Self.unusableHeaders(file: file, etag: etag, headers: headers, sizeHeader: "Content-Length")
             }
-            return HubFileMetadata(commit: headers.first(name: "X-Repo-Commit"), etag: etag, size: size, downloadURL: url, sameOrigin: true)
+            return HubFileMetadata(
+                commit: headers.first(name: "X-Repo-Commit"), etag: etag, size: size, downloadURL: url, sameOrigin: true
+            )
         }
         throw TransferFailure(.permanent, "too many redirects for \(file)")
     }
@@ -69,12 +75,17 @@ struct HubClient: Sendable {
     static let userAgent = "aim-runtime/0.1"
 
     /// A HEAD answer without a usable ETag or size: which one, and what the server sent.
-    private static func unusableHeaders(file: String, etag: String?, headers: HTTPHeaders, sizeHeader: String) -> TransferFailure {
+    private static func unusableHeaders(
+        file: String, etag: String?, headers: HTTPHeaders, sizeHeader: String
+    ) -> TransferFailure {
         if etag == nil {
             return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable ETag; is HF_ENDPOINT a Hub?")
         }
         let sent = headers.first(name: "X-Linked-Size") ?? headers.first(name: "Content-Length")
-        return TransferFailure(.permanent, "the Hub's answer for \(file) has no usable size (\(sizeHeader): \(sent.map { OneLineText.quoted($0, limit: 40) } ?? "absent")); is HF_ENDPOINT a Hub?")
+        return TransferFailure(
+            .permanent,
+            "the Hub's answer for \(file) has no usable size (\(sizeHeader): \(sent.map { OneLineText.quoted($0, limit: 40) } ?? "absent")); is HF_ENDPOINT a Hub?"
+        )
     }
 
     private func authorized(_ url: String, method: HTTPMethod) -> HTTPClientRequest {
@@ -92,17 +103,21 @@ struct HubClient: Sendable {
 
     private var metadataRequest: MetadataRequest { MetadataRequest(http: http, setting: "HF_ENDPOINT") }
 
-    private func execute(_ request: HTTPClientRequest, repo: String, revision: String) async throws -> (HTTPClientResponse, NIODeadline) {
+    private func execute(
+        _ request: HTTPClientRequest, repo: String, revision: String
+    ) async throws -> (HTTPClientResponse, NIODeadline) {
         let (response, deadline) = try await metadataRequest.send(request)
         if response.status.code >= 400 {
             throw HubErrorClassifier.error(
-                status: response.status.code, headers: response.headers, repo: repo, revision: revision, hasToken: settings.token != nil)
+                status: response.status.code, headers: response.headers, repo: repo, revision: revision,
+                hasToken: settings.token != nil)
         }
         return (response, deadline)
     }
 
     static func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? segment
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? segment
     }
 
     static func escapePath(_ path: String) -> String {

@@ -12,7 +12,8 @@ public struct HubDownloader: Sendable {
     private let freeSpace: @Sendable (String) -> Int64?
 
     public init(
-        http: HTTPClient, hub: HubSettings, settings: StoreSettings, logger: Logger = Logger(label: "aim_runtime.model_store"),
+        http: HTTPClient, hub: HubSettings, settings: StoreSettings,
+        logger: Logger = Logger(label: "aim_runtime.model_store"),
         freeSpace: @escaping @Sendable (String) -> Int64? = DiskSpace.available
     ) {
         self.http = http
@@ -27,23 +28,34 @@ public struct HubDownloader: Sendable {
         if hub.offline {
             return try offlineModel(repo: repo, revision: revision, layout: layout)
         }
-        let lock = try ModelLock(path: settings.cacheRoot + "/.locks/models--" + repo.replacingOccurrences(of: "/", with: "--") + ".lock", logger: logger)
+        let lock = try ModelLock(
+            path: settings.cacheRoot + "/.locks/models--" + repo.replacingOccurrences(of: "/", with: "--") + ".lock",
+            logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let client = HubClient(http: http, settings: hub)
         let retry = RetryPolicy()
-        let snapshot = try await retry.retrying("listing \(repo)@\(revision)", logger: logger) { try await client.snapshot(repo: repo, revision: revision) }
+        let snapshot = try await retry.retrying("listing \(repo)@\(revision)", logger: logger) {
+            try await client.snapshot(repo: repo, revision: revision)
+        }
         try Self.checkNames(snapshot)
         let wanted = settings.selection.select(snapshot.files.map(\.path))
         guard !wanted.isEmpty else {
-            throw AIMError(.modelNotFound, "\(repo)@\(revision) has no files to download with the current include/exclude patterns")
+            throw AIMError(
+                .modelNotFound, "\(repo)@\(revision) has no files to download with the current include/exclude patterns"
+            )
         }
         let limiter = ConnectionLimiter(limit: settings.connections)
         let metadata = try await withThrowingTaskGroup(of: (String, HubFileMetadata).self) { group in
             for file in wanted {
                 group.addTask {
-                    (file, try await limiter.withConnection {
-                        try await retry.retrying("metadata of \(file)", logger: logger) { try await client.metadata(repo: repo, commit: snapshot.commit, file: file) }
-                    })
+                    (
+                        file,
+                        try await limiter.withConnection {
+                            try await retry.retrying("metadata of \(file)", logger: logger) {
+                                try await client.metadata(repo: repo, commit: snapshot.commit, file: file)
+                            }
+                        }
+                    )
                 }
             }
             var result: [String: HubFileMetadata] = [:]
@@ -51,12 +63,16 @@ public struct HubDownloader: Sendable {
             return result
         }
         for (file, info) in metadata where !Self.isSafeName(info.etag) {
-            throw TransferFailure(.permanent, "the Hub's ETag for \(file) is not a plain name; refusing to use it as a cache path")
+            throw TransferFailure(
+                .permanent, "the Hub's ETag for \(file) is not a plain name; refusing to use it as a cache path")
         }
         let targets = wanted.map { file in
-            (file: file, info: metadata[file]!, path: settings.layout == .hub
-                ? layout.blobPath(metadata[file]!.etag)
-                : flatDirectory(repo) + "/" + file)
+            (
+                file: file, info: metadata[file]!,
+                path: settings.layout == .hub
+                    ? layout.blobPath(metadata[file]!.etag)
+                    : flatDirectory(repo) + "/" + file
+            )
         }
         var missing: [(file: String, info: HubFileMetadata, path: String)] = []
         var seen = Set<String>()
@@ -69,7 +85,9 @@ public struct HubDownloader: Sendable {
         let missingBytes = ByteSum.saturating(missing.map(\.info.size))
         try checkSpace(missingBytes, label: repo)
         if !missing.isEmpty {
-            logger.info("Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(ByteCount.text(missingBytes)))")
+            logger.info(
+                "Downloading \(missing.count) of \(targets.count) files of \(repo)@\(revision) (\(ByteCount.text(missingBytes)))"
+            )
             try await download(missing, repo: repo, commit: snapshot.commit, limiter: limiter, client: client)
         }
         let total = ByteSum.saturating(targets.map(\.info.size))
@@ -79,24 +97,31 @@ public struct HubDownloader: Sendable {
                 try layout.link(file: target.file, commit: snapshot.commit, etag: target.info.etag)
             }
             try layout.writeRef(revision, commit: snapshot.commit)
-            return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(snapshot.commit), commit: snapshot.commit,
-                               inHubCache: true, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+            return CachedModel(
+                source: .huggingFace, path: layout.snapshotDirectory(snapshot.commit), commit: snapshot.commit,
+                inHubCache: true, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
         case .flat:
-            try FlatManifest(files: targets.map { .init(path: $0.file, size: $0.info.size, etag: $0.info.etag) }, source: "hf://\(repo)@\(snapshot.commit)")
-                .write(to: flatDirectory(repo))
-            return CachedModel(source: .huggingFace, path: flatDirectory(repo), commit: snapshot.commit,
-                               inHubCache: false, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+            try FlatManifest(
+                files: targets.map { .init(path: $0.file, size: $0.info.size, etag: $0.info.etag) },
+                source: "hf://\(repo)@\(snapshot.commit)"
+            )
+            .write(to: flatDirectory(repo))
+            return CachedModel(
+                source: .huggingFace, path: flatDirectory(repo), commit: snapshot.commit,
+                inHubCache: false, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
         }
     }
 
     private func download(
-        _ files: [(file: String, info: HubFileMetadata, path: String)], repo: String, commit: String, limiter: ConnectionLimiter, client: HubClient
+        _ files: [(file: String, info: HubFileMetadata, path: String)], repo: String, commit: String,
+        limiter: ConnectionLimiter, client: HubClient
     ) async throws {
         let label = repo
         let progress = TransferProgress()
         files.forEach { progress.expect($0.info.size) }
-        let transfer = FileTransfer(http: http, limiter: limiter, progress: progress, retry: RetryPolicy(),
-                                    chunkSize: settings.chunkSize, logger: logger, setting: "HF_ENDPOINT")
+        let transfer = FileTransfer(
+            http: http, limiter: limiter, progress: progress, retry: RetryPolicy(),
+            chunkSize: settings.chunkSize, logger: logger, setting: "HF_ENDPOINT")
         let reporter = DownloadReporter(progress: progress, label: label, logger: logger)
         reporter.start()
         defer { reporter.finish() }
@@ -106,12 +131,20 @@ public struct HubDownloader: Sendable {
                 group.addTask {
                     let check = ContentCheck.forHubETag(target.info.etag)
                     do {
-                        try await transfer.download(to: target.path, size: target.info.size, check: check, request: client.requestBuilder(for: target.info))
-                    } catch let failure as TransferFailure where !target.info.sameOrigin && [401, 403, 410].contains(failure.httpStatus ?? 0) {
+                        try await transfer.download(
+                            to: target.path, size: target.info.size, check: check,
+                            request: client.requestBuilder(for: target.info))
+                    } catch let failure as TransferFailure
+                        where !target.info.sameOrigin && [401, 403, 410].contains(failure.httpStatus ?? 0)
+                    {
                         // The CDN's signed URL expired during a long download: ask the Hub for a fresh one.
-                        logger.info("The download link for \(target.file) expired (HTTP \(failure.httpStatus ?? 0)); asking the Hub for a new one")
+                        logger.info(
+                            "The download link for \(target.file) expired (HTTP \(failure.httpStatus ?? 0)); asking the Hub for a new one"
+                        )
                         let fresh = try await client.metadata(repo: repo, commit: commit, file: target.file)
-                        try await transfer.download(to: target.path, size: target.info.size, check: check, request: client.requestBuilder(for: fresh))
+                        try await transfer.download(
+                            to: target.path, size: target.info.size, check: check,
+                            request: client.requestBuilder(for: fresh))
                     }
                 }
             }
@@ -122,7 +155,7 @@ public struct HubDownloader: Sendable {
     /// Present with the right size, and the right hash when asked to verify.
     private func isCached(_ path: String, size: Int64, check: ContentCheck) throws -> Bool {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.size] as? NSNumber)?.int64Value == size
+            (attributes[.size] as? NSNumber)?.int64Value == size
         else { return false }
         guard settings.verifyHashes else { return true }
         if try check.matches(fileAt: path, size: size) { return true }
@@ -134,7 +167,10 @@ public struct HubDownloader: Sendable {
     private func checkSpace(_ needed: Int64, label: String) throws {
         guard needed > 0, let free = freeSpace(settings.cacheRoot) else { return }
         if free < needed {
-            throw AIMError(.diskFull, "not enough disk space for \(label): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot); free space or point AIM_CACHE_PATH at a larger volume")
+            throw AIMError(
+                .diskFull,
+                "not enough disk space for \(label): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot); free space or point AIM_CACHE_PATH at a larger volume"
+            )
         }
     }
 
@@ -143,13 +179,16 @@ public struct HubDownloader: Sendable {
         guard isSafeName(snapshot.commit) else {
             throw TransferFailure(.permanent, "the Hub's commit id '\(snapshot.commit.prefix(64))' is not a plain name")
         }
-        for file in snapshot.files where file.path.hasPrefix("/") || file.path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
-            throw TransferFailure(.permanent, "the Hub lists a file outside the repository ('\(file.path.prefix(200))'); refusing it")
+        for file in snapshot.files
+        where file.path.hasPrefix("/") || file.path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            throw TransferFailure(
+                .permanent, "the Hub lists a file outside the repository ('\(file.path.prefix(200))'); refusing it")
         }
     }
 
     static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 128 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+        !name.isEmpty && name.count <= 128
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
             && name != "." && name != ".."
     }
 
@@ -161,21 +200,32 @@ public struct HubDownloader: Sendable {
         switch settings.layout {
         case .hub:
             guard let commit = layout.commit(for: revision) else {
-                throw AIMError(.modelNotFound, "\(repo)@\(revision) is not in the cache at \(layout.repoDirectory) and HF_HUB_OFFLINE is set; download it first (aim-runtime download-to-cache) or unset HF_HUB_OFFLINE")
+                throw AIMError(
+                    .modelNotFound,
+                    "\(repo)@\(revision) is not in the cache at \(layout.repoDirectory) and HF_HUB_OFFLINE is set; download it first (aim-runtime download-to-cache) or unset HF_HUB_OFFLINE"
+                )
             }
             guard CacheInventory.isCompleteSnapshot(layout.snapshotDirectory(commit)) else {
-                throw AIMError(.modelNotFound, "\(repo)@\(revision) is only partly in the cache at \(layout.snapshotDirectory(commit)) (a file's blob is missing) and HF_HUB_OFFLINE is set; download it again without HF_HUB_OFFLINE")
+                throw AIMError(
+                    .modelNotFound,
+                    "\(repo)@\(revision) is only partly in the cache at \(layout.snapshotDirectory(commit)) (a file's blob is missing) and HF_HUB_OFFLINE is set; download it again without HF_HUB_OFFLINE"
+                )
             }
             let files = CachedFiles.files(under: layout.snapshotDirectory(commit))
-            return CachedModel(source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
-                               fileCount: files.count, bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
+            return CachedModel(
+                source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
+                fileCount: files.count, bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
         case .flat:
             let directory = flatDirectory(repo)
-            guard let manifest = FlatManifest.read(from: directory), CacheInventory.isCompleteFlatDirectory(directory) else {
-                throw AIMError(.modelNotFound, "\(repo) is not (completely) in the cache at \(directory) and HF_HUB_OFFLINE is set")
+            guard let manifest = FlatManifest.read(from: directory), CacheInventory.isCompleteFlatDirectory(directory)
+            else {
+                throw AIMError(
+                    .modelNotFound, "\(repo) is not (completely) in the cache at \(directory) and HF_HUB_OFFLINE is set"
+                )
             }
-            return CachedModel(source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
-                               bytes: ByteSum.saturating(manifest.files.map(\.size)), downloadedBytes: 0)
+            return CachedModel(
+                source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
+                bytes: ByteSum.saturating(manifest.files.map(\.size)), downloadedBytes: 0)
         }
     }
 }

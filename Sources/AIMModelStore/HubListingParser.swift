@@ -14,17 +14,23 @@ public enum HubListingParser {
     /// `headerCommit`: the `X-Repo-Commit` header, used when the body names no commit.
     static func parse(_ json: String, repo: String, revision: String, headerCommit: String?) throws -> HubSnapshot {
         guard let document = try? JSONParser.parse(json), let info = document.mappingValue else {
-            throw TransferFailure(.permanent, "the Hub's answer for \(repo)@\(revision) is not a JSON object; is HF_ENDPOINT a Hub?")
+            throw TransferFailure(
+                .permanent, "the Hub's answer for \(repo)@\(revision) is not a JSON object; is HF_ENDPOINT a Hub?")
         }
         let commit = info["sha"]?.stringValue ?? headerCommit ?? revision
         var siblings: [StructuredValue] = []
         switch info["siblings"] {
         case .list(let items)?: siblings = items
         case nil, .null?: break
-        default: throw TransferFailure(.permanent, "the Hub's answer for \(repo)@\(revision) has a 'siblings' field that is not a list")
+        default:
+            throw TransferFailure(
+                .permanent, "the Hub's answer for \(repo)@\(revision) has a 'siblings' field that is not a list")
         }
         guard siblings.count <= maximumFiles else {
-            throw TransferFailure(.permanent, "the Hub lists \(siblings.count) files for \(repo)@\(revision), more than \(maximumFiles); refusing to fetch them")
+            throw TransferFailure(
+                .permanent,
+                "the Hub lists \(siblings.count) files for \(repo)@\(revision), more than \(maximumFiles); refusing to fetch them"
+            )
         }
         var files: [HubFile] = []
         for sibling in siblings {
@@ -46,7 +52,9 @@ public enum HubListingParser {
         case .double(let number)? where number >= 0 && number < 9.0e18 && number.rounded() == number:
             return Int64(exactly: number)
         default:
-            throw TransferFailure(.permanent, "the Hub lists \(OneLineText.quoted(file)) with a size that is not a byte count; is HF_ENDPOINT a Hub?")
+            throw TransferFailure(
+                .permanent,
+                "the Hub lists \(OneLineText.quoted(file)) with a size that is not a byte count; is HF_ENDPOINT a Hub?")
         }
     }
 }

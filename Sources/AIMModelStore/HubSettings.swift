@@ -21,7 +21,8 @@ public struct HubSettings: Sendable {
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         self.endpoint = endpoint
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let hfHome = environment["HF_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let hfHome =
+            environment["HF_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache") + "/huggingface")
         let candidates: [String?] = [
             environment["HF_TOKEN"],

@@ -23,7 +23,9 @@ struct MetadataRequest: Sendable {
 
     /// The whole body, at most `limit` bytes, by the deadline; `what` names the answer in messages.
     /// A body that trickles is caught at its next piece; one that falls silent, when the deadline's timer fires.
-    func body(of response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String) async throws -> String {
+    func body(
+        of response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String
+    ) async throws -> String {
         try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { try await collect(response, url: url, deadline: deadline, limit: limit, what: what) }
             group.addTask {
@@ -37,7 +39,9 @@ struct MetadataRequest: Sendable {
         }
     }
 
-    private func collect(_ response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String) async throws -> String {
+    private func collect(
+        _ response: HTTPClientResponse, url: String, deadline: NIODeadline, limit: Int, what: String
+    ) async throws -> String {
         var collected = ByteBuffer()
         do {
             for try await buffer in response.body {
@@ -59,6 +63,8 @@ struct MetadataRequest: Sendable {
     }
 
     static func overDeadline(_ what: String) -> TransferFailure {
-        TransferFailure(.overDeadline, "\(what) did not arrive whole within \(deadlineSeconds) s; the server is too slow or never ends its answer")
+        TransferFailure(
+            .overDeadline,
+            "\(what) did not arrive whole within \(deadlineSeconds) s; the server is too slow or never ends its answer")
     }
 }

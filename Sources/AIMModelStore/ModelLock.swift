@@ -11,7 +11,9 @@ final class ModelLock {
         try CacheFileSystem.makeParent(of: path)
         descriptor = open(path, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else {
-            throw AIMError(.modelFetchFailed, "cannot create the lock \(path): \(String(cString: strerror(errno))); is AIM_CACHE_PATH writable?")
+            throw AIMError(
+                .modelFetchFailed,
+                "cannot create the lock \(path): \(String(cString: strerror(errno))); is AIM_CACHE_PATH writable?")
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             logger.info("Another process is downloading this model; waiting for it (\(path))")

@@ -12,7 +12,9 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
     public static func parse(_ text: String) throws -> ModelReference {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         func reject(_ why: String) -> AIMError {
-            AIMError.configuration("model reference \(OneLineText.quoted(text, limit: 200)) is not valid: \(why); expected hf://org/name[@revision], org/name, s3://bucket/prefix or an absolute local path")
+            AIMError.configuration(
+                "model reference \(OneLineText.quoted(text, limit: 200)) is not valid: \(why); expected hf://org/name[@revision], org/name, s3://bucket/prefix or an absolute local path"
+            )
         }
         guard !trimmed.isEmpty else { throw reject("it is empty") }
         // Ids become URLs and cache paths: no control characters (a NUL would cut a path short), no novels.
@@ -25,7 +27,8 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
             let bucket = String(rest.prefix { $0 != "/" })
             let prefix = rest.dropFirst(bucket.count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             guard bucket.count >= 3, bucket.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
-                throw reject("\(OneLineText.quoted(bucket)) is not an S3 bucket name (3-63 letters, digits, '-' or '.')")
+                throw reject(
+                    "\(OneLineText.quoted(bucket)) is not an S3 bucket name (3-63 letters, digits, '-' or '.')")
             }
             try checkSegments(prefix, reject)
             return .s3(bucket: bucket, prefix: prefix)
@@ -43,8 +46,12 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         let parts = body.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let repo = String(parts[0])
         let revision = parts.count > 1 ? String(parts[1]) : "main"
-        guard isRepoID(repo) else { throw reject("\(OneLineText.quoted(repo)) is not a Hugging Face repo id (org/name)") }
-        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else { throw reject("the revision \(OneLineText.quoted(revision)) is not valid") }
+        guard isRepoID(repo) else {
+            throw reject("\(OneLineText.quoted(repo)) is not a Hugging Face repo id (org/name)")
+        }
+        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else {
+            throw reject("the revision \(OneLineText.quoted(revision)) is not valid")
+        }
         return .huggingFace(repo: repo, revision: revision)
     }
 
@@ -57,14 +64,16 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         let parts = repo.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !repo.contains("--"), !repo.contains("..") else { return false }
         return parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 96 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            !part.isEmpty && part.count <= 96
+                && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
                 && !part.hasPrefix("-") && !part.hasPrefix(".")
         }
     }
 
     public var description: String {
         switch self {
-        case .huggingFace(let repo, let revision): return revision == "main" ? "hf://\(repo)" : "hf://\(repo)@\(revision)"
+        case .huggingFace(let repo, let revision):
+            return revision == "main" ? "hf://\(repo)" : "hf://\(repo)@\(revision)"
         case .s3(let bucket, let prefix): return prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)"
         case .local(let path): return path
         }

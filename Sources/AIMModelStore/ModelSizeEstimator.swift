@@ -36,7 +36,8 @@ public struct ModelSizeEstimator: Sendable {
             let snapshot = try? await HubClient(http: http, settings: settings).snapshot(repo: repo, revision: revision)
             bytes = snapshot?.totalBytes
         case .s3(let bucket, let prefix):
-            bytes = (try? await S3Client(http: http, environment: environment).list(bucket: bucket, prefix: prefix)).flatMap { ByteSum.total($0.map(\.size)) }
+            bytes = (try? await S3Client(http: http, environment: environment).list(bucket: bucket, prefix: prefix))
+                .flatMap { ByteSum.total($0.map(\.size)) }
         case .local(let path):
             bytes = (try? DirectoryWalk.list(under: path, what: path)).map { ByteSum.saturating($0.files.map(\.size)) }
         }

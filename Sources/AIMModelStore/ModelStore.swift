@@ -29,7 +29,9 @@ public struct ModelStore: Sendable {
     public static func makeHTTPClient(stallSeconds: Int, connectSeconds: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(Self.clampedSeconds(connectSeconds)), read: .seconds(Self.clampedSeconds(stallSeconds))))
+            timeout: .init(
+                connect: .seconds(Self.clampedSeconds(connectSeconds)),
+                read: .seconds(Self.clampedSeconds(stallSeconds))))
         // A refused or unresolvable host fails at once and RetryPolicy decides; the client would
         // otherwise retry the connection silently until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -54,18 +56,25 @@ public struct ModelStore: Sendable {
         if case .local = reference {} else { try CacheRoot.prepare(settings.cacheRoot) }
         switch reference {
         case .huggingFace(let repo, let revision):
-            return try await HubDownloader(http: http, hub: HubSettings(environment: environment), settings: settings,
-                                           logger: logger, freeSpace: freeSpace).ensure(repo: repo, revision: revision)
+            return try await HubDownloader(
+                http: http, hub: HubSettings(environment: environment), settings: settings,
+                logger: logger, freeSpace: freeSpace
+            ).ensure(repo: repo, revision: revision)
         case .s3(let bucket, let prefix):
-            return try await S3Downloader(http: http, environment: environment, settings: settings, logger: logger,
-                                          freeSpace: freeSpace).ensure(bucket: bucket, prefix: prefix)
+            return try await S3Downloader(
+                http: http, environment: environment, settings: settings, logger: logger,
+                freeSpace: freeSpace
+            ).ensure(bucket: bucket, prefix: prefix)
         case .local(let path):
             guard Directory.exists(path) else {
                 throw AIMError(.modelNotFound, "the local model directory \(path) does not exist")
             }
-            let files = try DirectoryWalk.list(under: path, what: "the local model directory \(OneLineText.quoted(path))").files
-            return CachedModel(source: .local, path: path, commit: nil, inHubCache: false, fileCount: files.count,
-                               bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
+            let files = try DirectoryWalk.list(
+                under: path, what: "the local model directory \(OneLineText.quoted(path))"
+            ).files
+            return CachedModel(
+                source: .local, path: path, commit: nil, inHubCache: false, fileCount: files.count,
+                bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
         }
     }
 }

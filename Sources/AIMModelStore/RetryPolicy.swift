@@ -14,7 +14,10 @@ public struct RetryPolicy: Sendable {
     public let baseDelay: TimeInterval
     public let maxDelay: TimeInterval
 
-    public init(maxAttempts: Int = 6, maxUnreachableAttempts: Int = 2, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 30) {
+    public init(
+        maxAttempts: Int = 6, maxUnreachableAttempts: Int = 2, baseDelay: TimeInterval = 0.5,
+        maxDelay: TimeInterval = 30
+    ) {
         self.maxAttempts = maxAttempts
         self.maxUnreachableAttempts = maxUnreachableAttempts
         self.baseDelay = baseDelay
@@ -32,14 +35,18 @@ public struct RetryPolicy: Sendable {
 
     /// Runs a request, again after transient failures (a 503 or a reset among hundreds of calls),
     /// with a warning for each retry so that a slow failure is never silent.
-    public func retrying<T: Sendable>(_ what: String, logger: Logger, _ body: @Sendable () async throws -> T) async throws -> T {
+    public func retrying<T: Sendable>(
+        _ what: String, logger: Logger, _ body: @Sendable () async throws -> T
+    ) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
             } catch let failure as TransferFailure where attempt < attempts(for: failure) {
                 let wait = delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
-                logger.warning("\(what): \(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts(for: failure)))")
+                logger.warning(
+                    "\(what): \(failure.message); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts(for: failure)))"
+                )
                 try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 attempt += 1
             }

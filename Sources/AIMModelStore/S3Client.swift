@@ -14,7 +14,9 @@ struct S3Client: Sendable {
 
     init(http: HTTPClient, environment: [String: String]) {
         self.http = http
-        let region = [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+        let region =
+            [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty }
+            ?? "us-east-1"
         signer = AWSCredentials.resolve(environment: environment).map { SigV4Signer(credentials: $0, region: region) }
         let custom = EndpointCheck.s3Variables.first { !(environment[$0] ?? "").isEmpty }
         var endpoint = custom.flatMap { environment[$0] } ?? "https://s3.\(region).amazonaws.com"
@@ -27,7 +29,10 @@ struct S3Client: Sendable {
     func url(bucket: String, key: String = "", query: [(String, String)] = []) throws -> URL {
         var text = "\(endpoint)/\(bucket)"
         if !key.isEmpty {
-            text += "/" + key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Signer.encode(String($0)) }.joined(separator: "/")
+            text +=
+                "/"
+                + key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Signer.encode(String($0)) }
+                .joined(separator: "/")
         }
         if !query.isEmpty {
             text += "?" + query.map { "\(SigV4Signer.encode($0.0))=\(SigV4Signer.encode($0.1))" }.joined(separator: "&")
@@ -62,7 +67,10 @@ struct S3Client: Sendable {
         repeat {
             pages += 1
             guard pages <= Self.maximumPages, objects.count <= Self.maximumObjects else {
-                throw TransferFailure(.permanent, "the listing of s3://\(bucket)/\(prefix) goes on past \(objects.count) objects in \(pages - 1) pages; a model prefix holds far fewer, so check the prefix")
+                throw TransferFailure(
+                    .permanent,
+                    "the listing of s3://\(bucket)/\(prefix) goes on past \(objects.count) objects in \(pages - 1) pages; a model prefix holds far fewer, so check the prefix"
+                )
             }
             var query = [("list-type", "2")]
             if !prefix.isEmpty { query.append(("prefix", prefix + "/")) }
@@ -70,16 +78,21 @@ struct S3Client: Sendable {
             let pageURL = try url(bucket: bucket, query: query)
             let metadata = MetadataRequest(http: http, setting: setting)
             let (response, deadline) = try await metadata.send(request(pageURL))
-            let body = try await metadata.body(of: response, url: pageURL.absoluteString, deadline: deadline, limit: Self.pageBytes, what: "the S3 listing of s3://\(bucket)/\(prefix)")
+            let body = try await metadata.body(
+                of: response, url: pageURL.absoluteString, deadline: deadline, limit: Self.pageBytes,
+                what: "the S3 listing of s3://\(bucket)/\(prefix)")
             if response.status.code >= 400 {
-                throw classify(status: response.status.code, body: body, bucket: bucket, prefix: prefix, headers: response.headers)
+                throw classify(
+                    status: response.status.code, body: body, bucket: bucket, prefix: prefix, headers: response.headers)
             }
             let page = try S3ListingParser.parse(body)
             objects += page.objects.filter { !$0.key.hasSuffix("/") }
             let truncated = page.isTruncated
             let next = page.nextContinuationToken
             if truncated && (next == nil || next == token) {
-                throw TransferFailure(.permanent, "S3 says the listing of s3://\(bucket)/\(prefix) continues but gives no new continuation token")
+                throw TransferFailure(
+                    .permanent,
+                    "S3 says the listing of s3://\(bucket)/\(prefix) continues but gives no new continuation token")
             }
             token = truncated ? next : nil
         } while token != nil
@@ -94,19 +107,30 @@ struct S3Client: Sendable {
         case "NoSuchBucket", "NoSuchKey":
             return AIMError(.modelNotFound, "\(place) does not exist (\(code)); check the bucket and prefix")
         case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken":
-            return AIMError(.modelTokenRejected, "S3 rejected the credentials for \(place) (\(code)); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN")
+            return AIMError(
+                .modelTokenRejected,
+                "S3 rejected the credentials for \(place) (\(code)); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
+            )
         default:
             break
         }
         switch status {
         case 401, 403:
             return signer == nil
-                ? AIMError(.modelAuthRequired, "\(place) needs credentials (HTTP \(status)); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
-                : AIMError(.modelAccessDenied, "the credentials have no access to \(place) (HTTP \(status)\(shown)); grant s3:ListBucket and s3:GetObject")
+                ? AIMError(
+                    .modelAuthRequired,
+                    "\(place) needs credentials (HTTP \(status)); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+                )
+                : AIMError(
+                    .modelAccessDenied,
+                    "the credentials have no access to \(place) (HTTP \(status)\(shown)); grant s3:ListBucket and s3:GetObject"
+                )
         case 404:
             return AIMError(.modelNotFound, "\(place) does not exist (HTTP 404)")
         case 429, 500...599:
-            return TransferFailure(.transient(retryAfter: HTTPHeaderValues.retryAfter(headers.first(name: "Retry-After"))), "S3 answered HTTP \(status) for \(place)")
+            return TransferFailure(
+                .transient(retryAfter: HTTPHeaderValues.retryAfter(headers.first(name: "Retry-After"))),
+                "S3 answered HTTP \(status) for \(place)")
         default:
             return TransferFailure(.permanent, "S3 answered HTTP \(status)\(shown) for \(place)")
         }

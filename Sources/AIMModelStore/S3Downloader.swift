@@ -17,17 +17,27 @@ struct S3Downloader: Sendable {
             throw AIMError.configuration("AIM_CUSTOM_MODEL_NAME='\(name)' is not valid: '..' segments are not allowed")
         }
         let directory = settings.cacheRoot + "/" + name
-        let lock = try ModelLock(path: settings.cacheRoot + "/.locks/s3--" + name.replacingOccurrences(of: "/", with: "--") + ".lock", logger: logger)
+        let lock = try ModelLock(
+            path: settings.cacheRoot + "/.locks/s3--" + name.replacingOccurrences(of: "/", with: "--") + ".lock",
+            logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let client = S3Client(http: http, environment: environment)
-        let objects = try await RetryPolicy().retrying("listing s3://\(bucket)/\(prefix)", logger: logger) { try await client.list(bucket: bucket, prefix: prefix) }
+        let objects = try await RetryPolicy().retrying("listing s3://\(bucket)/\(prefix)", logger: logger) {
+            try await client.list(bucket: bucket, prefix: prefix)
+        }
         guard !objects.isEmpty else {
             throw AIMError(.modelNotFound, "s3://\(bucket)/\(prefix)/ holds no objects; check the bucket and prefix")
         }
         let base = prefix.isEmpty ? "" : prefix + "/"
-        let targets = objects.map { (object: $0, relative: String($0.key.dropFirst(base.count)), path: directory + "/" + String($0.key.dropFirst(base.count))) }
+        let targets = objects.map {
+            (
+                object: $0, relative: String($0.key.dropFirst(base.count)),
+                path: directory + "/" + String($0.key.dropFirst(base.count))
+            )
+        }
         if let bad = targets.first(where: { $0.relative.split(separator: "/").contains("..") }) {
-            throw TransferFailure(.permanent, "refusing the S3 key \(bad.object.key): it would leave the model directory")
+            throw TransferFailure(
+                .permanent, "refusing the S3 key \(bad.object.key): it would leave the model directory")
         }
         // Encrypted objects (SSE-KMS, SSE-C) have ETags that are not MD5s: their manifest entries keep no ETag.
         var sizeOnly = Set(FlatManifest.read(from: directory)?.files.filter { $0.etag == nil }.map(\.path) ?? [])
@@ -45,14 +55,20 @@ struct S3Downloader: Sendable {
         }
         let needed = ByteSum.saturating(missing.map(\.object.size))
         if needed > 0, let free = freeSpace(settings.cacheRoot), free < needed {
-            throw AIMError(.diskFull, "not enough disk space for s3://\(bucket)/\(prefix): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot)")
+            throw AIMError(
+                .diskFull,
+                "not enough disk space for s3://\(bucket)/\(prefix): \(ByteCount.text(needed)) still to download, \(ByteCount.text(free)) free under \(settings.cacheRoot)"
+            )
         }
         if !missing.isEmpty {
-            logger.info("Downloading \(missing.count) of \(targets.count) objects from s3://\(bucket)/\(prefix) (\(ByteCount.text(needed)))")
+            logger.info(
+                "Downloading \(missing.count) of \(targets.count) objects from s3://\(bucket)/\(prefix) (\(ByteCount.text(needed)))"
+            )
             let progress = TransferProgress()
             missing.forEach { progress.expect($0.object.size) }
-            let transfer = FileTransfer(http: http, limiter: ConnectionLimiter(limit: settings.connections), progress: progress,
-                                        retry: RetryPolicy(), chunkSize: settings.chunkSize, logger: logger, setting: client.setting)
+            let transfer = FileTransfer(
+                http: http, limiter: ConnectionLimiter(limit: settings.connections), progress: progress,
+                retry: RetryPolicy(), chunkSize: settings.chunkSize, logger: logger, setting: client.setting)
             let reporter = DownloadReporter(progress: progress, label: "s3://\(bucket)/\(prefix)", logger: logger)
             reporter.start()
             defer { reporter.finish() }
@@ -61,7 +77,9 @@ struct S3Downloader: Sendable {
                     try CacheFileSystem.makeParent(of: target.path)
                     let url = try client.url(bucket: bucket, key: target.object.key)
                     group.addTask {
-                        let applied = try await transfer.download(to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)) { range in
+                        let applied = try await transfer.download(
+                            to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)
+                        ) { range in
                             client.request(url, range: range)
                         }
                         return (target.relative, applied)
@@ -70,10 +88,17 @@ struct S3Downloader: Sendable {
                 for try await (relative, applied) in group where applied == .sizeOnly { sizeOnly.insert(relative) }
             }
         }
-        try FlatManifest(files: targets.map { .init(path: $0.relative, size: $0.object.size, etag: sizeOnly.contains($0.relative) ? nil : $0.object.etag) },
-                         source: "s3://\(bucket)/\(prefix)").write(to: directory)
-        return CachedModel(source: .s3, path: directory, commit: nil, inHubCache: false, fileCount: targets.count,
-                           bytes: ByteSum.saturating(targets.map(\.object.size)), downloadedBytes: needed)
+        try FlatManifest(
+            files: targets.map {
+                .init(
+                    path: $0.relative, size: $0.object.size, etag: sizeOnly.contains($0.relative) ? nil : $0.object.etag
+                )
+            },
+            source: "s3://\(bucket)/\(prefix)"
+        ).write(to: directory)
+        return CachedModel(
+            source: .s3, path: directory, commit: nil, inHubCache: false, fileCount: targets.count,
+            bytes: ByteSum.saturating(targets.map(\.object.size)), downloadedBytes: needed)
     }
 
     /// A single-part object's ETag is its MD5; a multipart one (`…-N`) only has a size to check.

@@ -33,12 +33,18 @@ public enum S3ListingParser {
         var objects: [S3Object] = []
         for block in XMLScanner.elements("Contents", in: xml) {
             guard objects.count < maximumObjectsPerPage else {
-                throw TransferFailure(.permanent, "S3's listing page holds more than \(maximumObjectsPerPage) objects; is AWS_ENDPOINT_URL an S3 server?")
+                throw TransferFailure(
+                    .permanent,
+                    "S3's listing page holds more than \(maximumObjectsPerPage) objects; is AWS_ENDPOINT_URL an S3 server?"
+                )
             }
             guard let key = XMLScanner.value("Key", in: block) else { continue }
             let sizeText = XMLScanner.value("Size", in: block) ?? ""
             guard let size = HTTPHeaderValues.contentLength(sizeText) else {
-                throw TransferFailure(.permanent, "S3 lists the object \(OneLineText.quoted(key)) with the size \(OneLineText.quoted(sizeText)), which is not a byte count")
+                throw TransferFailure(
+                    .permanent,
+                    "S3 lists the object \(OneLineText.quoted(key)) with the size \(OneLineText.quoted(sizeText)), which is not a byte count"
+                )
             }
             let etag = (XMLScanner.value("ETag", in: block) ?? "").trimmingQuotes()
             objects.append(S3Object(key: key, size: size, etag: etag))
@@ -65,7 +71,9 @@ enum XMLScanner {
 
     /// The decoded text of the first `<name>…</name>`.
     static func value<S: StringProtocol>(_ name: String, in text: S) -> String? {
-        guard let open = text.range(of: "<\(name)>"), let close = closing(name, in: text, from: open.upperBound) else { return nil }
+        guard let open = text.range(of: "<\(name)>"), let close = closing(name, in: text, from: open.upperBound) else {
+            return nil
+        }
         return decode(text[open.upperBound..<close.lowerBound])
     }
 
@@ -90,7 +98,9 @@ enum XMLScanner {
             if scalars[index...].starts(with: "<![CDATA[".unicodeScalars) {
                 let start = scalars.index(index, offsetBy: 9)
                 var end = start
-                while end < scalars.endIndex, !scalars[end...].starts(with: "]]>".unicodeScalars) { end = scalars.index(after: end) }
+                while end < scalars.endIndex, !scalars[end...].starts(with: "]]>".unicodeScalars) {
+                    end = scalars.index(after: end)
+                }
                 result.append(contentsOf: Array(scalars[start..<end]))
                 index = end < scalars.endIndex ? scalars.index(end, offsetBy: 3) : end
                 continue
@@ -98,7 +108,9 @@ enum XMLScanner {
             if scalars[index] == "&" {
                 let limit = scalars.index(index, offsetBy: 12, limitedBy: scalars.endIndex) ?? scalars.endIndex
                 if let semicolon = scalars[index..<limit].firstIndex(of: ";"),
-                   let decoded = entity(String(String.UnicodeScalarView(scalars[scalars.index(after: index)..<semicolon]))) {
+                    let decoded = entity(
+                        String(String.UnicodeScalarView(scalars[scalars.index(after: index)..<semicolon])))
+                {
                     result.append(decoded)
                     index = scalars.index(after: semicolon)
                     continue
@@ -126,7 +138,9 @@ enum XMLScanner {
             let hex = digits.dropFirst()
             number = !hex.isEmpty && hex.count <= 6 && hex.allSatisfy(\.isHexDigit) ? UInt32(hex, radix: 16) : nil
         } else {
-            number = !digits.isEmpty && digits.count <= 7 && digits.allSatisfy({ $0.isASCII && $0.isNumber }) ? UInt32(digits) : nil
+            number =
+                !digits.isEmpty && digits.count <= 7 && digits.allSatisfy({ $0.isASCII && $0.isNumber })
+                ? UInt32(digits) : nil
         }
         guard let number, number != 0 else { return nil }
         return Unicode.Scalar(number)

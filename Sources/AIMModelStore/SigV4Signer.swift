@@ -42,14 +42,17 @@ public struct SigV4Signer: Sendable {
             payloadHash,
         ].joined(separator: "\n")
         let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(separator: "\n")
+        let stringToSign = [
+            "AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
+        ].joined(separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         var result = [
-            "Authorization": "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)",
+            "Authorization":
+                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)",
             "X-Amz-Date": amzDate,
         ]
         if includeContentHash { result["x-amz-content-sha256"] = payloadHash }
@@ -67,19 +70,23 @@ public struct SigV4Signer: Sendable {
 
     static func hostHeader(_ url: URL) -> String {
         let host = url.host ?? ""
-        guard let port = url.port, !(url.scheme == "https" && port == 443), !(url.scheme == "http" && port == 80) else { return host }
+        guard let port = url.port, !(url.scheme == "https" && port == 443), !(url.scheme == "http" && port == 80) else {
+            return host
+        }
         return "\(host):\(port)"
     }
 
     /// Each path segment URI-encoded once (S3 does not double-encode).
     static func canonicalPath(_ url: URL) -> String {
         let path = url.path.isEmpty ? "/" : url.path
-        let encoded = path.split(separator: "/", omittingEmptySubsequences: false).map { encode(String($0)) }.joined(separator: "/")
+        let encoded = path.split(separator: "/", omittingEmptySubsequences: false).map { encode(String($0)) }.joined(
+            separator: "/")
         return path.hasSuffix("/") && !encoded.hasSuffix("/") ? encoded + "/" : encoded
     }
 
     static func canonicalQuery(_ url: URL) -> String {
-        guard let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery, !query.isEmpty else { return "" }
+        guard let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedQuery, !query.isEmpty
+        else { return "" }
         let pairs: [(name: String, value: String)] = query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])

@@ -32,7 +32,10 @@ enum StoreErrorBoundary {
             // Named by kind only: the raw text may hold URLs with credentials; the debug log has it.
             logger?.debug("unexpected store error: \(String(describing: error))")
             if let reason = SystemErrorText.describe(error) {
-                return AIMError(.modelFetchFailed, "\(action) failed: \(reason); check the path and its permissions (is AIM_CACHE_PATH writable?)", cause: error)
+                return AIMError(
+                    .modelFetchFailed,
+                    "\(action) failed: \(reason); check the path and its permissions (is AIM_CACHE_PATH writable?)",
+                    cause: error)
             }
             return AIMError(
                 .modelFetchFailed,

@@ -1,4 +1,5 @@
 import Subprocess
+
 #if canImport(System)
 import System
 #else
@@ -40,13 +41,22 @@ public enum ToolProcess {
         options.processGroupID = 0
         // Should the caller's task be cancelled, swift-subprocess ends the group the same way.
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
-        let variables: Environment = environment.map { variables in
-            .custom(Dictionary(variables.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }) { $1 })
-        } ?? .inherit
+        let variables: Environment =
+            environment.map { variables in
+                .custom(
+                    Dictionary(
+                        variables.compactMap { key, value in Environment.Key(rawValue: key).map { ($0, value) } }
+                    ) { $1 })
+            } ?? .inherit
         let configuration = Configuration(
-            executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: variables, platformOptions: options)
+            executable: .path(FilePath(executable)), arguments: Arguments(arguments), environment: variables,
+            platformOptions: options)
         // In a task of its own, so that a program SIGKILL cannot end is given up on rather than waited for.
-        let work = Task { await runToEnd(configuration, executable: executable, timeout: timeout, stdoutLimit: stdoutLimit, stderrLimit: stderrLimit) }
+        let work = Task {
+            await runToEnd(
+                configuration, executable: executable, timeout: timeout, stdoutLimit: stdoutLimit,
+                stderrLimit: stderrLimit)
+        }
         let result = await withTaskCancellationHandler { () async -> Result<ToolProcessOutcome, ToolProcessFailure> in
             // The run kills the group at the time limit while its output is open. This also bounds a
             // program that closed its output and runs on, and one that SIGKILL cannot end at once.
@@ -55,7 +65,9 @@ public enum ToolProcess {
             }
             work.cancel()  // swift-subprocess's teardown: SIGKILL to the group
             guard let finished = await BoundedWait.value(of: work, within: killGrace) else {
-                return .success(ToolProcessOutcome(status: nil, stdout: [], stderr: [], timedOut: true, stdoutCut: false, stderrCut: false))
+                return .success(
+                    ToolProcessOutcome(
+                        status: nil, stdout: [], stderr: [], timedOut: true, stdoutCut: false, stderrCut: false))
             }
             return finished.map { outcome in
                 var late = outcome
@@ -72,7 +84,8 @@ public enum ToolProcess {
         _ configuration: Configuration, executable: String, timeout: Duration, stdoutLimit: Int, stderrLimit: Int
     ) async -> Result<ToolProcessOutcome, ToolProcessFailure> {
         do {
-            let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
+            let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) {
+                execution in
                 await collect(execution, timeout: timeout, stdoutLimit: stdoutLimit, stderrLimit: stderrLimit)
             }
             var outcome = result.closureResult
@@ -95,7 +108,8 @@ public enum ToolProcess {
 
     /// Reads both streams to their ends while the time limit runs.
     private static func collect(
-        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, timeout: Duration, stdoutLimit: Int, stderrLimit: Int
+        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>, timeout: Duration, stdoutLimit: Int,
+        stderrLimit: Int
     ) async -> ToolProcessOutcome {
         let stdout = execution.standardOutput
         let stderr = execution.standardError
@@ -106,7 +120,8 @@ public enum ToolProcess {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return .timerStopped }
                 return .deadline
             }
-            var outcome = ToolProcessOutcome(status: nil, stdout: [], stderr: [], timedOut: false, stdoutCut: false, stderrCut: false)
+            var outcome = ToolProcessOutcome(
+                status: nil, stdout: [], stderr: [], timedOut: false, stdoutCut: false, stderrCut: false)
             var openStreams = 2
             while let event = await group.next() {
                 switch event {

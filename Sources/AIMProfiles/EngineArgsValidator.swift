@@ -42,7 +42,8 @@ public enum EngineArgsValidator {
             if let textual, textual.isNameProblem { return textual }
             if let expected = rule(for: flag, engine: engine)?.mismatch(value) {
                 let shown = SecretRedaction.isSecretName(flag) ? "" : " (\(JSONWriter.write(value)))"
-                return Problem(flag: flag, expected: expected, found: value.kindDescription + shown, isNameProblem: false)
+                return Problem(
+                    flag: flag, expected: expected, found: value.kindDescription + shown, isNameProblem: false)
             }
             if let textual { return textual }
         }

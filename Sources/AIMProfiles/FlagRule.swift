@@ -67,7 +67,7 @@ public enum FlagRule: Sendable {
         case .bareOnly, .stringOrStringList: return true
         case .list: return false
         case .boolean(let nullable), .integer(let nullable, _), .number(let nullable), .fraction(let nullable),
-             .string(let nullable), .object(let nullable), .choice(_, let nullable), .integerChoice(_, let nullable):
+            .string(let nullable), .object(let nullable), .choice(_, let nullable), .integerChoice(_, let nullable):
             return nullable
         }
     }

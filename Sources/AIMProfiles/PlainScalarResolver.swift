@@ -24,8 +24,9 @@ enum PlainScalarResolver {
         default:
             break
         }
-        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return .string(text) }
         if let integer = integer(text) { return .int(integer) }
         if let double = float(text) { return .double(double) }
@@ -67,7 +68,9 @@ enum PlainScalarResolver {
             guard body.first != "_" else { return nil }
         }
         let digits = String(body.filter { $0 != "_" })
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit && Int(String($0), radix: radix) != nil }) else {
+        guard !digits.isEmpty,
+            digits.allSatisfy({ $0.isASCII && $0.isHexDigit && Int(String($0), radix: radix) != nil })
+        else {
             return nil
         }
         return (sign, digits, radix)
@@ -89,7 +92,7 @@ enum PlainScalarResolver {
             exponent = fraction[fraction.index(after: marker)...]
             fraction = fraction[..<marker]
             guard let sign = exponent.first, sign == "-" || sign == "+",
-                  exponent.count > 1, exponent.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })
+                exponent.count > 1, exponent.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })
             else { return nil }
         }
         let digitsOrUnderscore: (Character) -> Bool = { $0.isASCII && ($0.isNumber || $0 == "_") }

@@ -30,10 +30,11 @@ public struct ProfileCatalogLoader: Sendable {
             }
             let relativeDirectory = String(searchPath.directory.dropFirst(rootPrefix.count))
             for file in files {
-                locations.append(ProfileLocation(
-                    path: searchPath.directory + "/" + file,
-                    relativePath: relativeDirectory + "/" + file,
-                    searchPriority: searchPath.priority))
+                locations.append(
+                    ProfileLocation(
+                        path: searchPath.directory + "/" + file,
+                        relativePath: relativeDirectory + "/" + file,
+                        searchPriority: searchPath.priority))
             }
         }
         let outcomes = validateAll(locations)
@@ -46,7 +47,9 @@ public struct ProfileCatalogLoader: Sendable {
                 if seenIDs.insert(profile.id).inserted {
                     profiles.append(profile)
                 } else {
-                    logger.debug("Profile \(OneLineText.escape(profile.id)) at \(OneLineText.escape(profile.location.relativePath)) is shadowed by an earlier one with the same id")
+                    logger.debug(
+                        "Profile \(OneLineText.escape(profile.id)) at \(OneLineText.escape(profile.location.relativePath)) is shadowed by an earlier one with the same id"
+                    )
                 }
             case .failure(let problem):
                 logger.warning("Skipping invalid profile: \(problem.message)")
@@ -81,29 +84,33 @@ public struct ProfileCatalogLoader: Sendable {
             let shown = ProfileLocation(
                 path: OneLineText.escape(location.path), relativePath: OneLineText.escape(location.relativePath),
                 searchPriority: location.searchPriority)
-            return .failure(InvalidProfile(
-                id: shown.profileID(aimID: nil), location: shown,
-                message: shown.relativePath + ": the file name holds a control character; rename the file"))
+            return .failure(
+                InvalidProfile(
+                    id: shown.profileID(aimID: nil), location: shown,
+                    message: shown.relativePath + ": the file name holds a control character; rename the file"))
         }
         let text: String
         switch ProfileFileReader.text(at: location.path) {
         case .success(let contents):
             text = contents
         case .failure(let problem):
-            return .failure(InvalidProfile(
-                id: location.profileID(aimID: nil), location: location,
-                message: OneLineText.escape("\(location.relativePath): \(problem.reason)")))
+            return .failure(
+                InvalidProfile(
+                    id: location.profileID(aimID: nil), location: location,
+                    message: OneLineText.escape("\(location.relativePath): \(problem.reason)")))
         }
         do {
             return .success(try validator.validate(text: text, location: location))
         } catch let error as ProfileValidationError {
             // An aim_id that is not one line (itself a reason to be invalid) is not used in the id.
             let aimID = error.aimID.flatMap { OneLineText.containsControl($0) ? nil : $0 }
-            return .failure(InvalidProfile(id: location.profileID(aimID: aimID), location: location, message: error.description))
+            return .failure(
+                InvalidProfile(id: location.profileID(aimID: aimID), location: location, message: error.description))
         } catch {
-            return .failure(InvalidProfile(
-                id: location.profileID(aimID: nil), location: location,
-                message: OneLineText.escape("\(location.relativePath): \(error)")))
+            return .failure(
+                InvalidProfile(
+                    id: location.profileID(aimID: nil), location: location,
+                    message: OneLineText.escape("\(location.relativePath): \(error)")))
         }
     }
 }

@@ -43,7 +43,9 @@ public enum ProfileFileFinder {
         var visited = 0
 
         mutating func visit(_ directory: String, relative: String) {
-            guard visited <= limit, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+            guard visited <= limit, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+                return
+            }
             for name in entries {
                 visited += 1
                 if visited > limit { return }

@@ -16,11 +16,14 @@ public struct ProfileValidator: Sendable {
             document = try YAMLDocument(parsing: text)
         } catch let error as YAMLDocument.SyntaxError {
             throw ProfileValidationError(
-                file: location.relativePath, line: error.line, field: nil, problem: (error.isLimit ? "" : "YAML syntax error: ") + error.problem)
+                file: location.relativePath, line: error.line, field: nil,
+                problem: (error.isLimit ? "" : "YAML syntax error: ") + error.problem)
         }
         var check = FieldCheck(file: location.relativePath, lines: document.lines)
         guard case .mapping(let root) = document.value else {
-            throw check.failure(nil, "expected a mapping with metadata, engine_args and env_vars, got \(document.value.kindDescription)")
+            throw check.failure(
+                nil, "expected a mapping with metadata, engine_args and env_vars, got \(document.value.kindDescription)"
+            )
         }
         do {
             return try validate(root: root, document: document, text: text, location: location, check: &check)
@@ -32,15 +35,18 @@ public struct ProfileValidator: Sendable {
     }
 
     private func validate(
-        root: OrderedDictionary<String, StructuredValue>, document: YAMLDocument, text: String, location: ProfileLocation,
+        root: OrderedDictionary<String, StructuredValue>, document: YAMLDocument, text: String,
+        location: ProfileLocation,
         check: inout FieldCheck
     ) throws -> Profile {
         let metadata = try readMetadata(root, check: &check)
         var aimID = ""
         var modelID = ""
         if !location.isGeneral {
-            aimID = try check.requiredString(root, "aim_id", hint: "the AIM id this profile belongs to, e.g. meta-llama/Llama-3.1-8B-Instruct")
-            modelID = try check.requiredString(root, "model_id", hint: "the model to load, e.g. meta-llama/Llama-3.1-8B-Instruct")
+            aimID = try check.requiredString(
+                root, "aim_id", hint: "the AIM id this profile belongs to, e.g. meta-llama/Llama-3.1-8B-Instruct")
+            modelID = try check.requiredString(
+                root, "model_id", hint: "the model to load, e.g. meta-llama/Llama-3.1-8B-Instruct")
         }
         let engineArgs = try check.requiredMapping(root, "engine_args")
         let envVars = try check.requiredMapping(root, "env_vars")
@@ -53,15 +59,19 @@ public struct ProfileValidator: Sendable {
             metadata: metadata, engineArgs: engineArgs, envVars: envVars, rawText: text, document: document.value)
     }
 
-    private func readMetadata(_ root: OrderedDictionary<String, StructuredValue>, check: inout FieldCheck) throws -> ProfileMetadata {
+    private func readMetadata(
+        _ root: OrderedDictionary<String, StructuredValue>, check: inout FieldCheck
+    ) throws -> ProfileMetadata {
         let block = try check.requiredMapping(root, "metadata")
         let gpuCountValue = try check.required(block, "metadata.gpu_count", key: "gpu_count")
         guard let gpuCount = FlagRule.integerValue(gpuCountValue), Self.allowedGPUCounts.contains(gpuCount) else {
-            throw check.failure("metadata.gpu_count", "expected one of 1, 2, 4, 8, got \(PythonFormatting.str(gpuCountValue))")
+            throw check.failure(
+                "metadata.gpu_count", "expected one of 1, 2, 4, 8, got \(PythonFormatting.str(gpuCountValue))")
         }
         let manualValue = try check.required(block, "metadata.manual_selection_only", key: "manual_selection_only")
         guard case .bool(let manual) = manualValue else {
-            throw check.failure("metadata.manual_selection_only", "expected true or false, got \(manualValue.kindDescription)")
+            throw check.failure(
+                "metadata.manual_selection_only", "expected true or false, got \(manualValue.kindDescription)")
         }
         return ProfileMetadata(
             engine: try check.choice(block, "engine", EngineKind.allCases),
@@ -79,11 +89,13 @@ public struct ProfileValidator: Sendable {
         for (name, value) in envVars {
             let field = "env_vars.\(name)"
             guard ShellQuoting.isVariableName(name) else {
-                throw check.failure(field, "'\(name)' is not a variable name; use letters, digits and '_', not starting with a digit")
+                throw check.failure(
+                    field, "'\(name)' is not a variable name; use letters, digits and '_', not starting with a digit")
             }
             if Self.isEnvironmentName(name), value.stringValue == nil {
                 let example = SecretRedaction.isSecretName(name) ? "'...'" : "'\(PythonFormatting.str(value))'"
-                throw check.failure(field, "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): \(example)")
+                throw check.failure(
+                    field, "expected a string, got \(value.kindDescription); quote the value, e.g. \(name): \(example)")
             }
             if PythonFormatting.str(value).unicodeScalars.contains("\u{0}") {
                 throw check.failure(field, "the value holds a NUL character, which no environment variable can carry")
@@ -93,10 +105,12 @@ public struct ProfileValidator: Sendable {
 
     /// Variables named like `VLLM_USE_V1` must hold strings, as the reference schema says.
     static func isEnvironmentName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "_")
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "_")
+            }
     }
 }
 
@@ -109,14 +123,18 @@ private struct FieldCheck {
         ProfileValidationError(file: file, line: field.flatMap { lines[$0] }, field: field, problem: problem)
     }
 
-    func required(_ mapping: OrderedDictionary<String, StructuredValue>, _ field: String, key: String) throws -> StructuredValue {
+    func required(
+        _ mapping: OrderedDictionary<String, StructuredValue>, _ field: String, key: String
+    ) throws -> StructuredValue {
         guard let value = mapping[key] else {
             throw failure(field, "missing; it is required")
         }
         return value
     }
 
-    func requiredMapping(_ mapping: OrderedDictionary<String, StructuredValue>, _ key: String) throws -> OrderedDictionary<String, StructuredValue> {
+    func requiredMapping(
+        _ mapping: OrderedDictionary<String, StructuredValue>, _ key: String
+    ) throws -> OrderedDictionary<String, StructuredValue> {
         let value = try required(mapping, key, key: key)
         guard case .mapping(let inner) = value else {
             throw failure(key, "expected a mapping (use {} for none), got \(value.kindDescription)")
@@ -124,7 +142,9 @@ private struct FieldCheck {
         return inner
     }
 
-    func requiredString(_ mapping: OrderedDictionary<String, StructuredValue>, _ key: String, hint: String) throws -> String {
+    func requiredString(
+        _ mapping: OrderedDictionary<String, StructuredValue>, _ key: String, hint: String
+    ) throws -> String {
         guard let value = mapping[key] else {
             throw failure(key, "missing; a model profile needs \(key): \(hint)")
         }
@@ -138,7 +158,9 @@ private struct FieldCheck {
         return text
     }
 
-    func choice<Value: RawRepresentable>(_ block: OrderedDictionary<String, StructuredValue>, _ key: String, _ options: [Value]) throws -> Value
+    func choice<Value: RawRepresentable>(
+        _ block: OrderedDictionary<String, StructuredValue>, _ key: String, _ options: [Value]
+    ) throws -> Value
     where Value.RawValue == String {
         let field = "metadata.\(key)"
         let value = try required(block, field, key: key)

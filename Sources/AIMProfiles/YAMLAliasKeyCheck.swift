@@ -21,7 +21,9 @@ enum YAMLAliasKeyCheck {
                 // `*name:` or `*name :`: an alias as a key.
                 var next = index + 1
                 while next < bytes.count, isAnchorCharacter(bytes[next]) { next += 1 }
-                while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
+                while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") {
+                    next += 1
+                }
                 if next < bytes.count, bytes[next] == UInt8(ascii: ":") { return line }
             case UInt8(ascii: "?") where isBlank(previous) || isFlowOpener(previous):
                 // An explicit key, which may be any node.
@@ -29,7 +31,9 @@ enum YAMLAliasKeyCheck {
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 // `[…]:` or `{…}:`: a flow collection as a key.
                 var next = index + 1
-                while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
+                while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") {
+                    next += 1
+                }
                 if next < bytes.count, bytes[next] == UInt8(ascii: ":") { return line }
             default:
                 break
@@ -45,8 +49,9 @@ enum YAMLAliasKeyCheck {
     /// libyaml's anchor characters: letters, digits, `_` and `-`.
     private static func isAnchorCharacter(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "-"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), UInt8(ascii: "-"):
             return true
         default:
             return false
@@ -58,7 +63,8 @@ enum YAMLAliasKeyCheck {
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
     }
 
     private static func isFlowOpener(_ byte: UInt8) -> Bool {

@@ -32,7 +32,8 @@ public struct YAMLDocument: Sendable {
 
     public init(parsing text: String) throws {
         if let line = YAMLAliasKeyCheck.suspiciousKeyLine(in: text) {
-            let problem = "a key here may be an alias, a list or a mapping, in a document with aliases; write keys as plain text"
+            let problem =
+                "a key here may be an alias, a list or a mapping, in a document with aliases; write keys as plain text"
             throw SyntaxError(line: line, problem: problem, isLimit: true)
         }
         let node: Node?
@@ -57,11 +58,13 @@ public struct YAMLDocument: Sendable {
         mutating func convert(_ node: Node, path: String, depth: Int) throws -> StructuredValue {
             values += 1
             if values > Limits.values {
-                let problem = "the document expands to more than \(Limits.values) values (aliases repeating large parts?)"
+                let problem =
+                    "the document expands to more than \(Limits.values) values (aliases repeating large parts?)"
                 throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
             }
             guard depth <= Limits.depth else {
-                throw SyntaxError(line: node.mark?.line, problem: "nested more than \(Limits.depth) levels deep", isLimit: true)
+                throw SyntaxError(
+                    line: node.mark?.line, problem: "nested more than \(Limits.depth) levels deep", isLimit: true)
             }
             switch node {
             case .scalar(let scalar):
@@ -80,7 +83,11 @@ public struct YAMLDocument: Sendable {
                 for (keyNode, valueNode) in mapping {
                     // A mapping or list as a key would be printed whole in messages; profiles never need one.
                     guard let key = keyNode.scalar?.string else {
-                        throw SyntaxError(line: keyNode.mark?.line, problem: "a mapping key must be text, not a \(keyNode.sequence == nil ? "mapping" : "list")", isLimit: true)
+                        throw SyntaxError(
+                            line: keyNode.mark?.line,
+                            problem:
+                                "a mapping key must be text, not a \(keyNode.sequence == nil ? "mapping" : "list")",
+                            isLimit: true)
                     }
                     let childPath = path.isEmpty ? key : "\(path).\(key)"
                     // Keys and the paths kept in `lines` are text too: an aliased mapping with long keys repeats them.
@@ -101,7 +108,8 @@ public struct YAMLDocument: Sendable {
         mutating func charge(_ text: String, _ node: Node) throws {
             textBytes += text.utf8.count
             if textBytes > Limits.textBytes {
-                let problem = "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
+                let problem =
+                    "the document expands to more than \(Limits.textBytes >> 20) MiB of text (aliases repeating large parts?)"
                 throw SyntaxError(line: topLevelLine ?? node.mark?.line, problem: problem, isLimit: true)
             }
         }
@@ -112,21 +120,26 @@ public struct YAMLDocument: Sendable {
         case .reader(let problem, let offset, let value, _):
             // e.g. "control characters are not allowed": NUL, escape and the like may not appear in YAML text.
             let line = offset.map { offset in
-                1 + text.utf8.prefix(min(max(offset, 0), text.utf8.count)).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                1
+                    + text.utf8.prefix(min(max(offset, 0), text.utf8.count)).reduce(0) {
+                        $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0)
+                    }
             }
             let character = value >= 0 ? " (U+" + String(value, radix: 16, uppercase: true) + ")" : ""
             return SyntaxError(line: line, problem: problem + character)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             // libyaml stops at 1000 levels and names its C setter; say it plainly.
             if problem.contains("Maximum nesting level") {
-                return SyntaxError(line: mark.line, problem: "nested more than \(Limits.depth) levels deep", isLimit: true)
+                return SyntaxError(
+                    line: mark.line, problem: "nested more than \(Limits.depth) levels deep", isLimit: true)
             }
             let detail = [context?.text, problem].compactMap { $0 }.joined(separator: ", ")
             return SyntaxError(line: mark.line, problem: detail)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return SyntaxError(line: context.mark.line, problem: "duplicate key \(keys) in one mapping; write each key once")
+            return SyntaxError(
+                line: context.mark.line, problem: "duplicate key \(keys) in one mapping; write each key once")
         default:
             // Other cases embed the whole file in their description, which may hold secrets.
             return SyntaxError(line: nil, problem: "the file is not readable YAML (UTF-8 text expected)")

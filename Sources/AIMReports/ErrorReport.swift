@@ -16,7 +16,9 @@ public enum ErrorReport {
             return AIMError(.failure, "\(reason); check the path and its permissions", cause: error)
         }
         return AIMError(
-            .failure, "unexpected internal failure; this is a bug in aim-runtime, please report it with the command that failed", cause: error)
+            .failure,
+            "unexpected internal failure; this is a bug in aim-runtime, please report it with the command that failed",
+            cause: error)
     }
 
     /// The line printed on stderr: always exactly one line.
@@ -30,7 +32,7 @@ public enum ErrorReport {
                 "code": .string(error.status.name),
                 "exit_code": .int(Int(error.status.rawValue)),
                 "message": .string(error.message),
-            ]),
+            ])
         ])
         return JSONWriter.write(document, style: .indented) + "\n"
     }

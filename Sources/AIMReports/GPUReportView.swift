@@ -55,8 +55,11 @@ public enum GPUReportView {
     private static func table(_ report: GPUReport) -> String {
         var lines: [String] = []
         if let source = report.source {
-            lines.append("\(report.gpus.count) GPU(s), model \(report.model.rawValue), from \(source.rawValue)"
-                + (report.visibilityFilters.isEmpty ? "" : " (\(report.visibilityFilters.joined(separator: ", ")); \(report.detectedCount) detected)"))
+            lines.append(
+                "\(report.gpus.count) GPU(s), model \(report.model.rawValue), from \(source.rawValue)"
+                    + (report.visibilityFilters.isEmpty
+                        ? ""
+                        : " (\(report.visibilityFilters.joined(separator: ", ")); \(report.detectedCount) detected)"))
         } else {
             lines.append("No AMD GPU found.")
         }
@@ -64,17 +67,23 @@ public enum GPUReportView {
             lines.append("  skipped \(attempt.source.rawValue): \(attempt.skippedBecause!)")
         }
         if !report.gpus.isEmpty {
-            let headings = ["INDEX", "DEVICE", "MODEL", "GFX", "VRAM TOTAL", "VRAM USED", "BUSY", "PARTITION", "LOCATION", "UNIQUE ID"]
+            let headings = [
+                "INDEX", "DEVICE", "MODEL", "GFX", "VRAM TOTAL", "VRAM USED", "BUSY", "PARTITION", "LOCATION",
+                "UNIQUE ID",
+            ]
             let rows = report.gpus.map { gpu in
                 [
                     String(gpu.index), gpu.deviceID ?? "-", gpu.model.rawValue, gpu.gfxTarget ?? "-",
                     gpu.vramTotalBytes.map(gibibytes) ?? "-", gpu.vramUsedBytes.map(gibibytes) ?? "-",
                     gpu.busyPercent.map { "\($0)%" } ?? "-",
-                    [gpu.computePartition, gpu.memoryPartition].compactMap { $0 }.joined(separator: "/").nonEmpty ?? "-",
+                    [gpu.computePartition, gpu.memoryPartition].compactMap { $0 }.joined(separator: "/").nonEmpty
+                        ?? "-",
                     gpu.locationID ?? "-", gpu.uniqueID ?? "-",
                 ]
             }
-            let widths = headings.indices.map { column in max(headings[column].count, rows.map { $0[column].count }.max() ?? 0) }
+            let widths = headings.indices.map { column in
+                max(headings[column].count, rows.map { $0[column].count }.max() ?? 0)
+            }
             let format = { (cells: [String]) in
                 zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                     .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)

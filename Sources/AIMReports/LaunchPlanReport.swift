@@ -27,7 +27,8 @@ public enum LaunchPlanReport {
                 "cache": cacheDocument(plan.model, presence: presence),
             ]),
             "command": .list(SecretRedaction.redact(argv: plan.command.argv).map(StructuredValue.string)),
-            "env": .mapping(OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
+            "env": .mapping(
+                OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
             "gpu": .mapping([
                 "model": .string(plan.gpu.model.rawValue),
                 "count": .int(plan.gpu.count),
@@ -52,7 +53,8 @@ public enum LaunchPlanReport {
         guard let path = presence.path else { return .mapping(["state": .string("missing")]) }
         let state = model.source == .local ? "local" : "cached"
         return .mapping([
-            "state": .string(state), "path": .string(path), "files": .int(presence.files), "bytes": .int(Int(clamping: presence.bytes)),
+            "state": .string(state), "path": .string(path), "files": .int(presence.files),
+            "bytes": .int(Int(clamping: presence.bytes)),
         ])
     }
 
@@ -92,9 +94,13 @@ public enum LaunchPlanReport {
         let profile = plan.profile
         // Ids, paths and model names come from files and the environment: comments escape them, so none ends its line.
         var lines = [
-            ShellQuoting.comment("profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")"),
+            ShellQuoting.comment(
+                "profile: \(profile.id) (\(profile.source.rawValue): \(profile.location.relativePath))\(plan.selection.forced ? " [forced by AIM_PROFILE_ID]" : "")"
+            ),
             ShellQuoting.comment("gpu: \(plan.gpu.count)x \(plan.gpu.model.rawValue) (from \(plan.gpu.source))"),
-            ShellQuoting.comment("model: \(plan.model.id) (\(plan.model.source.rawValue)); " + cacheSummary(plan.model, presence: presence)),
+            ShellQuoting.comment(
+                "model: \(plan.model.id) (\(plan.model.source.rawValue)); "
+                    + cacheSummary(plan.model, presence: presence)),
         ]
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
             lines.append(ShellQuoting.exportLine(name: key, value: value))

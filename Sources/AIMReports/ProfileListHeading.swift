@@ -10,7 +10,9 @@ public struct ProfileListHeading: Sendable {
     public var precision: Precision?
     public var profileRoot: String
 
-    public init(aimID: String?, modelID: String?, engine: EngineKind, metric: Metric, precision: Precision?, profileRoot: String) {
+    public init(
+        aimID: String?, modelID: String?, engine: EngineKind, metric: Metric, precision: Precision?, profileRoot: String
+    ) {
         self.aimID = aimID
         self.modelID = modelID
         self.engine = engine

@@ -48,7 +48,9 @@ public struct ProfileListReport: Sendable {
     }
 
     private func table(colour: Bool) -> String {
-        let headings = ["", "PROFILE", "SOURCE", "GPU", "PRECISION", "ENGINE", "TP", "METRIC", "TYPE", "PRIO", "STATE", "REASON"]
+        let headings = [
+            "", "PROFILE", "SOURCE", "GPU", "PRECISION", "ENGINE", "TP", "METRIC", "TYPE", "PRIO", "STATE", "REASON",
+        ]
         let cells = rows.map { row -> [String] in
             [
                 row.selected ? "*" : "", row.id, row.source.rawValue,
@@ -80,7 +82,8 @@ public struct ProfileListReport: Sendable {
             guard !group.isEmpty else { continue }
             lines += ["", "\(state.rawValue) (\(group.count)):"]
             for row in group {
-                lines.append("  \(row.selected ? "* " : "")\(row.id)  [\(row.source.rawValue)] \(row.location.relativePath)")
+                lines.append(
+                    "  \(row.selected ? "* " : "")\(row.id)  [\(row.source.rawValue)] \(row.location.relativePath)")
                 if !row.reason.isEmpty { lines.append("      \(row.reason)") }
             }
         }
@@ -91,21 +94,24 @@ public struct ProfileListReport: Sendable {
         .mapping([
             "aim_id": heading.aimID.map(StructuredValue.string) ?? .null,
             "model_id": heading.modelID.map(StructuredValue.string) ?? .null,
-            "gpu": .mapping(["model": .string(gpu.model.rawValue), "count": .int(gpu.count), "source": .string(gpu.source)]),
+            "gpu": .mapping([
+                "model": .string(gpu.model.rawValue), "count": .int(gpu.count), "source": .string(gpu.source),
+            ]),
             "selected": rows.first(where: \.selected).map { .string($0.id) } ?? .null,
-            "profiles": .list(rows.map { row in
-                .mapping([
-                    "id": .string(row.id),
-                    "path": .string(row.location.relativePath),
-                    "source": .string(row.source.rawValue),
-                    "priority": .int(row.location.searchPriority),
-                    "state": .string(row.state.rawValue),
-                    "reason": .string(row.reason),
-                    "manual_only": .bool(row.manualOnly),
-                    "selected": .bool(row.selected),
-                    "metadata": row.metadata.map(LaunchPlanReport.metadataDocument) ?? .null,
-                ])
-            }),
+            "profiles": .list(
+                rows.map { row in
+                    .mapping([
+                        "id": .string(row.id),
+                        "path": .string(row.location.relativePath),
+                        "source": .string(row.source.rawValue),
+                        "priority": .int(row.location.searchPriority),
+                        "state": .string(row.state.rawValue),
+                        "reason": .string(row.reason),
+                        "manual_only": .bool(row.manualOnly),
+                        "selected": .bool(row.selected),
+                        "metadata": row.metadata.map(LaunchPlanReport.metadataDocument) ?? .null,
+                    ])
+                }),
         ])
     }
 }

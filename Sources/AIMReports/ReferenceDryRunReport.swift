@@ -25,7 +25,9 @@ public enum ReferenceDryRunReport {
 
     /// A bash script equivalent to the launch, with secrets hidden. It is shown, never written.
     static func script(_ command: EngineCommand) -> String {
-        var lines = ["#!/bin/bash", "set -e", "", "# Launch script from aim-runtime dry-run (shown only; nothing was run)", ""]
+        var lines = [
+            "#!/bin/bash", "set -e", "", "# Launch script from aim-runtime dry-run (shown only; nothing was run)", "",
+        ]
         let environment = SecretRedaction.redact(environment: command.environment)
         if !environment.isEmpty {
             lines.append("# Profile environment")
@@ -62,6 +64,9 @@ public enum ReferenceDryRunReport {
     /// The model from the profile file, else the configured id, with its size from the Hub or S3.
     private static func modelEntry(_ profile: Profile, identity: ModelIdentity, sizeGiB: Double?) -> StructuredValue {
         let model = modelSource(profile, identity: identity)
-        return .mapping(["name": .string(model.name), "source": .string(model.source), "size_gb": sizeGiB.map(StructuredValue.double) ?? .null])
+        return .mapping([
+            "name": .string(model.name), "source": .string(model.source),
+            "size_gb": sizeGiB.map(StructuredValue.double) ?? .null,
+        ])
     }
 }

@@ -23,6 +23,8 @@ public enum ValidationReport {
     public static func failure(_ results: [Result<Profile, InvalidProfile>]) -> AIMError? {
         let problems = results.compactMap { if case .failure(let problem) = $0 { return problem } else { return nil } }
         guard let first = problems.first else { return nil }
-        return AIMError(.invalidProfile, "\(problems.count) of \(results.count) profile files are invalid; the first: \(first.message)")
+        return AIMError(
+            .invalidProfile,
+            "\(problems.count) of \(results.count) profile files are invalid; the first: \(first.message)")
     }
 }

@@ -20,15 +20,18 @@ public struct GPUTargetResolver: Sendable {
     /// Why detection found nothing, source by source, and how to plan without a GPU.
     public static func noGPU(_ report: GPUReport) -> AIMError {
         let tried = report.attemptSummary.isEmpty ? "no source was tried" : report.attemptSummary
-        return AIMError(.noGPU, "no AMD GPU found; tried \(tried). Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for "
-            + "other hardware, or AIM_GPU_SOURCE/AIM_SYSFS_PATH to read another source")
+        return AIMError(
+            .noGPU,
+            "no AMD GPU found; tried \(tried). Set AIM_GPU_MODEL and AIM_GPU_COUNT to plan for "
+                + "other hardware, or AIM_GPU_SOURCE/AIM_SYSFS_PATH to read another source")
     }
 
     /// - Parameter requireGPU: throw `noGPU` rather than return the `NONE` target.
     public func resolve(_ request: GPURequest, requireGPU: Bool) async throws -> GPUTarget {
         if request.model.isConcrete {
             if request.count == nil {
-                logger.warning("AIM_GPU_MODEL is set but AIM_GPU_COUNT is auto; assuming 1 GPU. Set AIM_GPU_COUNT to use more.")
+                logger.warning(
+                    "AIM_GPU_MODEL is set but AIM_GPU_COUNT is auto; assuming 1 GPU. Set AIM_GPU_COUNT to use more.")
             }
             return GPUTarget(model: request.model, count: request.count ?? 1, source: "AIM_GPU_MODEL")
         }

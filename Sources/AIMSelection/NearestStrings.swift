@@ -2,7 +2,8 @@
 enum NearestStrings {
     static func closest(to target: String, among candidates: [String], limit: Int) -> [String] {
         let targetCharacters = Array(target)
-        return candidates
+        return
+            candidates
             .map { (candidate: $0, distance: distance(targetCharacters, Array($0))) }
             .sorted { ($0.distance, $0.candidate) < ($1.distance, $1.candidate) }
             .prefix(limit)

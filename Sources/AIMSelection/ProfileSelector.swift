@@ -34,7 +34,8 @@ public struct ProfileSelector: Sendable {
             return verdict(.metricMismatch, "metric \(metadata.metric.rawValue), want \(request.metric.rawValue)")
         }
         if !profile.isGeneral && profile.aimID != request.aimID {
-            return verdict(.modelMismatch, "for \(profile.aimID), want \(request.aimID ?? "a general profile (AIM_MODEL_ID)")")
+            return verdict(
+                .modelMismatch, "for \(profile.aimID), want \(request.aimID ?? "a general profile (AIM_MODEL_ID)")")
         }
         if metadata.gpu != request.gpu.model {
             return verdict(.gpuMismatch, "gpu \(metadata.gpu.rawValue), want \(request.gpu.model.rawValue)")
@@ -67,15 +68,20 @@ public struct ProfileSelector: Sendable {
     }
 
     /// Chooses the profile, or fails with the exit status that says why.
-    public func select(from catalog: ProfileCatalog, for request: SelectionRequest, forcedID: String?) throws -> Selection {
+    public func select(
+        from catalog: ProfileCatalog, for request: SelectionRequest, forcedID: String?
+    ) throws -> Selection {
         let assessments = assess(catalog, for: request)
         if let forcedID {
             return Selection(profile: try forcedProfile(forcedID, in: catalog), forced: true, assessments: assessments)
         }
         let ranked = rank(assessments)
-        logger.debug("Ranked candidates: \(ranked.map { "\($0.profile.id)(prio=\($0.profile.location.searchPriority))" })")
+        logger.debug(
+            "Ranked candidates: \(ranked.map { "\($0.profile.id)(prio=\($0.profile.location.searchPriority))" })")
         guard let chosen = ranked.first(where: { $0.state == .compatible }) else {
-            throw AIMError(.noCompatibleProfile, noMatchMessage(assessments, invalidCount: catalog.invalid.count, request: request))
+            throw AIMError(
+                .noCompatibleProfile, noMatchMessage(assessments, invalidCount: catalog.invalid.count, request: request)
+            )
         }
         logger.info("Selected profile: \(chosen.profile.location.path)")
         return Selection(profile: chosen.profile, forced: false, assessments: assessments)
@@ -95,14 +101,17 @@ public struct ProfileSelector: Sendable {
             "AIM_PROFILE_ID='\(id)' matches no profile (\(suggestion)); run `aim-runtime list-profiles` for every id")
     }
 
-    private func noMatchMessage(_ assessments: [ProfileAssessment], invalidCount: Int, request: SelectionRequest) -> String {
+    private func noMatchMessage(
+        _ assessments: [ProfileAssessment], invalidCount: Int, request: SelectionRequest
+    ) -> String {
         var counts: [CompatibilityState: Int] = [:]
         for assessment in assessments { counts[assessment.state, default: 0] += 1 }
         counts[.invalid] = invalidCount
         let breakdown = CompatibilityState.allCases
             .compactMap { state in counts[state].flatMap { $0 > 0 ? "\($0) \(state.rawValue)" : nil } }
             .joined(separator: ", ")
-        let wanted = "\(request.gpu.count)x \(request.gpu.model.rawValue), engine \(request.engine.rawValue), "
+        let wanted =
+            "\(request.gpu.count)x \(request.gpu.model.rawValue), engine \(request.engine.rawValue), "
             + "metric \(request.metric.rawValue), precision \(request.precision?.rawValue ?? "auto")"
         return "no compatible profile for \(request.aimID ?? "a general profile") on \(wanted): "
             + (breakdown.isEmpty ? "no profiles found" : breakdown)

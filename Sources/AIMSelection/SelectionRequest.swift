@@ -10,7 +10,10 @@ public struct SelectionRequest: Equatable, Sendable {
     public let gpu: GPUTarget
     public let allowGeneralFallback: Bool
 
-    public init(aimID: String?, engine: EngineKind, metric: Metric, precision: Precision?, gpu: GPUTarget, allowGeneralFallback: Bool) {
+    public init(
+        aimID: String?, engine: EngineKind, metric: Metric, precision: Precision?, gpu: GPUTarget,
+        allowGeneralFallback: Bool
+    ) {
         self.aimID = aimID
         self.engine = engine
         self.metric = metric

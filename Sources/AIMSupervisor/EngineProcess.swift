@@ -18,8 +18,10 @@ final class EngineProcess: SupervisedEngine {
     }
 
     /// Starts the engine without a shell, from the spawner thread (PDEATHSIG follows that thread).
-    static func start(executable: String, argv: [String], environment: [String: String], format: LogOutputFormat,
-                      reaper: ChildReaper = .shared) async throws -> EngineProcess {
+    static func start(
+        executable: String, argv: [String], environment: [String: String], format: LogOutputFormat,
+        reaper: ChildReaper = .shared
+    ) async throws -> EngineProcess {
         let launcher = try LauncherExecutable.path()
         let exit = OneShot<Int32>()
         let (pid, stdout, stderr) = try await SpawnThread.shared.run { () throws -> (pid_t, FileHandle, FileHandle) in
@@ -33,7 +35,9 @@ final class EngineProcess: SupervisedEngine {
             process.standardOutput = stdout
             process.standardError = stderr
             process.terminationHandler = { ended in
-                exit.set(ended.terminationReason == .uncaughtSignal ? 128 + ended.terminationStatus : ended.terminationStatus)
+                exit.set(
+                    ended.terminationReason == .uncaughtSignal ? 128 + ended.terminationStatus : ended.terminationStatus
+                )
                 reaper.released(ended.processIdentifier)
             }
             do {
@@ -44,7 +48,8 @@ final class EngineProcess: SupervisedEngine {
                 return (pid, stdout.fileHandleForReading, stderr.fileHandleForReading)
             } catch {
                 let code = (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code) : ENOEXEC
-                throw AIMError(.failure, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
+                throw AIMError(
+                    .failure, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
             }
         }
         let output = LogForwarder(stdout: stdout, stderr: stderr, pid: pid, format: format)
@@ -94,7 +99,8 @@ final class EngineProcess: SupervisedEngine {
         let left = DescendantSweep.killAll()
         if !left.isEmpty {
             let names = left.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", ")
-            Logger(label: "aim_runtime.supervisor").warning("Processes left after the engine could not be killed: \(names)")
+            Logger(label: "aim_runtime.supervisor").warning(
+                "Processes left after the engine could not be killed: \(names)")
         }
         _ = await Race.first(
             { await self.output.drained.value() != nil },
@@ -102,13 +108,21 @@ final class EngineProcess: SupervisedEngine {
     }
 
     /// Waits until `done` holds, re-checking each time a child is reaped, or until `deadline`.
-    private func waitUntil(_ deadline: ContinuousClock.Instant, clock: ContinuousClock, _ done: @escaping @Sendable () -> Bool) async {
+    private func waitUntil(
+        _ deadline: ContinuousClock.Instant, clock: ContinuousClock, _ done: @escaping @Sendable () -> Bool
+    ) async {
         while !done() && clock.now < deadline {
             let seen = reaper.childEnded.generation
             if done() { return }
             _ = await Race.first(
-                { await self.reaper.childEnded.wait(after: seen); return true },
-                { try? await clock.sleep(until: deadline); return false })
+                {
+                    await self.reaper.childEnded.wait(after: seen)
+                    return true
+                },
+                {
+                    try? await clock.sleep(until: deadline)
+                    return false
+                })
         }
     }
 }

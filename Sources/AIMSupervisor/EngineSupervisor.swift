@@ -18,10 +18,12 @@ public struct EngineSupervisor: Sendable {
     /// Where the one-line reason of an abnormal end goes besides the log (Kubernetes' termination message).
     let reportEnd: @Sendable (_ reason: String, _ engineErrors: [String]) -> Void
 
-    public init(settings: SupervisorSettings, launcher: any EngineLaunching, health: any EngineHealthChecking,
-                status: any ServeStatusRecording, clock: any Clock<Duration>, signals: AsyncStream<Int32>,
-                logger: Logger = Logger(label: "aim_runtime.supervisor"),
-                reportEnd: @escaping @Sendable (_ reason: String, _ engineErrors: [String]) -> Void = { _, _ in }) {
+    public init(
+        settings: SupervisorSettings, launcher: any EngineLaunching, health: any EngineHealthChecking,
+        status: any ServeStatusRecording, clock: any Clock<Duration>, signals: AsyncStream<Int32>,
+        logger: Logger = Logger(label: "aim_runtime.supervisor"),
+        reportEnd: @escaping @Sendable (_ reason: String, _ engineErrors: [String]) -> Void = { _, _ in }
+    ) {
         self.settings = settings
         self.launcher = launcher
         self.health = health
@@ -50,7 +52,8 @@ public struct EngineSupervisor: Sendable {
             case .forward(let engine, let stopping):
                 engine?.signalGroup(signal)
                 if stopping {
-                    logger.info("Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
+                    logger.info(
+                        "Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
                 }
             case .kill(let engine):
                 logger.warning("Second stop signal: killing the engine now")
@@ -67,12 +70,14 @@ public struct EngineSupervisor: Sendable {
                 return outcome.exitCode
             }
             guard restarts < settings.maxRestarts else {
-                logger.error("The engine failed \(restarts + 1) times; AIM_MAX_RESTARTS=\(settings.maxRestarts) is spent")
+                logger.error(
+                    "The engine failed \(restarts + 1) times; AIM_MAX_RESTARTS=\(settings.maxRestarts) is spent")
                 return ExitStatus.restartBudgetSpent.rawValue
             }
             restarts += 1
             let wait = SupervisorSettings.backoff(beforeRestart: restarts)
-            logger.warning("Restarting the engine in \(wait.wholeSeconds) s (restart \(restarts) of \(settings.maxRestarts))")
+            logger.warning(
+                "Restarting the engine in \(wait.wholeSeconds) s (restart \(restarts) of \(settings.maxRestarts))")
             let clock = clock
             let stopped = await Race.first(
                 { await control.requested.value() != nil },
@@ -117,8 +122,11 @@ public struct EngineSupervisor: Sendable {
         }
         if let pendingStop = control.adopt(engine) { engine.signalGroup(pendingStop) }
         control.record(.starting)
-        logger.info("Started the engine (pid \(engine.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)")
-        let watch = EngineWatch(settings: settings, engine: engine, health: health, control: control, clock: clock, logger: logger)
+        logger.info(
+            "Started the engine (pid \(engine.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)"
+        )
+        let watch = EngineWatch(
+            settings: settings, engine: engine, health: health, control: control, clock: clock, logger: logger)
         let event = await withTaskGroup(of: Event?.self) { group -> Event in
             group.addTask { await engine.exitCode().map(Event.exited) }
             group.addTask { await control.requested.value().map { _ in .stopRequested } }
@@ -144,11 +152,19 @@ public struct EngineSupervisor: Sendable {
             return .finished(code)
         case .startupTimedOut:
             _ = await stop(engine, alreadySignalled: false)
-            reportAbnormalEnd(engine, reason: "the engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(settings.startupTimeout.wholeSeconds); it was stopped")
+            reportAbnormalEnd(
+                engine,
+                reason:
+                    "the engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(settings.startupTimeout.wholeSeconds); it was stopped"
+            )
             return .finished(ExitStatus.startupTimeout.rawValue)
         case .unhealthy(let failures):
             _ = await stop(engine, alreadySignalled: false)
-            reportAbnormalEnd(engine, reason: "the engine is unhealthy: \(failures) health checks failed in a row while it still ran; it was stopped")
+            reportAbnormalEnd(
+                engine,
+                reason:
+                    "the engine is unhealthy: \(failures) health checks failed in a row while it still ran; it was stopped"
+            )
             let code = ExitStatus.engineUnhealthy.rawValue
             return settings.restartOnFailure ? .failed(code) : .finished(code)
         }
@@ -159,7 +175,12 @@ public struct EngineSupervisor: Sendable {
     private func stop(_ engine: any SupervisedEngine, alreadySignalled: Bool) async -> Int32 {
         if !alreadySignalled { engine.signalGroup(SIGTERM) }
         let (clock, grace, stopwatch) = (clock, settings.shutdownGrace, Stopwatch(clock))
-        var code = await Race.first({ await engine.exitCode() }, { try? await clock.sleep(for: grace); return nil })
+        var code = await Race.first(
+            { await engine.exitCode() },
+            {
+                try? await clock.sleep(for: grace)
+                return nil
+            })
         if code == nil {
             logger.warning("The engine did not stop within \(grace.wholeSeconds) s; killing it")
             engine.signalGroup(SIGKILL)
@@ -181,7 +202,8 @@ public struct EngineSupervisor: Sendable {
             let code = ExitStatus.engineExitedEarly.rawValue
             return ready ? .failed(code) : .finished(code)
         }
-        reportAbnormalEnd(engine, reason: "the engine exited with code \(code) \(ready ? "while serving" : "during start")")
+        reportAbnormalEnd(
+            engine, reason: "the engine exited with code \(code) \(ready ? "while serving" : "during start")")
         // A failure before the engine ever served is most likely its configuration: never restarted.
         return ready ? .failed(code) : .finished(code)
     }

@@ -14,8 +14,10 @@ final class EngineWatch: Sendable {
     private let ready = Mutex(false)
     private let stopwatch: Stopwatch
 
-    init(settings: SupervisorSettings, engine: any SupervisedEngine, health: any EngineHealthChecking,
-         control: StopControl, clock: any Clock<Duration>, logger: Logger) {
+    init(
+        settings: SupervisorSettings, engine: any SupervisedEngine, health: any EngineHealthChecking,
+        control: StopControl, clock: any Clock<Duration>, logger: Logger
+    ) {
         self.settings = settings
         self.engine = engine
         self.health = health
@@ -59,11 +61,21 @@ final class EngineWatch: Sendable {
                 control.record(.ready)
                 let elapsed = stopwatch.elapsed().components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                logger.info("Engine ready in \(String(format: "%.1f", seconds)) s: serving \(settings.servedModelName) on port \(settings.port)")
+                logger.info(
+                    "Engine ready in \(String(format: "%.1f", seconds)) s: serving \(settings.servedModelName) on port \(settings.port)"
+                )
                 return true
             }
             let (clock, engine, wait) = (clock, engine, delay)
-            let wrote = await Race.first({ await engine.outputActivity(); return true }, { try? await clock.sleep(for: wait); return false })
+            let wrote = await Race.first(
+                {
+                    await engine.outputActivity()
+                    return true
+                },
+                {
+                    try? await clock.sleep(for: wait)
+                    return false
+                })
             delay = wrote ? .milliseconds(100) : min(.seconds(2), delay * 1.5)
         }
         return false
@@ -79,7 +91,9 @@ final class EngineWatch: Sendable {
     func progress() async -> EngineSupervisor.Event? {
         while (try? await clock.sleep(for: settings.progressInterval)) != nil, !isReady {
             let line = engine.latestLine
-            logger.info("Waiting for the engine: starting, \(stopwatch.elapsed().components.seconds) s elapsed; last engine line: \(line)")
+            logger.info(
+                "Waiting for the engine: starting, \(stopwatch.elapsed().components.seconds) s elapsed; last engine line: \(line)"
+            )
         }
         return nil
     }

@@ -7,8 +7,10 @@ import Synchronization
 extension EngineSupervisor {
     /// The supervisor for the real engine: started through the trampoline, probed on 127.0.0.1,
     /// its phase in the status file, stop signals from the launcher, the continuous clock.
-    public static func live(executable: String, argv: [String], environment: [String: String],
-                            settings: SupervisorSettings) -> EngineSupervisor {
+    public static func live(
+        executable: String, argv: [String], environment: [String: String],
+        settings: SupervisorSettings
+    ) -> EngineSupervisor {
         // Detection, selection and downloads are done: give their freed heap back to the system,
         // so the launcher stays small for the hours it supervises.
         aim_release_free_memory()
@@ -16,18 +18,22 @@ extension EngineSupervisor {
         let terminationMessagePath = settings.terminationMessagePath
         return EngineSupervisor(
             settings: settings,
-            launcher: TrampolineLauncher(executable: executable, argv: argv, environment: environment, settings: settings),
+            launcher: TrampolineLauncher(
+                executable: executable, argv: argv, environment: environment, settings: settings),
             health: EngineHealthCheck(port: settings.port, servedModelName: settings.servedModelName),
-            status: ServeStatusFile(path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName),
+            status: ServeStatusFile(
+                path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName),
             clock: ContinuousClock(), signals: LauncherSignals.stream(),
             reportEnd: { reason, engineErrors in
                 if !engineErrors.isEmpty {
-                    let text = "----- last \(engineErrors.count) lines of the engine's stderr -----\n"
+                    let text =
+                        "----- last \(engineErrors.count) lines of the engine's stderr -----\n"
                         + engineErrors.joined(separator: "\n") + "\n-----\n"
                     FileHandle.standardError.write(Data(text.utf8))
                 }
                 // Only where the file exists (Kubernetes provides it), and never blocking on a FIFO.
-                _ = SafeFileWrite.overwriteExisting(terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
+                _ = SafeFileWrite.overwriteExisting(
+                    terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
             })
     }
 }
@@ -42,7 +48,8 @@ struct TrampolineLauncher: EngineLaunching {
     func launch() async throws -> any SupervisedEngine {
         // Checked before every start (a restart too): whoever holds the port would answer our probes.
         try PortAvailability.ensureFree(port: settings.port)
-        return try await EngineProcess.start(executable: executable, argv: argv, environment: environment, format: settings.logFormat)
+        return try await EngineProcess.start(
+            executable: executable, argv: argv, environment: environment, format: settings.logFormat)
     }
 }
 
@@ -60,10 +67,15 @@ final class EngineHealthCheck: EngineHealthChecking {
         // A server that took the port after the check before the start is not our engine, however well it answers.
         let strangers = PortHolders.strangers(port: probe.port, root: getpid())
         guard !strangers.isEmpty else { return true }
-        if !warned.withLock({ warned in defer { warned = true }; return warned }) {
+        if !warned.withLock({ warned in
+            defer { warned = true }
+            return warned
+        }) {
             let names = strangers.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", ")
             Logger(label: "aim_runtime.supervisor")
-                .warning("Port \(probe.port) answers, but \(names) holds it, not the engine: not ready until the engine itself serves")
+                .warning(
+                    "Port \(probe.port) answers, but \(names) holds it, not the engine: not ready until the engine itself serves"
+                )
         }
         return false
     }

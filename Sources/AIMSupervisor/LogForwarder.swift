@@ -53,7 +53,8 @@ final class LogForwarder: Sendable {
         state.withLock { state in
             state.stderrPartial.isEmpty
                 ? state.stderrTail
-                : Array((state.stderrTail + [String(decoding: state.stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
+                : Array(
+                    (state.stderrTail + [String(decoding: state.stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
         }
     }
 
@@ -117,7 +118,8 @@ final class LogForwarder: Sendable {
                     let line = (state.stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine)
                     lines.append(String(decoding: line, as: UTF8.self))
                 } else {
-                    lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
+                    lines.append(
+                        String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
                 }
             }
             state.stderrTail = Array((state.stderrTail + lines).suffix(Self.tailLength))

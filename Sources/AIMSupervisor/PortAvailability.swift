@@ -11,11 +11,14 @@ public enum PortAvailability {
     public static func ensureFree(port: Int, proc: String = "/proc") throws {
         guard let (family, code) = bindFailure(port: port) else { return }
         guard code == EADDRINUSE else {
-            throw AIMError.configuration("port \(port) (AIM_PORT) cannot be bound on \(family): \(String(cString: strerror(code))); set AIM_PORT to a port the engine may use")
+            throw AIMError.configuration(
+                "port \(port) (AIM_PORT) cannot be bound on \(family): \(String(cString: strerror(code))); set AIM_PORT to a port the engine may use"
+            )
         }
         let holders = PortHolders.find(port: port, proc: proc)
         let by = holders.isEmpty ? "" : " by " + holders.map { "pid \($0.pid) (\($0.name))" }.joined(separator: ", ")
-        throw AIMError.configuration("port \(port) (AIM_PORT) is already in use\(by); stop that process or set AIM_PORT to a free port")
+        throw AIMError.configuration(
+            "port \(port) (AIM_PORT) is already in use\(by); stop that process or set AIM_PORT to a free port")
     }
 
     /// The first address family whose wildcard bind fails, with the errno. A family this
@@ -31,7 +34,9 @@ public enum PortAvailability {
         inet6.sin6_family = sa_family_t(AF_INET6)
         inet6.sin6_port = number.bigEndian
         inet6.sin6_addr = in6addr_any
-        if let code = tryBind(family: AF_INET6, address: inet6), code != EADDRNOTAVAIL, code != EAFNOSUPPORT { return ("::", code) }
+        if let code = tryBind(family: AF_INET6, address: inet6), code != EADDRNOTAVAIL, code != EAFNOSUPPORT {
+            return ("::", code)
+        }
         return nil
     }
 
@@ -43,7 +48,9 @@ public enum PortAvailability {
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var address = address
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size))
+            }
         }
         return result == 0 ? nil : errno
     }

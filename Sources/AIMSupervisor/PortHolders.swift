@@ -12,8 +12,9 @@ public enum PortHolders {
             let fields = line.split(separator: " ")
             // sl, local address:port, remote, state (0A = LISTEN), queues, timer, retransmits, uid, timeout, inode
             guard fields.count > 9, fields[3] == "0A",
-                  let portText = fields[1].split(separator: ":").last, Int(portText, radix: 16) == port,
-                  let inode = UInt64(fields[9]), inode > 0 else { continue }
+                let portText = fields[1].split(separator: ":").last, Int(portText, radix: 16) == port,
+                let inode = UInt64(fields[9]), inode > 0
+            else { continue }
             inodes.insert(inode)
         }
         return inodes
@@ -29,7 +30,9 @@ public enum PortHolders {
 
     /// Who listens on `port` when it is not a process below `root` (the engine's tree): empty
     /// when the tree holds the port, or when /proc cannot tell.
-    public static func strangers(port: Int, root: pid_t, proc: String = "/proc", budget: Double = 1) -> [ProcessTable.Entry] {
+    public static func strangers(
+        port: Int, root: pid_t, proc: String = "/proc", budget: Double = 1
+    ) -> [ProcessTable.Entry] {
         let inodes = listening(port: port, proc: proc)
         guard !inodes.isEmpty, ProcessTable.showsOwnNamespace(root: proc) else { return [] }
         let table = ProcessTable.read(root: proc)
@@ -37,7 +40,9 @@ public enum PortHolders {
         // The engine's few processes first: the usual answer, found in a millisecond.
         guard holders(of: inodes, among: tree, proc: proc, budget: budget).isEmpty else { return [] }
         let ours = Set(tree.map(\.pid) + [root])
-        return holders(of: inodes, among: table.entries.values.filter { !ours.contains($0.pid) }.sorted { $0.pid < $1.pid }, proc: proc, budget: budget)
+        return holders(
+            of: inodes, among: table.entries.values.filter { !ours.contains($0.pid) }.sorted { $0.pid < $1.pid },
+            proc: proc, budget: budget)
     }
 
     private static func listening(port: Int, proc: String) -> Set<UInt64> {
@@ -49,7 +54,9 @@ public enum PortHolders {
         return inodes
     }
 
-    private static func holders(of inodes: Set<UInt64>, among entries: [ProcessTable.Entry], proc: String, budget: Double) -> [ProcessTable.Entry] {
+    private static func holders(
+        of inodes: Set<UInt64>, among entries: [ProcessTable.Entry], proc: String, budget: Double
+    ) -> [ProcessTable.Entry] {
         let targets = Set(inodes.map { "socket:[\($0)]" })
         let deadline = Date().addingTimeInterval(budget)
         var found: [ProcessTable.Entry] = []

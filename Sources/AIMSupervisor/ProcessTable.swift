@@ -28,10 +28,13 @@ public struct ProcessTable: Sendable {
     /// Reads every `/proc/PID/stat` under `root`.
     public static func read(root: String = "/proc") -> ProcessTable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return ProcessTable(entries: names.compactMap { name in
-            guard let pid = pid_t(name), pid > 0, let stat = BoundedFile.contents("\(root)/\(name)/stat", limit: 4096) else { return nil }
-            return parseStat(String(decoding: stat, as: UTF8.self), pid: pid)
-        })
+        return ProcessTable(
+            entries: names.compactMap { name in
+                guard let pid = pid_t(name), pid > 0,
+                    let stat = BoundedFile.contents("\(root)/\(name)/stat", limit: 4096)
+                else { return nil }
+                return parseStat(String(decoding: stat, as: UTF8.self), pid: pid)
+            })
     }
 
     /// `PID (NAME) STATE PPID …`; the name may itself hold spaces and parentheses, so it
@@ -39,7 +42,9 @@ public struct ProcessTable: Sendable {
     public static func parseStat(_ text: String, pid: pid_t) -> Entry? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count >= 2, let state = fields[0].first, fields[0].count == 1, let parent = pid_t(fields[1]), parent >= 0 else { return nil }
+        guard fields.count >= 2, let state = fields[0].first, fields[0].count == 1, let parent = pid_t(fields[1]),
+            parent >= 0
+        else { return nil }
         return Entry(pid: pid, parent: parent, state: state, name: String(text[text.index(after: open)..<close]))
     }
 

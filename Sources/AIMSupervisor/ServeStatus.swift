@@ -26,7 +26,8 @@ public struct ServeStatus: Equatable, Sendable {
     /// Written through a temporary file and a rename: a reader never sees half a file.
     public func write(to path: String) {
         let document: StructuredValue = .mapping([
-            "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port), "served_model_name": .string(servedModelName),
+            "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port),
+            "served_model_name": .string(servedModelName),
         ])
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,12 +41,12 @@ public struct ServeStatus: Equatable, Sendable {
 
     public static func read(from path: String) -> ServeStatus? {
         guard let data = BoundedFile.contents(path, limit: sizeLimit), data.count < sizeLimit,
-              let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
-              case .int(let number)? = document["pid"], case .int(let port)? = document["port"],
-              // pid 0 or -1 would make kill() test a whole group; a port out of range cannot be probed.
-              let pid = Int32(exactly: number), pid > 0, (1...65535).contains(port),
-              let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
-              let name = document["served_model_name"]?.stringValue
+            let document = try? JSONParser.parse(String(decoding: data, as: UTF8.self)).mappingValue,
+            case .int(let number)? = document["pid"], case .int(let port)? = document["port"],
+            // pid 0 or -1 would make kill() test a whole group; a port out of range cannot be probed.
+            let pid = Int32(exactly: number), pid > 0, (1...65535).contains(port),
+            let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
+            let name = document["served_model_name"]?.stringValue
         else { return nil }
         return ServeStatus(pid: pid, phase: phase, port: port, servedModelName: name)
     }
@@ -73,7 +74,9 @@ public enum HealthCheck {
             return (false, "not ready: serve (pid \(status.pid)) is gone")
         }
         let probe = HealthProbe(port: status?.port ?? port, servedModelName: status?.servedModelName ?? "", timeout: 3)
-        guard await probe.healthy() else { return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)") }
+        guard await probe.healthy() else {
+            return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)")
+        }
         if let status {
             return await probe.listsModel()
                 ? (true, "ready: serving \(OneLineText.escape(status.servedModelName)) on port \(status.port)")

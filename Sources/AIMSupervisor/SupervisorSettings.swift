@@ -17,10 +17,12 @@ public struct SupervisorSettings: Sendable {
     public var terminationMessagePath: String
     public var statusPath: String
 
-    public init(port: Int, servedModelName: String, startupTimeout: Duration, healthInterval: Duration,
-                healthFailureThreshold: Int, restartOnFailure: Bool, maxRestarts: Int, shutdownGrace: Duration,
-                logFormat: LogOutputFormat, progressInterval: Duration = .seconds(30),
-                terminationMessagePath: String, statusPath: String) {
+    public init(
+        port: Int, servedModelName: String, startupTimeout: Duration, healthInterval: Duration,
+        healthFailureThreshold: Int, restartOnFailure: Bool, maxRestarts: Int, shutdownGrace: Duration,
+        logFormat: LogOutputFormat, progressInterval: Duration = .seconds(30),
+        terminationMessagePath: String, statusPath: String
+    ) {
         self.port = port
         self.servedModelName = servedModelName
         self.startupTimeout = startupTimeout

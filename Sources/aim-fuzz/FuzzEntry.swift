@@ -11,7 +11,8 @@ private let selectedTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-        FileHandle.standardError.write(Data("error: FUZZ_TARGET='\(name)' is not a fuzz target; set it to one of: \(names)\n".utf8))
+        FileHandle.standardError.write(
+            Data("error: FUZZ_TARGET='\(name)' is not a fuzz target; set it to one of: \(names)\n".utf8))
         exit(2)
     }
     return target

@@ -8,7 +8,8 @@ struct CacheArguments: ParsableCommand {
         subcommands: [List.self, Verify.self, Remove.self])
 
     struct List: CommandDeclaration {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the models in AIM_CACHE_PATH.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the models in AIM_CACHE_PATH.")
         @OptionGroup var settings: SettingsOptions
 
         var command: any RuntimeCommand {
@@ -19,7 +20,9 @@ struct CacheArguments: ParsableCommand {
     struct Verify: CommandDeclaration {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Check every cached file's size and hash; remove what is corrupt so it is fetched again. Exit 6 if anything was.")
+            abstract:
+                "Check every cached file's size and hash; remove what is corrupt so it is fetched again. Exit 6 if anything was."
+        )
         @Argument(help: "A model (org/name, hf://…, s3://…); all models when omitted.") var reference: String?
         @OptionGroup var settings: SettingsOptions
 

@@ -13,9 +13,13 @@ struct DownloadToCacheArguments: CommandDeclaration {
             + EnvironmentHelp.section())
 
     @Option(name: .customLong("model-id"), help: "The model to download (REF).") var modelReference: String?
-    @Flag(name: .customLong("use-hf-cache"), help: "Accepted for compatibility: the hub cache layout is already the default.")
+    @Flag(
+        name: .customLong("use-hf-cache"),
+        help: "Accepted for compatibility: the hub cache layout is already the default.")
     var useHFCache = false
-    @Option(name: .customLong("custom-model-name"), help: "Cache directory name for S3 models (overrides AIM_CUSTOM_MODEL_NAME).")
+    @Option(
+        name: .customLong("custom-model-name"),
+        help: "Cache directory name for S3 models (overrides AIM_CUSTOM_MODEL_NAME).")
     var customModelName: String?
     @Option(help: "Cache layout: hub (<cache>/hub/models--org--name, the default) or flat (<cache>/<org>/<name>).")
     var layout: StoreSettings.Layout = .hub

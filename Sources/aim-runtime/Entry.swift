@@ -46,8 +46,10 @@ enum Entry {
             context.standardOutput.writeLine(AIMRuntimeCommand.fullMessage(for: error))
             return 0
         case .validationFailure:
-            let message = AIMRuntimeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            return CommandRunner.end(with: AIMError(.configuration, "\(message); see 'aim-runtime --help'"), in: context)
+            let message =
+                AIMRuntimeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            return CommandRunner.end(
+                with: AIMError(.configuration, "\(message); see 'aim-runtime --help'"), in: context)
         default:
             return CommandRunner.end(with: error, in: context)
         }

@@ -16,6 +16,7 @@ struct ListProfilesArguments: CommandDeclaration {
     @OptionGroup var settings: SettingsOptions
 
     var command: any RuntimeCommand {
-        ListProfilesCommand(format: format, state: state, overrides: settings.overrides.merging(identity.overrides) { $1 })
+        ListProfilesCommand(
+            format: format, state: state, overrides: settings.overrides.merging(identity.overrides) { $1 })
     }
 }

@@ -24,12 +24,14 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("profile-id"), help: "Overrides AIM_PROFILE_ID.") var profileID: String?
     @Option(name: .customLong("cache-path"), help: "Overrides AIM_CACHE_PATH.") var cachePath: String?
     @Option(help: "Overrides AIM_PORT.") var port: String?
-    @Option(name: .customLong("engine-args"), help: "Overrides AIM_ENGINE_ARGS (a JSON object).") var engineArgs: String?
+    @Option(name: .customLong("engine-args"), help: "Overrides AIM_ENGINE_ARGS (a JSON object).") var engineArgs:
+        String?
     @Option(name: .customLong("log-level"), help: "Overrides AIM_LOG_LEVEL.") var logLevel: String?
     @Option(name: .customLong("log-format"), help: "Overrides AIM_LOG_FORMAT (text or json).") var logFormat: String?
     @Option(name: .customLong("allow-general-fallback"), help: "Overrides AIM_ALLOW_GENERAL_PROFILE_FALLBACK.")
     var allowGeneralFallback: String?
-    @Option(name: .customLong("profile-base-path"), help: "Overrides AIM_PROFILE_BASE_PATH.") var profileBasePath: String?
+    @Option(name: .customLong("profile-base-path"), help: "Overrides AIM_PROFILE_BASE_PATH.") var profileBasePath:
+        String?
     @Option(name: .customLong("gpu-source"), help: "Overrides AIM_GPU_SOURCE.") var gpuSource: String?
     @Option(name: .customLong("sysfs-path"), help: "Overrides AIM_SYSFS_PATH.") var sysfsPath: String?
 

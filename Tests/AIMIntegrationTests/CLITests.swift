@@ -7,11 +7,15 @@ import Testing
 /// The built binary, end to end: exit codes, stdout/stderr discipline and output contracts.
 @Suite struct CLITests {
     let root: TemporaryDirectory
-    var base: [String: String] { ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"] }
+    var base: [String: String] {
+        ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+    }
 
     init() throws {
         root = try TemporaryDirectory()
-        try root.write("org/model/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(envVars: "  VLLM_USE_V1: '1'\n  HF_TOKEN: 'hf_secret'\n"))
+        try root.write(
+            "org/model/vllm-mi300x-fp16-tp1-latency.yaml",
+            ProfileFixture.yaml(envVars: "  VLLM_USE_V1: '1'\n  HF_TOKEN: 'hf_secret'\n"))
         try root.write("general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         try root.write("custom/broken.yaml", "metadata: [unclosed\n")
     }
@@ -55,10 +59,11 @@ import Testing
         #expect(profile["path"] as? String == "org/model/vllm-mi300x-fp16-tp1-latency.yaml")
         #expect(profile["source"] as? String == "model")
         let command = try #require(plan["command"] as? [String])
-        #expect(Array(command.dropFirst()) == [
-            "-m", "vllm.entrypoints.openai.api_server", "--model", "org/model", "--tensor-parallel-size", "1",
-            "--port", "8000", "--served-model-name", "org/model",
-        ])
+        #expect(
+            Array(command.dropFirst()) == [
+                "-m", "vllm.entrypoints.openai.api_server", "--model", "org/model", "--tensor-parallel-size", "1",
+                "--port", "8000", "--served-model-name", "org/model",
+            ])
         let env = try #require(plan["env"] as? [String: String])
         #expect(env == ["VLLM_USE_V1": "1", "HF_TOKEN": "***"])
         #expect(!outcome.stdout.contains("hf_secret") && !outcome.stderr.contains("hf_secret"))
@@ -67,7 +72,8 @@ import Testing
     }
 
     @Test func noCompatibleProfileExitsThreeWithABreakdown() throws {
-        let outcome = try CLI.run(["select", "--format", "json"], environment: base.merging(["AIM_GPU_COUNT": "4"]) { $1 })
+        let outcome = try CLI.run(
+            ["select", "--format", "json"], environment: base.merging(["AIM_GPU_COUNT": "4"]) { $1 })
         #expect(outcome.status == 3)
         let error = try #require(try json(outcome.stdout)["error"] as? [String: Any])
         #expect(error["code"] as? String == "no_compatible_profile")
@@ -85,7 +91,8 @@ import Testing
         #expect(models[0]["name"] as? String == "org/model")
         #expect(models[0]["source"] as? String == "hf://org/model")
         #expect(models[0]["size_gb"] is NSNull)
-        let none = try CLI.run(["dry-run", "--format", "json"], environment: base.merging(["AIM_GPU_COUNT": "8"]) { $1 })
+        let none = try CLI.run(
+            ["dry-run", "--format", "json"], environment: base.merging(["AIM_GPU_COUNT": "8"]) { $1 })
         #expect(none.status == 0)
         #expect(none.stdout == "[]\n")
     }
@@ -125,11 +132,16 @@ import Testing
     }
 
     @Test func forcedProfileAndUnknownID() throws {
-        let forced = try CLI.run(["select", "--format", "json"], environment: base.merging(["AIM_PROFILE_ID": "general/vllm-mi300x-fp16-tp1-latency", "AIM_GPU_MODEL": "MI325X"]) { $1 })
+        let forced = try CLI.run(
+            ["select", "--format", "json"],
+            environment: base.merging([
+                "AIM_PROFILE_ID": "general/vllm-mi300x-fp16-tp1-latency", "AIM_GPU_MODEL": "MI325X",
+            ]) { $1 })
         #expect(forced.status == 0)
         let invalid = try CLI.run(["select"], environment: base.merging(["AIM_PROFILE_ID": "custom/broken"]) { $1 })
         #expect(invalid.status == 4)
-        let unknown = try CLI.run(["select"], environment: base.merging(["AIM_PROFILE_ID": "vllm-mi300x-fp16-tp1-latenc"]) { $1 })
+        let unknown = try CLI.run(
+            ["select"], environment: base.merging(["AIM_PROFILE_ID": "vllm-mi300x-fp16-tp1-latenc"]) { $1 })
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("nearest: vllm-mi300x-fp16-tp1-latency"))
     }
@@ -153,10 +165,12 @@ import Testing
     }
 
     @Test func theShippedCatalogServesTheReadmeExample() throws {
-        let outcome = try CLI.run(["select", "--dry-run", "--format", "json"], environment: [
-            "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "8", "AIM_ID": "CohereLabs/command-a-reasoning-08-2025",
-            "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
-        ])
+        let outcome = try CLI.run(
+            ["select", "--dry-run", "--format", "json"],
+            environment: [
+                "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "8", "AIM_ID": "CohereLabs/command-a-reasoning-08-2025",
+                "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let profile = try #require(try json(outcome.stdout)["profile"] as? [String: Any])
         #expect(profile["id"] as? String == "vllm-mi300x-fp16-tp8-latency")
@@ -167,9 +181,13 @@ import Testing
         let work = try TemporaryDirectory()
         try work.write("model/config.json", "{}")
         let environment = ["AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
-        let present = try CLI.run(["select", "--dry-run"], environment: environment.merging(["AIM_MODEL_ID": work.path + "/model"]) { $1 })
-        #expect(present.status == 0 && present.stdout.contains("(local); local directory (1 files"), "\(present.stdout)")
-        let missing = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment.merging(["AIM_MODEL_ID": work.path + "/none"]) { $1 })
+        let present = try CLI.run(
+            ["select", "--dry-run"], environment: environment.merging(["AIM_MODEL_ID": work.path + "/model"]) { $1 })
+        #expect(
+            present.status == 0 && present.stdout.contains("(local); local directory (1 files"), "\(present.stdout)")
+        let missing = try CLI.run(
+            ["select", "--dry-run", "--format", "json"],
+            environment: environment.merging(["AIM_MODEL_ID": work.path + "/none"]) { $1 })
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
         #expect(((plan["model"] as? [String: Any])?["cache"] as? [String: Any])?["state"] as? String == "missing")
         #expect(!missing.stdout.contains("download"))
@@ -180,9 +198,12 @@ import Testing
     @Test(arguments: ["127.0.0.1", "localhost"])
     func aRefusedEndpointSaysWhatToCheck(host: String) throws {
         let cache = try TemporaryDirectory()
-        let result = try CLI.run(["download-to-cache", "--model-id", "org/model"], environment: [
-            "AIM_CACHE_PATH": cache.path, "HF_ENDPOINT": "http://\(host):\(LocalServer.freePort())", "AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS": "1",
-        ])
+        let result = try CLI.run(
+            ["download-to-cache", "--model-id", "org/model"],
+            environment: [
+                "AIM_CACHE_PATH": cache.path, "HF_ENDPOINT": "http://\(host):\(LocalServer.freePort())",
+                "AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS": "1",
+            ])
         #expect(result.status == 6, "\(result.stderr)")
         #expect(result.stderr.contains("error: model download failed: cannot connect to \(host):"), "\(result.stderr)")
         #expect(result.stderr.contains(": connection refused; check HF_ENDPOINT"), "\(result.stderr)")
@@ -196,7 +217,9 @@ import Testing
         for flag in ConfigVariable.allCases.compactMap(\.flag) {
             #expect(help.stdout.contains(flag + " "), "select --help does not offer \(flag)")
         }
-        let gpus = try CLI.run(["gpus", "--format", "json", "--gpu-source", "sysfs", "--sysfs-path", gpuFixtures + "/mi300x-8/sys"])
+        let gpus = try CLI.run([
+            "gpus", "--format", "json", "--gpu-source", "sysfs", "--sysfs-path", gpuFixtures + "/mi300x-8/sys",
+        ])
         #expect(gpus.status == 0, "\(gpus.stderr)")
         #expect(gpus.stdout.contains("\"source\": \"sysfs\""))
     }

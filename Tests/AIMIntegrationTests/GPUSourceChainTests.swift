@@ -64,9 +64,13 @@ import Testing
     /// No machine here has an AMD GPU: the installed library (if any) must fail cleanly in rsmi_init.
     /// `/dev/null` stands in for /dev/kfd so that the library is really loaded and initialised.
     @Test func theRealLibraryIsSkippedCleanlyWithoutAGPU() async {
-        let error = await #expect(throws: GPUSourceUnavailable.self) { try await RocmSMILibraryReader(deviceNode: "/dev/null").read() }
+        let error = await #expect(throws: GPUSourceUnavailable.self) {
+            try await RocmSMILibraryReader(deviceNode: "/dev/null").read()
+        }
         #expect(error?.reason.contains("not installed") == true || error?.reason.contains("rsmi_init returned") == true)
-        let withoutDevice = await #expect(throws: GPUSourceUnavailable.self) { try await RocmSMILibraryReader(deviceNode: "/nonexistent/kfd").read() }
+        let withoutDevice = await #expect(throws: GPUSourceUnavailable.self) {
+            try await RocmSMILibraryReader(deviceNode: "/nonexistent/kfd").read()
+        }
         #expect(withoutDevice?.reason.contains("does not exist") == true)
     }
 
@@ -80,17 +84,23 @@ import Testing
     }
 
     @Test func gpusJSONIsTheDocumentedContract() throws {
-        let outcome = try CLI.run(["gpus", "--format", "json"], environment: [
-            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys", "HIP_VISIBLE_DEVICES": "0,1,2,3",
-        ])
+        let outcome = try CLI.run(
+            ["gpus", "--format", "json"],
+            environment: [
+                "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys",
+                "HIP_VISIBLE_DEVICES": "0,1,2,3",
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let report = try #require(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        #expect(report["source"] as? String == "sysfs" && report["count"] as? Int == 4 && report["model"] as? String == "MI300X")
+        #expect(
+            report["source"] as? String == "sysfs" && report["count"] as? Int == 4
+                && report["model"] as? String == "MI300X")
         let gpus = try #require(report["gpus"] as? [[String: Any]])
-        #expect(Set(gpus[0].keys).isSuperset(of: [
-            "index", "device_id", "model", "gfx_target", "vram_total_bytes", "vram_used_bytes", "busy_percent",
-            "compute_partition", "memory_partition", "location_id", "unique_id",
-        ]))
+        #expect(
+            Set(gpus[0].keys).isSuperset(of: [
+                "index", "device_id", "model", "gfx_target", "vram_total_bytes", "vram_used_bytes", "busy_percent",
+                "compute_partition", "memory_partition", "location_id", "unique_id",
+            ]))
         #expect(gpus[0]["busy_percent"] is NSNull)
         #expect(gpus[0]["vram_total_bytes"] as? Int == 206_141_652_992)
     }
@@ -103,25 +113,32 @@ import Testing
         let eight = try CLI.run(["select", "--format", "json"], environment: environment)
         #expect(eight.stdout.contains("\"id\": \"vllm-mi300x-fp16-tp8-latency\""), "\(eight.stderr)")
         #expect(eight.stdout.contains("\"source\": \"sysfs\""))
-        let four = try CLI.run(["select", "--format", "json"], environment: environment.merging(["ROCR_VISIBLE_DEVICES": "4,5,6,7"]) { $1 })
+        let four = try CLI.run(
+            ["select", "--format", "json"], environment: environment.merging(["ROCR_VISIBLE_DEVICES": "4,5,6,7"]) { $1 }
+        )
         #expect(four.stdout.contains("\"id\": \"vllm-mi300x-fp16-tp4-latency\""), "\(four.stderr)")
     }
 
     @Test func selectWithNoGPUFailsNamingTheGPUAndTheSources() throws {
-        let outcome = try CLI.run(["select"], environment: [
-            "AIM_ID": "org/model", "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys",
-        ])
+        let outcome = try CLI.run(
+            ["select"],
+            environment: [
+                "AIM_ID": "org/model", "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys",
+            ])
         #expect(outcome.status == 5)
         #expect(outcome.stderr.contains("no AMD GPU found; tried sysfs: found no GPU"))
         #expect(outcome.stderr.contains("AIM_GPU_MODEL"))
-        let gpus = try CLI.run(["gpus"], environment: ["AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys"])
+        let gpus = try CLI.run(
+            ["gpus"], environment: ["AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys"])
         #expect(gpus.status == 5 && gpus.stdout.hasPrefix("No AMD GPU found."))
     }
 
     @Test func aBadVisibilityListExitsTwo() throws {
-        let outcome = try CLI.run(["gpus"], environment: [
-            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys", "HIP_VISIBLE_DEVICES": "9",
-        ])
+        let outcome = try CLI.run(
+            ["gpus"],
+            environment: [
+                "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys", "HIP_VISIBLE_DEVICES": "9",
+            ])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("HIP_VISIBLE_DEVICES='9'"))
     }

@@ -6,7 +6,9 @@ import Testing
 /// the printed scripts run exactly the planned argv with nothing injected.
 @Suite struct HostileProfileCLITests {
     let root: TemporaryDirectory
-    var base: [String: String] { ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"] }
+    var base: [String: String] {
+        ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+    }
 
     init() throws {
         root = try TemporaryDirectory()
@@ -46,7 +48,8 @@ import Testing
         #expect(seconds < 5, "validate-profiles took \(seconds) s")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("invalid") && $0.hasSuffix("fifo.yaml: is a FIFO, not a regular file") })
-        #expect(lines.contains { $0.hasPrefix("invalid") && $0.hasSuffix("dir.yaml: is a directory, not a regular file") })
+        #expect(
+            lines.contains { $0.hasPrefix("invalid") && $0.hasSuffix("dir.yaml: is a directory, not a regular file") })
         #expect(lines.contains { $0.hasPrefix("invalid") && $0.contains("dangling.yaml: is a dangling symlink") })
         #expect(lines.contains { $0.hasPrefix("invalid") && $0.contains("loop.yaml: is a symlink loop") })
         #expect(lines.last == "1 valid, 4 invalid")
@@ -57,10 +60,13 @@ import Testing
     }
 
     @Test func aBadEnvironmentNameIsInvalidWithItsLine() throws {
-        let file = try root.write("custom/evil.yaml", ProfileFixture.yaml(envVars: "  VLLM_USE_V1: '1'\n  X;touch /tmp/pwned;Y: '1'\n"))
+        let file = try root.write(
+            "custom/evil.yaml", ProfileFixture.yaml(envVars: "  VLLM_USE_V1: '1'\n  X;touch /tmp/pwned;Y: '1'\n"))
         let outcome = try CLI.run(["validate-profiles", file], environment: [:])
         #expect(outcome.status == 4)
-        #expect(outcome.stdout.contains("evil.yaml:15: env_vars.X;touch /tmp/pwned;Y: 'X;touch /tmp/pwned;Y' is not a variable name"))
+        #expect(
+            outcome.stdout.contains(
+                "evil.yaml:15: env_vars.X;touch /tmp/pwned;Y: 'X;touch /tmp/pwned;Y' is not a variable name"))
     }
 
     @Test func aFileNameWithANewlineIsInvalidAndEveryListingStaysOneLineARow() throws {
@@ -68,7 +74,9 @@ import Testing
         let listing = try CLI.run(["list-profiles", "--format", "text"], environment: base)
         #expect(listing.status == 0, "\(listing.stderr)")
         #expect(!listing.stdout.contains("\ntouch pwned"), "\(listing.stdout)")
-        #expect(listing.stdout.contains("general/evil\\ntouch pwned.yaml: the file name holds a control character; rename the file"))
+        #expect(
+            listing.stdout.contains(
+                "general/evil\\ntouch pwned.yaml: the file name holds a control character; rename the file"))
         let validation = try CLI.run(["validate-profiles", root.path + "/general"], environment: [:])
         #expect(validation.status == 4)
         #expect(validation.stdout.split(separator: "\n").count == 3, "\(validation.stdout)")
@@ -76,7 +84,8 @@ import Testing
 
     @Test(arguments: [#"{"": 1}"#, #"{"--port": 1}"#, #"{"max-model-len": "1\u0000"}"#, #"{"tokenizer": "a\nb"}"#])
     func badEngineArgsKeysOrValuesExitTwoNamingTheVariable(value: String) throws {
-        let outcome = try CLI.run(["select", "--dry-run"], environment: base.merging(["AIM_ENGINE_ARGS": value]) { $1 })
+        let outcome = try CLI.run(
+            ["select", "--dry-run"], environment: base.merging(["AIM_ENGINE_ARGS": value]) { $1 })
         #expect(outcome.status == 2)
         // Log lines (the selected profile) may come first; the error is one line, the last.
         let lines = outcome.stderr.split(separator: "\n")
@@ -96,12 +105,12 @@ import Testing
             directory = try TemporaryDirectory()
             try FileManager.default.createDirectory(atPath: directory.path + "/work", withIntermediateDirectories: true)
             let recorder = """
-            #!/bin/sh
-            for argument in "$@"; do printf '%s\\0' "$argument"; done > "$RECORD_DIR/argv"
-            printf '%s' "$HOSTILE_A" > "$RECORD_DIR/a"
-            printf '%s' "$HOSTILE_B" > "$RECORD_DIR/b"
+                #!/bin/sh
+                for argument in "$@"; do printf '%s\\0' "$argument"; done > "$RECORD_DIR/argv"
+                printf '%s' "$HOSTILE_A" > "$RECORD_DIR/a"
+                printf '%s' "$HOSTILE_B" > "$RECORD_DIR/b"
 
-            """
+                """
             for name in ["python", "python3"] {
                 let path = try directory.write("bin/" + name, recorder)
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
@@ -113,10 +122,13 @@ import Testing
             let file = try directory.write("script.sh", script)
             let syntax = try CLI.runProgram("/bin/sh", ["-n", file], environment: ["PATH": "/usr/bin:/bin"])
             #expect(syntax.status == 0, "sh -n: \(syntax.stderr)")
-            let run = try CLI.runProgram("/bin/sh", [file], environment: ["PATH": bin + ":/usr/bin:/bin", "RECORD_DIR": directory.path], directory: work)
+            let run = try CLI.runProgram(
+                "/bin/sh", [file], environment: ["PATH": bin + ":/usr/bin:/bin", "RECORD_DIR": directory.path],
+                directory: work)
             #expect(run.status == 0, "\(run.stderr)")
             let recorded = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/argv"))
-            return String(decoding: recorded, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+            return String(decoding: recorded, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false)
+                .dropLast().map(String.init)
         }
 
         func recorded(_ name: String) throws -> String {
@@ -125,7 +137,9 @@ import Testing
 
         /// Nothing named pwned anywhere: not in the sandbox, not where the script ran.
         func pwned() -> [String] {
-            (FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []).filter { $0.contains("pwned") && !$0.hasPrefix("model") }
+            (FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []).filter {
+                $0.contains("pwned") && !$0.hasPrefix("model")
+            }
         }
     }
 
@@ -139,15 +153,19 @@ import Testing
         let profile = ProfileFixture.yaml(
             aimID: nil, modelID: nil, type: "general",
             engineArgs: """
-              tokenizer: "a'b\\"c; touch pwned-e"
-              unknown-flag: '$(touch pwned-f)'
-              unknown-list: ["x y", '`touch pwned-g`']
-              compilation-config: {key: "$(touch pwned-h)\\n"}
+                  tokenizer: "a'b\\"c; touch pwned-e"
+                  unknown-flag: '$(touch pwned-f)'
+                  unknown-list: ["x y", '`touch pwned-g`']
+                  compilation-config: {key: "$(touch pwned-h)\\n"}
 
-            """,
-            envVars: "  HOSTILE_A: '\(Self.hostileA)'\n  HOSTILE_B: \"it's \\\"quoted\\\" \\\\ and\\nsecond line; touch pwned-d\\r\\e[2J\"\n")
+                """,
+            envVars:
+                "  HOSTILE_A: '\(Self.hostileA)'\n  HOSTILE_B: \"it's \\\"quoted\\\" \\\\ and\\nsecond line; touch pwned-d\\r\\e[2J\"\n"
+        )
         try root.write("custom/general/evil $(touch pwned-name) `touch pwned-tick` #.yaml", profile)
-        return ["AIM_PROFILE_BASE_PATH": root.path, "AIM_MODEL_ID": model, "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+        return [
+            "AIM_PROFILE_BASE_PATH": root.path, "AIM_MODEL_ID": model, "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1",
+        ]
     }
 
     @Test func theSelectScriptRunsThePlannedArgvAndNothingElse() throws {
@@ -180,7 +198,9 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let marker = "GENERATED SCRIPT\n" + String(repeating: "=", count: 80) + "\n\n"
         let script = try #require(outcome.stdout.range(of: marker).map { String(outcome.stdout[$0.upperBound...]) })
-        #expect(outcome.stdout.contains("Path: " + root.path + "/custom/general/evil $(touch pwned-name) `touch pwned-tick` #.yaml\n"))
+        #expect(
+            outcome.stdout.contains(
+                "Path: " + root.path + "/custom/general/evil $(touch pwned-name) `touch pwned-tick` #.yaml\n"))
         let json = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment)
         let plan = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let planned = try #require(plan["command"] as? [String])

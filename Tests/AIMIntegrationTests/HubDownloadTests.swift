@@ -17,9 +17,11 @@ import Testing
     }
 
     func download(_ model: String, _ extra: [String: String] = [:], arguments: [String] = []) throws -> CLI.Outcome {
-        try CLI.run(["download-to-cache", "--model-id", model] + arguments, environment: [
-            "HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
-        ].merging(extra) { $1 })
+        try CLI.run(
+            ["download-to-cache", "--model-id", model] + arguments,
+            environment: [
+                "HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
+            ].merging(extra) { $1 })
     }
 
     func stats() throws -> [String: [String: Int]] {
@@ -42,10 +44,14 @@ import Testing
         #expect(outcome.stdout == snapshot("org/tiny") + "\n")
         let files = try FileManager.default.contentsOfDirectory(atPath: snapshot("org/tiny")).sorted()
         #expect(files == ["config.json", "model.safetensors", "tokenizer.json"])
-        let link = try FileManager.default.destinationOfSymbolicLink(atPath: snapshot("org/tiny") + "/model.safetensors")
+        let link = try FileManager.default.destinationOfSymbolicLink(
+            atPath: snapshot("org/tiny") + "/model.safetensors")
         #expect(link.hasPrefix("../../blobs/") && link.count == "../../blobs/".count + 64)
-        #expect(try String(contentsOfFile: cache.path + "/hub/models--org--tiny/refs/main", encoding: .utf8) == Self.commit)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot("org/tiny") + "/model.safetensors")) == expected("org/tiny", "model.safetensors"))
+        #expect(
+            try String(contentsOfFile: cache.path + "/hub/models--org--tiny/refs/main", encoding: .utf8) == Self.commit)
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: snapshot("org/tiny") + "/model.safetensors"))
+                == expected("org/tiny", "model.safetensors"))
         let ranged = try stats()["ranges"]?["org/tiny/model.safetensors"] ?? 0
         #expect(ranged >= 4, "a 3 MiB file in 1 MiB chunks is fetched as parallel ranges")
         let before = try stats()["downloads"]
@@ -57,9 +63,13 @@ import Testing
     func transientFaultsAreRetriedIntoAVerifiedCache(repo: String) throws {
         let outcome = try download(repo)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot(repo) + "/model.safetensors")) == expected(repo, "model.safetensors"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.path + "/hub/models--" + repo.replacingOccurrences(of: "/", with: "--") + "/blobs")
-            .filter { $0.contains(".incomplete") }
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: snapshot(repo) + "/model.safetensors"))
+                == expected(repo, "model.safetensors"))
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: cache.path + "/hub/models--" + repo.replacingOccurrences(of: "/", with: "--") + "/blobs"
+        )
+        .filter { $0.contains(".incomplete") }
         #expect(leftovers.isEmpty)
     }
 
@@ -67,7 +77,9 @@ import Testing
         let outcome = try download("faults/expiring")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("expired (HTTP 403); asking the Hub for a new one"))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot("faults/expiring") + "/model.safetensors")) == expected("faults/expiring", "model.safetensors"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: snapshot("faults/expiring") + "/model.safetensors"))
+                == expected("faults/expiring", "model.safetensors"))
     }
 
     @Test func aStalledTransferIsAbortedAndRetried() throws {
@@ -82,7 +94,8 @@ import Testing
         let outcome = try download("faults/badsha")
         #expect(outcome.status == 6)
         #expect(outcome.stderr.contains("failed its sha256") && outcome.stderr.contains("twice"))
-        let blobs = try FileManager.default.contentsOfDirectory(atPath: cache.path + "/hub/models--faults--badsha/blobs")
+        let blobs = try FileManager.default.contentsOfDirectory(
+            atPath: cache.path + "/hub/models--faults--badsha/blobs")
         #expect(!blobs.contains { $0.count == 64 } && !blobs.contains { $0.hasSuffix(".incomplete") })
         #expect(!FileManager.default.fileExists(atPath: snapshot("faults/badsha")))
     }
@@ -115,8 +128,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = ["download-to-cache", "--model-id", "faults/slow"]
-        process.environment = ["HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
-                               "AIM_DOWNLOAD_CONNECTIONS": "1", "PATH": "/usr/bin:/bin"]
+        process.environment = [
+            "HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
+            "AIM_DOWNLOAD_CONNECTIONS": "1", "PATH": "/usr/bin:/bin",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -133,7 +148,9 @@ import Testing
         let sentAfter = try stats()["bytes"]?["faults/slow/model.safetensors"] ?? 0
         let size = try expected("faults/slow", "model.safetensors").count
         #expect(sentAfter - sentBefore < size, "the restart fetched only the missing chunks")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot("faults/slow") + "/model.safetensors")) == expected("faults/slow", "model.safetensors"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: snapshot("faults/slow") + "/model.safetensors"))
+                == expected("faults/slow", "model.safetensors"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: blobs).allSatisfy { !$0.contains(".incomplete") })
     }
 
@@ -143,7 +160,10 @@ import Testing
             let output = Pipe()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["download-to-cache", "--model-id", "faults/slow"]
-            process.environment = ["HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1", "PATH": "/usr/bin:/bin"]
+            process.environment = [
+                "HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
+                "PATH": "/usr/bin:/bin",
+            ]
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -189,9 +209,13 @@ import Testing
     /// The free-space check is injected: a real full disk needs a tmpfs, which needs privileges this sandbox may lack.
     @Test func aFullDiskFailsEarlyWithTheNumbers() async throws {
         let http = ModelStore.makeHTTPClient(stallSeconds: 10, connectSeconds: 15)
-        let store = ModelStore(http: http, environment: ["HF_ENDPOINT": hub.url], settings: try StoreFixture.settings(cacheRoot: cache.path),
-                               freeSpace: { _ in 1 << 20 })
-        let error = await #expect(throws: AIMError.self) { try await store.ensure(.huggingFace(repo: "org/full", revision: "main")) }
+        let store = ModelStore(
+            http: http, environment: ["HF_ENDPOINT": hub.url],
+            settings: try StoreFixture.settings(cacheRoot: cache.path),
+            freeSpace: { _ in 1 << 20 })
+        let error = await #expect(throws: AIMError.self) {
+            try await store.ensure(.huggingFace(repo: "org/full", revision: "main"))
+        }
         #expect(error?.status == .diskFull)
         #expect(error?.message.contains("3.0 MiB still to download, 1.0 MiB free") == true, "\(error?.message ?? "")")
         #expect(!FileManager.default.fileExists(atPath: cache.path + "/hub/models--org--full/blobs"))
@@ -211,14 +235,19 @@ import Testing
 
 extension HubDownloadTests {
     @Test func thePlanUsesTheHubCacheOnceFilledAndDryRunReportsTheSize() throws {
-        let environment = ["AIM_MODEL_ID": "org/plan", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_CACHE_PATH": cache.path,
-                           "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "HF_ENDPOINT": hub.url]
+        let environment = [
+            "AIM_MODEL_ID": "org/plan", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_CACHE_PATH": cache.path,
+            "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "HF_ENDPOINT": hub.url,
+        ]
         let before = try CLI.run(["select", "--format", "json"], environment: environment)
-        #expect(before.stdout.contains("\"state\": \"missing\"") && before.stdout.contains("\"source\": \"huggingface\""))
+        #expect(
+            before.stdout.contains("\"state\": \"missing\"") && before.stdout.contains("\"source\": \"huggingface\""))
         #expect(try download("org/plan").status == 0)
         let after = try CLI.run(["select", "--format", "json"], environment: environment)
         #expect(after.stdout.contains("\"source\": \"hub-cache\"") && after.stdout.contains("\"state\": \"cached\""))
-        #expect(after.stdout.contains("\"HF_HUB_OFFLINE\": \"1\"") && after.stdout.contains("\"HF_HOME\": \"\(cache.path)\""))
+        #expect(
+            after.stdout.contains("\"HF_HUB_OFFLINE\": \"1\"")
+                && after.stdout.contains("\"HF_HOME\": \"\(cache.path)\""))
         let dryRun = try CLI.run(["dry-run", "--format", "json"], environment: environment)
         #expect(dryRun.stdout.contains("\"size_gb\": 0.0"), "\(dryRun.stdout)")
     }

@@ -32,14 +32,19 @@ import Testing
         let enginePID = try #require(base.waitFor("pid").flatMap { Int32($0) })
         _ = base.waitFor("ready_at")
         usleep(300_000)
-        let second = try base.serve("ok", ["AIM_STATUS_PATH": work + "/second-status.json", "FAKE_ENGINE_STATE": work + "/second"])
+        let second = try base.serve(
+            "ok", ["AIM_STATUS_PATH": work + "/second-status.json", "FAKE_ENGINE_STATE": work + "/second"])
         let refused = second.finish()
         #expect(refused.status == 2, "\(refused.stderr)")
         #expect(refused.seconds < 5, "refused after \(refused.seconds) s")
-        #expect(errorLines(refused.stderr) == ["error: port \(base.port) (AIM_PORT) is already in use by pid \(enginePID) (python3); stop that process or set AIM_PORT to a free port"],
-                "\(refused.stderr)")
+        #expect(
+            errorLines(refused.stderr) == [
+                "error: port \(base.port) (AIM_PORT) is already in use by pid \(enginePID) (python3); stop that process or set AIM_PORT to a free port"
+            ],
+            "\(refused.stderr)")
         #expect(!refused.stderr.contains("Engine ready") && !refused.stderr.contains("Started the engine"))
-        #expect(!FileManager.default.fileExists(atPath: work + "/second-status.json"), "the refused serve wrote no status")
+        #expect(
+            !FileManager.default.fileExists(atPath: work + "/second-status.json"), "the refused serve wrote no status")
         // The first one still serves, and its health says so.
         #expect(try health("--ready", statusPath: work + "/status.json", port: base.port).status == 0)
         kill(first.process.processIdentifier, SIGTERM)
@@ -53,11 +58,15 @@ import Testing
         let statusPath = work + "/status.json"
         let before = try String(contentsOfFile: statusPath, encoding: .utf8)
         let otherPort = LocalServer.freePort()
-        let second = try base.serve("ok", ["AIM_PORT": String(otherPort), "FAKE_ENGINE_STATE": work + "/second"]).finish()
+        let second = try base.serve("ok", ["AIM_PORT": String(otherPort), "FAKE_ENGINE_STATE": work + "/second"])
+            .finish()
         #expect(second.status == 2)
         let pid = first.process.processIdentifier
-        #expect(errorLines(second.stderr) == ["error: AIM_STATUS_PATH=\(statusPath) is in use by another serve (pid \(pid)); give each serve its own AIM_STATUS_PATH, or stop the other one"],
-                "\(second.stderr)")
+        #expect(
+            errorLines(second.stderr) == [
+                "error: AIM_STATUS_PATH=\(statusPath) is in use by another serve (pid \(pid)); give each serve its own AIM_STATUS_PATH, or stop the other one"
+            ],
+            "\(second.stderr)")
         #expect(try String(contentsOfFile: statusPath, encoding: .utf8) == before, "the status file is untouched")
         let live = try health("--live", statusPath: statusPath, port: base.port)
         #expect(live.status == 0 && live.stdout == "live: serve (pid \(pid)) is ready\n", "\(live.stdout)")
@@ -69,7 +78,9 @@ import Testing
         let third = try base.serve("ok")
         _ = base.waitFor("ready_at")
         usleep(300_000)
-        #expect(try health("--live", statusPath: statusPath, port: base.port).stdout.contains("(pid \(third.process.processIdentifier))"))
+        #expect(
+            try health("--live", statusPath: statusPath, port: base.port).stdout.contains(
+                "(pid \(third.process.processIdentifier))"))
         kill(third.process.processIdentifier, SIGTERM)
         #expect(third.finish().status == 0)
     }
@@ -90,8 +101,13 @@ import Testing
         try FileManager.default.createDirectory(atPath: work + "/stranger", withIntermediateDirectories: true)
         let stranger = Process()
         stranger.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        stranger.arguments = [CLI.packageRoot + "/Tests/Servers/fake_engine.py", "--port", String(base.port), "--served-model-name", work + "/model"]
-        stranger.environment = ["FAKE_ENGINE_MODE": "ok", "FAKE_ENGINE_STATE": work + "/stranger", "PATH": "/usr/bin:/bin"]
+        stranger.arguments = [
+            CLI.packageRoot + "/Tests/Servers/fake_engine.py", "--port", String(base.port), "--served-model-name",
+            work + "/model",
+        ]
+        stranger.environment = [
+            "FAKE_ENGINE_MODE": "ok", "FAKE_ENGINE_STATE": work + "/stranger", "PATH": "/usr/bin:/bin",
+        ]
         stranger.standardOutput = FileHandle.nullDevice
         try stranger.run()
         defer {
@@ -101,8 +117,13 @@ import Testing
         }
         let result = run.finish()
         #expect(!result.stderr.contains("Engine ready"), "\(result.stderr)")
-        #expect(result.stderr.contains("Port \(base.port) answers, but pid \(stranger.processIdentifier) (python3) holds it, not the engine"), "\(result.stderr)")
-        #expect(result.status == 1 && result.stderr.contains("during start"), "the engine could not listen: \(result.status)")
+        #expect(
+            result.stderr.contains(
+                "Port \(base.port) answers, but pid \(stranger.processIdentifier) (python3) holds it, not the engine"),
+            "\(result.stderr)")
+        #expect(
+            result.status == 1 && result.stderr.contains("during start"),
+            "the engine could not listen: \(result.status)")
     }
 
     @Test func aGrandchildInItsOwnSessionIgnoringSIGTERMDoesNotOutliveServe() throws {
@@ -130,7 +151,10 @@ import Testing
         kill(run.process.processIdentifier, SIGTERM)
         let result = run.finish()
         #expect(result.status == 0)
-        #expect(result.stderr.contains("did not finish within 20 s and was killed; starting vLLM without --shutdown-timeout"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "did not finish within 20 s and was killed; starting vLLM without --shutdown-timeout"),
+            "\(result.stderr)")
         #expect(!result.stderr.contains("error:"))
     }
 
@@ -157,8 +181,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: work + "/a-directory", withIntermediateDirectories: true)
         let result = try base.serve("ok", ["AIM_STATUS_PATH": work + "/a-directory"]).finish()
         #expect(result.status == 2)
-        #expect(errorLines(result.stderr) == ["error: cannot use AIM_STATUS_PATH=\(work)/a-directory: it exists and is not a regular file; point AIM_STATUS_PATH at a file in a writable directory"],
-                "\(result.stderr)")
+        #expect(
+            errorLines(result.stderr) == [
+                "error: cannot use AIM_STATUS_PATH=\(work)/a-directory: it exists and is not a regular file; point AIM_STATUS_PATH at a file in a writable directory"
+            ],
+            "\(result.stderr)")
         #expect(base.state("pid") == nil, "no engine was started")
     }
 }

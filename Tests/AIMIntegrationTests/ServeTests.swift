@@ -12,7 +12,8 @@ import Testing
         try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         try work.write("model/config.json", "{}")
         // A `python` first on PATH runs the scripted engine in place of vLLM (exec keeps the pid).
-        let python = try work.write("bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
+        let python = try work.write(
+            "bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
         chmod(python, 0o755)
         try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
     }
@@ -43,7 +44,10 @@ import Testing
             process.waitUntilExit()
             let seconds = Date().timeIntervalSince(started)
             drained.wait()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), seconds)
+            return (
+                process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+                String(decoding: stderr, as: UTF8.self), seconds
+            )
         }
     }
 
@@ -85,7 +89,8 @@ import Testing
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { Int32($0) != nil }.compactMap { pid in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
             return fields.count > 2 && Int32(fields[2]) == group ? "\(pid) \(fields[0])" : nil
         }
@@ -129,19 +134,25 @@ import Testing
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let time = try #require(formatter.date(from: record["time"] as! String))
-        #expect(time.timeIntervalSince1970 - listening < 0.25, "ready reported \(time.timeIntervalSince1970 - listening) s after the engine listened")
+        #expect(
+            time.timeIntervalSince1970 - listening < 0.25,
+            "ready reported \(time.timeIntervalSince1970 - listening) s after the engine listened")
         #expect(result.stdout.contains("\"logger\": \"engine\""), "engine lines are JSON too")
     }
 
     @Test func aCrashDuringStartEndsWithTheEngineCodeTheStderrTailAndTheReason() throws {
         let termination = try work.write("termination-log", "")
-        let result = try serve("crash-start", ["AIM_RESTART_POLICY": "on-failure", "AIM_TERMINATION_MESSAGE_PATH": termination]).finish()
+        let result = try serve(
+            "crash-start", ["AIM_RESTART_POLICY": "on-failure", "AIM_TERMINATION_MESSAGE_PATH": termination]
+        ).finish()
         #expect(result.status == 3, "a failure before ready is never restarted")
         #expect(!result.stderr.contains("Restarting"))
         #expect(result.stderr.contains("----- last 50 lines of the engine's stderr -----"))
         #expect(result.stderr.contains("loading step 11") && !result.stderr.contains("loading step 10\n-----"))
         #expect(result.stderr.contains("serve failed: the engine exited with code 3 during start"))
-        #expect(try String(contentsOfFile: termination, encoding: .utf8) == "aim-runtime: the engine exited with code 3 during start\n")
+        #expect(
+            try String(contentsOfFile: termination, encoding: .utf8)
+                == "aim-runtime: the engine exited with code 3 during start\n")
     }
 
     @Test func aPortAlreadyHeldIsRefusedBeforeTheEngineStarts() throws {
@@ -151,15 +162,21 @@ import Testing
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         listen(holder, 1)
         let result = try serve("ok").finish()
         #expect(result.status == 2)
         let name = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
         let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
-        #expect(errors.count == 1 && errors[0].hasPrefix("error: port \(port) (AIM_PORT) is already in use by ")
-                && errors[0].contains("pid \(getpid()) (\(name))") && errors[0].hasSuffix("; stop that process or set AIM_PORT to a free port"),
-                "\(result.stderr)")
+        #expect(
+            errors.count == 1 && errors[0].hasPrefix("error: port \(port) (AIM_PORT) is already in use by ")
+                && errors[0].contains("pid \(getpid()) (\(name))")
+                && errors[0].hasSuffix("; stop that process or set AIM_PORT to a free port"),
+            "\(result.stderr)")
         #expect(state("pid") == nil, "the engine never started")
     }
 
@@ -189,7 +206,9 @@ import Testing
         _ = waitFor("ready_at")
         usleep(500_000)
         let ready = try probe("--ready")
-        #expect(ready.status == 0 && ready.stdout == "ready: serving \(work.path)/model on port \(port)\n", "\(ready.stdout)")
+        #expect(
+            ready.status == 0 && ready.stdout == "ready: serving \(work.path)/model on port \(port)\n",
+            "\(ready.stdout)")
         kill(run.process.processIdentifier, SIGTERM)
         _ = run.finish()
         let after = try probe("--live")
@@ -207,9 +226,12 @@ import Testing
     }
 
     @Test func unhealthyIsReportedAndRestartsAreBudgeted() throws {
-        let unhealthy = try serve("unhealthy", ["AIM_HEALTH_INTERVAL_SECONDS": "1", "AIM_HEALTH_FAILURE_THRESHOLD": "2"]).finish()
+        let unhealthy = try serve(
+            "unhealthy", ["AIM_HEALTH_INTERVAL_SECONDS": "1", "AIM_HEALTH_FAILURE_THRESHOLD": "2"]
+        ).finish()
         #expect(unhealthy.status == 13 && unhealthy.stderr.contains("unhealthy"))
-        let restarts = try serve("crash-after-ready", ["AIM_RESTART_POLICY": "on-failure", "AIM_MAX_RESTARTS": "1"]).finish()
+        let restarts = try serve("crash-after-ready", ["AIM_RESTART_POLICY": "on-failure", "AIM_MAX_RESTARTS": "1"])
+            .finish()
         #expect(restarts.status == 14, "\(restarts.stderr)")
         #expect(restarts.stderr.contains("restart 1 of 1") && restarts.stderr.contains("AIM_MAX_RESTARTS=1 is spent"))
     }
@@ -269,8 +291,11 @@ import Testing
 }
 
 /// `serve` as PID 1 of a new PID namespace, as in a container.
-@Suite(.serialized, .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
-                             "needs root and util-linux's unshare to make a PID namespace"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+        "needs root and util-linux's unshare to make a PID namespace"))
 struct PIDOneTests {
     /// `serve` as PID 1 of a new PID namespace, its fake engine in `mode`.
     static func serveAsPIDOne(_ base: ServeTests, mode: String) throws -> Process {
@@ -278,7 +303,8 @@ struct PIDOneTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = ["--pid", "--fork", "--mount-proc", CLI.binary, "serve"]
         process.environment = [
-            "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path, "AIM_MODEL_ID": base.work.path + "/model",
+            "PATH": base.work.path + "/bin:/usr/bin:/bin", "HOME": base.work.path,
+            "AIM_MODEL_ID": base.work.path + "/model",
             "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1", "AIM_PORT": String(base.port),
             "AIM_PROFILE_BASE_PATH": base.work.path + "/profiles", "FAKE_ENGINE_MODE": mode,
             "FAKE_ENGINE_STATE": base.work.path + "/state", "AIM_STATUS_PATH": base.work.path + "/status.json",
@@ -297,7 +323,8 @@ struct PIDOneTests {
         let launcher = try #require(Self.children(of: process.processIdentifier).first)
         #expect(Self.namespacePID(launcher) == 1)
         usleep(1_500_000)  // the orphaned sleeps have ended by now
-        #expect(Self.children(of: launcher).allSatisfy { Self.state($0) != "Z" }, "no zombie stays longer than a second")
+        #expect(
+            Self.children(of: launcher).allSatisfy { Self.state($0) != "Z" }, "no zombie stays longer than a second")
         kill(launcher, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -330,33 +357,42 @@ struct PIDOneTests {
     static func children(of parent: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
             return fields.count > 1 && Int32(fields[1]) == parent
         }
     }
 
     static func state(_ pid: Int32) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
     }
 
     /// The pid inside the innermost namespace, from /proc/PID/status's NSpid line.
     static func namespacePID(_ pid: Int32) -> Int32? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") })
+        else { return nil }
         return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).last.flatMap { Int32($0) }
     }
 }
 
 /// The real engine: vLLM on CPU under `serve`, through the README's demo (scripts/demo-cpu.sh), when its venv is installed.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: TestTools.vllmVenv + "/bin/python"),
-                "vLLM for CPU is not installed; .ci/run installs it where pip has the CPU torch wheel"))
+@Suite(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: TestTools.vllmVenv + "/bin/python"),
+        "vLLM for CPU is not installed; .ci/run installs it where pip has the CPU torch wheel"))
 struct VLLMEndToEndTests {
     @Test func servesACompletionAndStopsCleanly() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.packageRoot + "/scripts/demo-cpu.sh")
-        process.environment = ProcessInfo.processInfo.environment.merging(["AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv,
+        ]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -19,18 +19,27 @@ import Testing
         return (outcome, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    static func expectOneErrorLine(_ outcome: CLI.Outcome, naming words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectOneErrorLine(
+        _ outcome: CLI.Outcome, naming words: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let errors = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
         #expect(errors.count == 1, "\(outcome.stderr)", sourceLocation: sourceLocation)
         for word in words {
-            #expect(errors.first?.contains(word) == true, "\(word) in \(outcome.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                errors.first?.contains(word) == true, "\(word) in \(outcome.stderr)", sourceLocation: sourceLocation)
         }
-        for raw in ["HTTPClientError", "NIOTooManyBytesError", "NSCocoaErrorDomain", "Error Domain", "IOError", "NIOConnectionError", "Fatal error"] {
+        for raw in [
+            "HTTPClientError", "NIOTooManyBytesError", "NSCocoaErrorDomain", "Error Domain", "IOError",
+            "NIOConnectionError", "Fatal error",
+        ] {
             #expect(!outcome.stderr.contains(raw), "\(raw) in \(outcome.stderr)", sourceLocation: sourceLocation)
         }
     }
 
-    @Test(arguments: ["huggingface.co", "ftp://huggingface.co", "http://", "https:///path", "file:///etc", "http://exa mple.com", "::::", "http://host:99999"])
+    @Test(arguments: [
+        "huggingface.co", "ftp://huggingface.co", "http://", "https:///path", "file:///etc", "http://exa mple.com",
+        "::::", "http://host:99999",
+    ])
     func aWrongHubEndpointIsAConfigurationError(_ endpoint: String) throws {
         let (outcome, seconds) = try run(["download-to-cache", "--model-id", "org/model"], ["HF_ENDPOINT": endpoint])
         #expect(outcome.status == 2)
@@ -40,7 +49,8 @@ import Testing
 
     @Test(arguments: ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"])
     func aWrongS3EndpointIsAConfigurationError(_ variable: String) throws {
-        let (outcome, seconds) = try run(["download-to-cache", "--model-id", "s3://bucket/org/model"], [variable: "localhost:9000"])
+        let (outcome, seconds) = try run(
+            ["download-to-cache", "--model-id", "s3://bucket/org/model"], [variable: "localhost:9000"])
         #expect(outcome.status == 2)
         Self.expectOneErrorLine(outcome, naming: [variable])
         #expect(seconds < 2)
@@ -60,7 +70,8 @@ import Testing
 
     @Test func aRefusedHostFailsFastNamingTheHostAndTheVariable() throws {
         // Port 9 (discard) on the loopback: nothing listens there, so the connection is refused.
-        let (outcome, seconds) = try run(["download-to-cache", "--model-id", "org/model"], ["HF_ENDPOINT": "http://127.0.0.1:9"])
+        let (outcome, seconds) = try run(
+            ["download-to-cache", "--model-id", "org/model"], ["HF_ENDPOINT": "http://127.0.0.1:9"])
         #expect(outcome.status == 6)
         Self.expectOneErrorLine(outcome, naming: ["127.0.0.1:9", "HF_ENDPOINT", "refused"])
         #expect(seconds < 2)
@@ -68,7 +79,9 @@ import Testing
     }
 
     @Test func anUnresolvableHostFailsFast() throws {
-        let (outcome, seconds) = try run(["download-to-cache", "--model-id", "s3://bucket/org/model"], ["AWS_ENDPOINT_URL": "http://no-such-host.invalid:9000"])
+        let (outcome, seconds) = try run(
+            ["download-to-cache", "--model-id", "s3://bucket/org/model"],
+            ["AWS_ENDPOINT_URL": "http://no-such-host.invalid:9000"])
         #expect(outcome.status == 6)
         Self.expectOneErrorLine(outcome, naming: ["no-such-host.invalid", "AWS_ENDPOINT_URL", "resolved"])
         #expect(seconds < 2)
@@ -77,14 +90,19 @@ import Testing
     @Test func dryRunGivesNoSizeQuicklyWhenTheHubIsUnreachable() throws {
         let profiles = try TemporaryDirectory()
         try profiles.write("org/model/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml())
-        let environment = ["AIM_PROFILE_BASE_PATH": profiles.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+        let environment = [
+            "AIM_PROFILE_BASE_PATH": profiles.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X",
+            "AIM_GPU_COUNT": "1",
+        ]
         for endpoint in ["http://127.0.0.1:9", "http://no-such-host.invalid"] {
-            let (outcome, seconds) = try run(["dry-run", "--format", "json"], environment.merging(["HF_ENDPOINT": endpoint]) { $1 })
+            let (outcome, seconds) = try run(
+                ["dry-run", "--format", "json"], environment.merging(["HF_ENDPOINT": endpoint]) { $1 })
             #expect(outcome.status == 0, "\(outcome.stderr)")
             #expect(outcome.stdout.contains("\"size_gb\": null"), "\(outcome.stdout)")
             #expect(seconds < 2, "\(endpoint): \(seconds) s")
         }
-        let (wrong, _) = try run(["dry-run", "--format", "json"], environment.merging(["HF_ENDPOINT": "huggingface.co"]) { $1 })
+        let (wrong, _) = try run(
+            ["dry-run", "--format", "json"], environment.merging(["HF_ENDPOINT": "huggingface.co"]) { $1 })
         #expect(wrong.status == 2)
         Self.expectOneErrorLine(wrong, naming: ["HF_ENDPOINT"])
     }
@@ -104,15 +122,20 @@ import Testing
         #expect(symlink("../../blobs/gone", repo + "/snapshots/abc/model.bin") == 0)
         #expect(mkfifo(repo + "/blobs/fifo", 0o644) == 0)
         let flat = cache.path + "/org/flat"
-        _ = try cache.write("org/flat/.aim-manifest.json", #"{"source": "hf://org/flat@abc", "files": [{"path": "a.bin", "size": 1, "etag": null}]}"#)
+        _ = try cache.write(
+            "org/flat/.aim-manifest.json",
+            #"{"source": "hf://org/flat@abc", "files": [{"path": "a.bin", "size": 1, "etag": null}]}"#)
         #expect(symlink("a.bin", flat + "/a.bin") == 0)
         let start = ContinuousClock.now
         let (outcome, _) = try run(["cache", "verify"], [:])
         #expect(ContinuousClock.now - start < .seconds(5))
         #expect(outcome.status == 6)
         #expect(!outcome.stdout.contains("ok "), "\(outcome.stdout)")
-        for expected in ["corrupt  hf://org/loop", "snapshots/abc/config.json: a symbolic link loop", "model.bin: a dangling symbolic link",
-                         "blobs/fifo: a FIFO", "corrupt  hf://org/flat@abc", "org/flat/a.bin: a symbolic link loop"] {
+        for expected in [
+            "corrupt  hf://org/loop", "snapshots/abc/config.json: a symbolic link loop",
+            "model.bin: a dangling symbolic link",
+            "blobs/fifo: a FIFO", "corrupt  hf://org/flat@abc", "org/flat/a.bin: a symbolic link loop",
+        ] {
             #expect(outcome.stdout.contains(expected), "\(expected) in \(outcome.stdout)")
         }
         Self.expectOneErrorLine(outcome, naming: ["corrupt", "first: "])
@@ -121,12 +144,16 @@ import Testing
     }
 
     @Test func aTokenWithANewlineIsRefusedWithoutEchoingIt() throws {
-        let (outcome, seconds) = try run(["download-to-cache", "--model-id", "org/model"], ["HF_ENDPOINT": "http://127.0.0.1:9", "HF_TOKEN": "hf_secret\r\nX-Evil: 1"])
+        let (outcome, seconds) = try run(
+            ["download-to-cache", "--model-id", "org/model"],
+            ["HF_ENDPOINT": "http://127.0.0.1:9", "HF_TOKEN": "hf_secret\r\nX-Evil: 1"])
         #expect(outcome.status == 2)
         Self.expectOneErrorLine(outcome, naming: ["HF_TOKEN"])
         #expect(!outcome.stderr.contains("hf_secret"))
         #expect(seconds < 2)
-        let (s3, _) = try run(["download-to-cache", "--model-id", "s3://bucket/org/model"], ["AWS_ACCESS_KEY_ID": "AKIA\nX", "AWS_SECRET_ACCESS_KEY": "s"])
+        let (s3, _) = try run(
+            ["download-to-cache", "--model-id", "s3://bucket/org/model"],
+            ["AWS_ACCESS_KEY_ID": "AKIA\nX", "AWS_SECRET_ACCESS_KEY": "s"])
         #expect(s3.status == 2)
         Self.expectOneErrorLine(s3, naming: ["AWS_ACCESS_KEY_ID"])
     }

@@ -12,11 +12,15 @@ import Testing
         cache = try TemporaryDirectory()
     }
 
-    func download(_ model: String, _ environment: [String: String] = [:]) throws -> (outcome: CLI.Outcome, seconds: Double) {
+    func download(
+        _ model: String, _ environment: [String: String] = [:]
+    ) throws -> (outcome: CLI.Outcome, seconds: Double) {
         let start = ContinuousClock.now
-        let outcome = try CLI.run(["download-to-cache", "--model-id", model], environment: [
-            "HF_ENDPOINT": server.url, "AWS_ENDPOINT_URL": server.url + "/s3", "AIM_CACHE_PATH": cache.path,
-        ].merging(environment) { $1 })
+        let outcome = try CLI.run(
+            ["download-to-cache", "--model-id", model],
+            environment: [
+                "HF_ENDPOINT": server.url, "AWS_ENDPOINT_URL": server.url + "/s3", "AIM_CACHE_PATH": cache.path,
+            ].merging(environment) { $1 })
         let elapsed = ContinuousClock.now - start
         return (outcome, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
@@ -37,7 +41,9 @@ import Testing
         #expect(outcome.status == 6, "\(outcome.stderr)")
         StoreHostileInputTests.expectOneErrorLine(outcome, naming: [words])
         #expect(seconds < 10)
-        #expect(!FileManager.default.fileExists(atPath: cache.path + "/hub/models--" + repo.replacingOccurrences(of: "/", with: "--") + "/snapshots"))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: cache.path + "/hub/models--" + repo.replacingOccurrences(of: "/", with: "--") + "/snapshots"))
     }
 
     @Test func anInfiniteRetryAfterIsRetriedWithoutATrap() throws {
@@ -82,12 +88,17 @@ import Testing
 
     @Test func dryRunGivesUpOnATricklingHubWithinItsBound() throws {
         let profiles = try TemporaryDirectory()
-        try profiles.write("faults/trickle/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(aimID: "faults/trickle", modelID: "faults/trickle"))
+        try profiles.write(
+            "faults/trickle/vllm-mi300x-fp16-tp1-latency.yaml",
+            ProfileFixture.yaml(aimID: "faults/trickle", modelID: "faults/trickle"))
         let start = ContinuousClock.now
-        let outcome = try CLI.run(["dry-run", "--format", "json"], environment: [
-            "AIM_PROFILE_BASE_PATH": profiles.path, "AIM_ID": "faults/trickle", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1",
-            "HF_ENDPOINT": server.url, "AIM_CACHE_PATH": cache.path,
-        ])
+        let outcome = try CLI.run(
+            ["dry-run", "--format", "json"],
+            environment: [
+                "AIM_PROFILE_BASE_PATH": profiles.path, "AIM_ID": "faults/trickle", "AIM_GPU_MODEL": "MI300X",
+                "AIM_GPU_COUNT": "1",
+                "HF_ENDPOINT": server.url, "AIM_CACHE_PATH": cache.path,
+            ])
         #expect(ContinuousClock.now - start < .seconds(8))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"size_gb\": null"), "\(outcome.stdout)")
@@ -96,7 +107,8 @@ import Testing
     @Test func anS3ListingThatNeverEndsStopsAtItsPageLimit() throws {
         let (outcome, seconds) = try download("s3://endless/m/org/model")
         #expect(outcome.status == 6)
-        StoreHostileInputTests.expectOneErrorLine(outcome, naming: ["s3://endless/m/org/model", "goes on past", "200 pages"])
+        StoreHostileInputTests.expectOneErrorLine(
+            outcome, naming: ["s3://endless/m/org/model", "goes on past", "200 pages"])
         #expect(seconds < 30)
     }
 }

@@ -1,8 +1,9 @@
 import AIMCore
-@testable import AIMSupervisor
 import AIMTestSupport
 import Foundation
 import Testing
+
+@testable import AIMSupervisor
 
 /// The supervisor's parts that touch the world, each bounded in time and size.
 @Suite struct SupervisorPartsTests {
@@ -16,8 +17,10 @@ import Testing
 
     @Test func descendantsAreFoundAtEveryDepthAndLoopsEnd() {
         let table = ProcessTable(entries: [
-            .init(pid: 10, parent: 1, state: "S", name: "serve"), .init(pid: 11, parent: 10, state: "S", name: "engine"),
-            .init(pid: 12, parent: 11, state: "Z", name: "worker"), .init(pid: 13, parent: 12, state: "S", name: "deep"),
+            .init(pid: 10, parent: 1, state: "S", name: "serve"),
+            .init(pid: 11, parent: 10, state: "S", name: "engine"),
+            .init(pid: 12, parent: 11, state: "Z", name: "worker"),
+            .init(pid: 13, parent: 12, state: "S", name: "deep"),
             .init(pid: 20, parent: 1, state: "S", name: "other"), .init(pid: 30, parent: 31, state: "S", name: "loop"),
             .init(pid: 31, parent: 30, state: "S", name: "loop"),
         ])
@@ -61,10 +64,16 @@ import Testing
         var address = sockaddr_in6()
         address.sin6_family = sa_family_t(AF_INET6)
         address.sin6_addr = in6addr_loopback
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
+        }
         listen(holder, 1)
         var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) }
+        }
         let port = Int(UInt16(bigEndian: address.sin6_port))
         #expect(port > 0)
         #expect(throws: AIMError.self) { try PortAvailability.ensureFree(port: port) }
@@ -72,7 +81,9 @@ import Testing
             try PortAvailability.ensureFree(port: port)
         } catch let error as AIMError {
             #expect(error.status == .configuration)
-            #expect(error.message.contains("port \(port) (AIM_PORT) is already in use by ") && error.message.contains("pid \(getpid()) ("), "\(error.message)")
+            #expect(
+                error.message.contains("port \(port) (AIM_PORT) is already in use by ")
+                    && error.message.contains("pid \(getpid()) ("), "\(error.message)")
         }
         close(holder)
         try PortAvailability.ensureFree(port: port)
@@ -89,7 +100,10 @@ import Testing
         ] {
             #expect(ServeStatus.read(from: try work.write(name, text)) == nil, "\(name)")
         }
-        let big = try work.write("big", #"{"pid": 1, "phase": "ready", "port": 8000, "served_model_name": ""# + String(repeating: "m", count: 1 << 20) + "\"}")
+        let big = try work.write(
+            "big",
+            #"{"pid": 1, "phase": "ready", "port": 8000, "served_model_name": ""#
+                + String(repeating: "m", count: 1 << 20) + "\"}")
         #expect(ServeStatus.read(from: big) == nil, "a status over 64 KiB is not one")
         let fifo = work.path + "/fifo"
         #expect(mkfifo(fifo, 0o644) == 0)
@@ -137,7 +151,8 @@ import Testing
             if byte.isEmpty { break }
             line.append(byte)
         }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let port = try #require(
+            Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         let started = Date()
         let answer = LoopbackHTTP.get(port: port, path: "/health", timeout: 3)
         let seconds = Date().timeIntervalSince(started)
@@ -149,7 +164,9 @@ import Testing
 /// The state letter of a process from /proc, nil when it is gone.
 enum PIDState {
     static func of(_ pid: Int32) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
     }
 }

@@ -7,10 +7,14 @@ import Testing
         let result = try CLI.run(["--version"])
         #expect(result.status == 0)
         let line = result.stdout.trimmingCharacters(in: .newlines)
-        #expect(line.range(of: #"^aim-runtime \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(\+dirty)?|unknown)\)$"#, options: .regularExpression) != nil, "\(line)")
+        #expect(
+            line.range(
+                of: #"^aim-runtime \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(\+dirty)?|unknown)\)$"#,
+                options: .regularExpression) != nil, "\(line)")
         let head = try CLI.runProgram("/usr/bin/git", ["-C", CLI.packageRoot, "rev-parse", "--short=12", "HEAD"])
         if head.status == 0 {
-            #expect(line.contains("(commit \(head.stdout.trimmingCharacters(in: .newlines))"), "built from this checkout")
+            #expect(
+                line.contains("(commit \(head.stdout.trimmingCharacters(in: .newlines))"), "built from this checkout")
         }
     }
 
@@ -36,7 +40,8 @@ import Testing
     /// `<shell> -n`: parse the script without running it.
     func checkSyntax(shell: String) throws {
         let work = try TemporaryDirectory()
-        let script = try work.write("aim-runtime.\(shell)", try CLI.run(["--generate-completion-script", shell]).stdout)
+        let script = try work.write(
+            "aim-runtime.\(shell)", try CLI.run(["--generate-completion-script", shell]).stdout)
         let check = try CLI.runProgram(try #require(TestTools.onPath(shell)), ["-n", script])
         #expect(check.status == 0, "\(shell) -n: \(check.stderr)")
     }

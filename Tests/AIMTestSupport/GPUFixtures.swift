@@ -21,6 +21,7 @@ public struct ScriptedTools: ToolRunning {
     }
 
     public static func fixture(_ name: String) throws -> ToolOutput {
-        ToolOutput(status: 0, stdout: try String(contentsOfFile: gpuFixtures + "/tools/" + name, encoding: .utf8), stderr: "")
+        ToolOutput(
+            status: 0, stdout: try String(contentsOfFile: gpuFixtures + "/tools/" + name, encoding: .utf8), stderr: "")
     }
 }

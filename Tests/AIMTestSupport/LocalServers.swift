@@ -7,7 +7,9 @@ public final class LocalServer {
     public let port: Int
 
     /// Starts `arguments`, then waits until `port` (or the port the process prints first) accepts connections.
-    public init(_ arguments: [String], port fixedPort: Int? = nil, environment: [String: String] = [:], directory: String? = nil) throws {
+    public init(
+        _ arguments: [String], port fixedPort: Int? = nil, environment: [String: String] = [:], directory: String? = nil
+    ) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -42,7 +44,10 @@ public final class LocalServer {
     public static func get(_ url: String) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())", url]
+        process.arguments = [
+            "python3", "-c",
+            "import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())", url,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -69,7 +74,9 @@ public final class LocalServer {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             close(socket)
             if connected == 0 { return }
@@ -83,9 +90,15 @@ public final class LocalServer {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
         close(socket)
         return Int(UInt16(bigEndian: address.sin_port))
     }
@@ -112,6 +125,7 @@ public enum TestTools {
     /// Where scripts/demo-cpu.sh and .ci/run keep vLLM for CPU.
     public static var vllmVenv: String {
         let environment = ProcessInfo.processInfo.environment
-        return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/aim-runtime-vllm-venv"
+        return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache")
+            + "/aim-runtime-vllm-venv"
     }
 }

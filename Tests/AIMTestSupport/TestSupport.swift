@@ -29,30 +29,35 @@ public enum ProfileFixture {
     public static func yaml(
         aimID: String? = "org/model", modelID: String? = "org/model", engine: String = "vllm", gpu: String = "MI300X",
         precision: String = "fp16", gpuCount: String = "1", metric: String = "latency", type: String = "optimized",
-        manual: String = "false", engineArgs: String = "  tensor-parallel-size: 1\n", envVars: String = "  VLLM_USE_V1: '1'\n"
+        manual: String = "false", engineArgs: String = "  tensor-parallel-size: 1\n",
+        envVars: String = "  VLLM_USE_V1: '1'\n"
     ) -> String {
         var text = ""
         if let aimID { text += "aim_id: \(aimID)\n" }
         if let modelID { text += "model_id: \(modelID)\n" }
         text += """
-        metadata:
-          engine: \(engine)
-          gpu: \(gpu)
-          precision: \(precision)
-          gpu_count: \(gpuCount)
-          metric: \(metric)
-          type: \(type)
-          manual_selection_only: \(manual)
+            metadata:
+              engine: \(engine)
+              gpu: \(gpu)
+              precision: \(precision)
+              gpu_count: \(gpuCount)
+              metric: \(metric)
+              type: \(type)
+              manual_selection_only: \(manual)
 
-        """
+            """
         text += engineArgs.isEmpty ? "engine_args: {}\n" : "engine_args:\n" + engineArgs
         text += envVars.isEmpty ? "env_vars: {}\n" : "env_vars:\n" + envVars
         return text
     }
 
-    public static func general(gpu: String = "MI300X", gpuCount: String = "1", metric: String = "latency", precision: String = "fp16") -> String {
-        yaml(aimID: nil, modelID: nil, gpu: gpu, precision: precision, gpuCount: gpuCount, metric: metric, type: "general",
-             engineArgs: "  dtype: float16\n  tensor-parallel-size: \(gpuCount)\n")
+    public static func general(
+        gpu: String = "MI300X", gpuCount: String = "1", metric: String = "latency", precision: String = "fp16"
+    ) -> String {
+        yaml(
+            aimID: nil, modelID: nil, gpu: gpu, precision: precision, gpuCount: gpuCount, metric: metric,
+            type: "general",
+            engineArgs: "  dtype: float16\n  tensor-parallel-size: \(gpuCount)\n")
     }
 }
 
@@ -65,7 +70,8 @@ public enum CLI {
     }
 
     public static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     /// The binary sits next to the test bundle in the build's products directory.
@@ -79,11 +85,15 @@ public enum CLI {
     }
 
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        try runProgram(binary, arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 })
+        try runProgram(
+            binary, arguments,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 })
     }
 
     /// Runs any program to its end; `environment` nil means this process's own.
-    public static func runProgram(_ path: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> Outcome {
+    public static func runProgram(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

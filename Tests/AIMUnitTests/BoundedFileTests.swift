@@ -26,11 +26,19 @@ import Testing
         #expect(mkfifo(directory.path + "/fifo", 0o644) == 0)
         #expect(symlink("loop", directory.path + "/loop") == 0)
         #expect(symlink("nowhere", directory.path + "/dangling") == 0)
-        #expect(throws: BoundedFile.Problem.notRegular(kind: "a FIFO")) { try BoundedFile.read(directory.path + "/fifo", limit: 10) }
-        #expect(throws: BoundedFile.Problem.notRegular(kind: "a directory")) { try BoundedFile.read(directory.path, limit: 10) }
-        #expect(throws: BoundedFile.Problem.notRegular(kind: "a character device")) { try BoundedFile.read("/dev/zero", limit: 10) }
+        #expect(throws: BoundedFile.Problem.notRegular(kind: "a FIFO")) {
+            try BoundedFile.read(directory.path + "/fifo", limit: 10)
+        }
+        #expect(throws: BoundedFile.Problem.notRegular(kind: "a directory")) {
+            try BoundedFile.read(directory.path, limit: 10)
+        }
+        #expect(throws: BoundedFile.Problem.notRegular(kind: "a character device")) {
+            try BoundedFile.read("/dev/zero", limit: 10)
+        }
         #expect(throws: BoundedFile.Problem.symlinkLoop) { try BoundedFile.read(directory.path + "/loop", limit: 10) }
-        #expect(throws: BoundedFile.Problem.danglingSymlink) { try BoundedFile.read(directory.path + "/dangling", limit: 10) }
+        #expect(throws: BoundedFile.Problem.danglingSymlink) {
+            try BoundedFile.read(directory.path + "/dangling", limit: 10)
+        }
         #expect(throws: BoundedFile.Problem.missing) { try BoundedFile.read(directory.path + "/absent", limit: 10) }
         #expect(BoundedFile.text(directory.path + "/fifo", limit: 10) == nil)
     }

@@ -11,19 +11,26 @@ import Testing
     init() throws {
         root = try TemporaryDirectory()
         try root.write("org/model/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml())
-        try root.write("org/model/vllm-mi300x-fp8-tp1-latency.yaml", ProfileFixture.yaml(precision: "fp8", type: "unoptimized"))
-        try root.write("org/model/vllm-mi300x-fp4-tp1-latency.yaml", ProfileFixture.yaml(precision: "fp4", manual: "true"))
-        try root.write("org/model/vllm-mi300x-fp16-tp2-throughput.yaml", ProfileFixture.yaml(gpuCount: "2", metric: "throughput"))
+        try root.write(
+            "org/model/vllm-mi300x-fp8-tp1-latency.yaml", ProfileFixture.yaml(precision: "fp8", type: "unoptimized"))
+        try root.write(
+            "org/model/vllm-mi300x-fp4-tp1-latency.yaml", ProfileFixture.yaml(precision: "fp4", manual: "true"))
+        try root.write(
+            "org/model/vllm-mi300x-fp16-tp2-throughput.yaml", ProfileFixture.yaml(gpuCount: "2", metric: "throughput"))
         try root.write("org/other/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(aimID: "org/other"))
         try root.write("general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
-        try root.write("general/vllm-mi325x-fp16-tp2-latency.yaml", ProfileFixture.general(gpu: "MI325X", gpuCount: "2"))
+        try root.write(
+            "general/vllm-mi325x-fp16-tp2-latency.yaml", ProfileFixture.general(gpu: "MI325X", gpuCount: "2"))
         try root.write("general/notes.yml", "not a profile")
     }
 
-    func request(aimID: String? = "org/model", gpu: GPUModel = .mi300x, count: Int = 1, metric: Metric = .latency,
-                 precision: Precision? = nil, engine: EngineKind = .vllm, fallback: Bool = true) -> SelectionRequest {
-        SelectionRequest(aimID: aimID, engine: engine, metric: metric, precision: precision,
-                         gpu: GPUTarget(model: gpu, count: count, source: "test"), allowGeneralFallback: fallback)
+    func request(
+        aimID: String? = "org/model", gpu: GPUModel = .mi300x, count: Int = 1, metric: Metric = .latency,
+        precision: Precision? = nil, engine: EngineKind = .vllm, fallback: Bool = true
+    ) -> SelectionRequest {
+        SelectionRequest(
+            aimID: aimID, engine: engine, metric: metric, precision: precision,
+            gpu: GPUTarget(model: gpu, count: count, source: "test"), allowGeneralFallback: fallback)
     }
 
     var catalog: ProfileCatalog { ProfileCatalogLoader().load(root: root.path, aimID: "org/model") }
@@ -41,25 +48,34 @@ import Testing
     @Test func ranksByPriorityThenPrecisionThenType() throws {
         let selector = ProfileSelector()
         let ranked = selector.rank(selector.assess(catalog, for: request()))
-        #expect(ranked.map(\.profile.id) == [
-            "vllm-mi300x-fp4-tp1-latency", "vllm-mi300x-fp8-tp1-latency", "vllm-mi300x-fp16-tp1-latency",
-            "general/vllm-mi300x-fp16-tp1-latency",
-        ])
+        #expect(
+            ranked.map(\.profile.id) == [
+                "vllm-mi300x-fp4-tp1-latency", "vllm-mi300x-fp8-tp1-latency", "vllm-mi300x-fp16-tp1-latency",
+                "general/vllm-mi300x-fp16-tp1-latency",
+            ])
         // fp4 is manual-only, so the unoptimized fp8 profile wins: precision outranks type.
-        #expect(try selector.select(from: catalog, for: request(), forcedID: nil).profile.id == "vllm-mi300x-fp8-tp1-latency")
+        #expect(
+            try selector.select(from: catalog, for: request(), forcedID: nil).profile.id
+                == "vllm-mi300x-fp8-tp1-latency")
         let fp16 = try selector.select(from: catalog, for: request(precision: .fp16), forcedID: nil)
         #expect(fp16.profile.id == "vllm-mi300x-fp16-tp1-latency")
     }
 
     @Test func statesFollowTheReferenceOrderOfChecks() {
         let selector = ProfileSelector()
-        let states = Dictionary(uniqueKeysWithValues: selector.assess(catalog, for: request(count: 2, metric: .throughput)).map { ($0.profile.id, $0.state) })
+        let states = Dictionary(
+            uniqueKeysWithValues: selector.assess(catalog, for: request(count: 2, metric: .throughput)).map {
+                ($0.profile.id, $0.state)
+            })
         #expect(states["vllm-mi300x-fp16-tp2-throughput"] == .compatible)
         #expect(states["vllm-mi300x-fp16-tp1-latency"] == .metricMismatch)
         let engine = selector.assess(catalog, for: request(engine: .sglang))
         #expect(engine.allSatisfy { $0.state == .engineMismatch })
         let model = selector.assess(catalog, for: request(aimID: nil))
-        #expect(model.filter { !$0.profile.isGeneral && $0.profile.metadata.metric == .latency }.allSatisfy { $0.state == .modelMismatch })
+        #expect(
+            model.filter { !$0.profile.isGeneral && $0.profile.metadata.metric == .latency }.allSatisfy {
+                $0.state == .modelMismatch
+            })
         let gpu = selector.assess(catalog, for: request(gpu: .mi325x, count: 1))
         #expect(gpu.first { $0.profile.id == "general/vllm-mi325x-fp16-tp2-latency" }?.reason == "gpu_count 2, want 1")
     }

@@ -12,7 +12,9 @@ import Testing
 
     func failure(_ environment: [String: String]) -> AIMError? {
         do {
-            _ = try loader.load(ConfigurationInput(environment: ["AIM_ID": "org/model"].merging(environment) { $1 }), requireModel: true)
+            _ = try loader.load(
+                ConfigurationInput(environment: ["AIM_ID": "org/model"].merging(environment) { $1 }), requireModel: true
+            )
             return nil
         } catch {
             return error as? AIMError
@@ -20,10 +22,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("AIM_DOWNLOAD_CHUNK_MIB", "99999999999999"), ("AIM_DOWNLOAD_CHUNK_MIB", "4097"), ("AIM_DOWNLOAD_CONNECTIONS", "0"),
+        ("AIM_DOWNLOAD_CHUNK_MIB", "99999999999999"), ("AIM_DOWNLOAD_CHUNK_MIB", "4097"),
+        ("AIM_DOWNLOAD_CONNECTIONS", "0"),
         ("AIM_DOWNLOAD_CONNECTIONS", "257"), ("AIM_STARTUP_TIMEOUT_SECONDS", "999999999999999999"),
         ("AIM_HEALTH_INTERVAL_SECONDS", "3601"), ("AIM_HEALTH_FAILURE_THRESHOLD", "0"), ("AIM_MAX_RESTARTS", "1001"),
-        ("AIM_SHUTDOWN_GRACE_SECONDS", "1e3"), ("AIM_GPU_DETECT_TIMEOUT_SECONDS", "-1"), ("AIM_DOWNLOAD_STALL_SECONDS", "inf"),
+        ("AIM_SHUTDOWN_GRACE_SECONDS", "1e3"), ("AIM_GPU_DETECT_TIMEOUT_SECONDS", "-1"),
+        ("AIM_DOWNLOAD_STALL_SECONDS", "inf"),
         ("AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS", "nan"), ("AIM_GPU_COUNT", "1025"), ("AIM_GPU_COUNT", "1e30"),
         ("AIM_PORT", "99999999999999999999"), ("AIM_PORT", "0"),
     ])
@@ -34,10 +38,12 @@ import Testing
     }
 
     @Test func rangesIncludeTheirEnds() throws {
-        let configuration = try loader.load(ConfigurationInput(environment: [
-            "AIM_ID": "org/model", "AIM_DOWNLOAD_CHUNK_MIB": "4096", "AIM_DOWNLOAD_CONNECTIONS": "1", "AIM_MAX_RESTARTS": "0",
-            "AIM_GPU_COUNT": "1024", "AIM_STARTUP_TIMEOUT_SECONDS": "604800",
-        ]), requireModel: true)
+        let configuration = try loader.load(
+            ConfigurationInput(environment: [
+                "AIM_ID": "org/model", "AIM_DOWNLOAD_CHUNK_MIB": "4096", "AIM_DOWNLOAD_CONNECTIONS": "1",
+                "AIM_MAX_RESTARTS": "0",
+                "AIM_GPU_COUNT": "1024", "AIM_STARTUP_TIMEOUT_SECONDS": "604800",
+            ]), requireModel: true)
         #expect(configuration.downloadChunkMiB == 4096)
         #expect(configuration.downloadConnections == 1)
         #expect(configuration.maxRestarts == 0)
@@ -45,7 +51,9 @@ import Testing
         #expect(configuration.startupTimeoutSeconds == 604_800)
     }
 
-    @Test(arguments: ["AIM_PRECISION", "AIM_ID", "AIM_CACHE_PATH", "AIM_STATUS_PATH", "AIM_CUSTOM_MODEL_NAME", "AIM_PROFILE_ID"])
+    @Test(arguments: [
+        "AIM_PRECISION", "AIM_ID", "AIM_CACHE_PATH", "AIM_STATUS_PATH", "AIM_CUSTOM_MODEL_NAME", "AIM_PROFILE_ID",
+    ])
     func controlCharactersAreRejected(variable: String) throws {
         for value in ["fp8\nerror: forged", "org/\u{1B}[2Jmodel", "a\u{7F}b", "a\u{2028}b", "a\tb"] {
             let error = try #require(failure([variable: value]))
@@ -56,14 +64,18 @@ import Testing
     }
 
     @Test func engineArgumentsMaySpanLines() throws {
-        let configuration = try loader.load(ConfigurationInput(environment: [
-            "AIM_ID": "org/model", "AIM_ENGINE_ARGS": "{\n\t\"max-model-len\": 8192\r\n}",
-        ]), requireModel: true)
+        let configuration = try loader.load(
+            ConfigurationInput(environment: [
+                "AIM_ID": "org/model", "AIM_ENGINE_ARGS": "{\n\t\"max-model-len\": 8192\r\n}",
+            ]), requireModel: true)
         #expect(configuration.engineArgs?["max-model-len"] == .int(8192))
         #expect(failure(["AIM_ENGINE_ARGS": "{\"a\": 1}\u{1}"])?.status == .configuration)
     }
 
-    @Test(arguments: [#"{"foo": 1e400}"#, #"{"foo": [1, -1e999]}"#, #"{"foo": {"a": 1e400}}"#, #"{"": 1}"#, #"{"a b": 1}"#, #"{"x": "a\u0007"}"#])
+    @Test(arguments: [
+        #"{"foo": 1e400}"#, #"{"foo": [1, -1e999]}"#, #"{"foo": {"a": 1e400}}"#, #"{"": 1}"#, #"{"a b": 1}"#,
+        #"{"x": "a\u0007"}"#,
+    ])
     func engineArgumentsThatNoEngineCouldMeanFailWhenTheConfigurationLoads(json: String) throws {
         let error = try #require(failure(["AIM_ENGINE_ARGS": json]))
         #expect(error.status == .configuration)
@@ -84,7 +96,9 @@ import Testing
         #expect(failure(["AIM_DOWNLOAD_INCLUDE": "*.json,*.safetensors"]) == nil)
         #expect(failure(["AIM_DOWNLOAD_INCLUDE": String(repeating: "*a", count: 9)])?.status == .configuration)
         #expect(failure(["AIM_DOWNLOAD_EXCLUDE": String(repeating: "x", count: 257)])?.status == .configuration)
-        #expect(failure(["AIM_DOWNLOAD_EXCLUDE": Array(repeating: "*.bin", count: 65).joined(separator: ",")])?.status == .configuration)
+        #expect(
+            failure(["AIM_DOWNLOAD_EXCLUDE": Array(repeating: "*.bin", count: 65).joined(separator: ",")])?.status
+                == .configuration)
     }
 
     @Test func aHugeValueIsShortenedInTheMessage() throws {

@@ -8,7 +8,9 @@ import Testing
 @Suite struct ConfigurationLoaderTests {
     let loader = ConfigurationLoader(bundledProfileRoot: "/bundled/profiles", directoryExists: { _ in false })
 
-    func load(_ environment: [String: String], flags: [ConfigVariable: String] = [:], requireModel: Bool = true) throws -> RuntimeConfiguration {
+    func load(
+        _ environment: [String: String], flags: [ConfigVariable: String] = [:], requireModel: Bool = true
+    ) throws -> RuntimeConfiguration {
         try loader.load(ConfigurationInput(environment: environment, flags: flags), requireModel: requireModel)
     }
 
@@ -29,7 +31,8 @@ import Testing
     }
 
     @Test func containerProfileRootWinsWhenItExists() throws {
-        let inContainer = ConfigurationLoader(bundledProfileRoot: "/bundled", directoryExists: { $0 == ConfigurationLoader.containerProfileRoot })
+        let inContainer = ConfigurationLoader(
+            bundledProfileRoot: "/bundled", directoryExists: { $0 == ConfigurationLoader.containerProfileRoot })
         let configuration = try inContainer.load(ConfigurationInput(environment: ["AIM_ID": "a/b"]), requireModel: true)
         #expect(configuration.profileBasePath == "/workspace/aim-runtime/profiles")
     }
@@ -37,7 +40,8 @@ import Testing
     @Test func valuesAreNormalisedLikeTheReference() throws {
         let configuration = try load([
             "AIM_MODEL_ID": "Qwen/Qwen3-32B", "AIM_PRECISION": "FP8", "AIM_GPU_COUNT": " 4 ", "AIM_GPU_MODEL": "mi325x",
-            "AIM_ENGINE": "AUTO", "AIM_METRIC": "Throughput", "AIM_ALLOW_GENERAL_PROFILE_FALLBACK": "No", "AIM_PORT": "9000",
+            "AIM_ENGINE": "AUTO", "AIM_METRIC": "Throughput", "AIM_ALLOW_GENERAL_PROFILE_FALLBACK": "No",
+            "AIM_PORT": "9000",
             "AIM_ENGINE_ARGS": "{\"b\": 1, \"a\": [true, null]}", "AIM_LOG_LEVEL": "debug", "AIM_LOG_FORMAT": "JSON",
         ])
         #expect(configuration.precision == .fp8)
@@ -64,7 +68,8 @@ import Testing
     }
 
     @Test func aFlagBeatsItsVariable() throws {
-        let configuration = try load(["AIM_ID": "a/b", "AIM_PORT": "9000", "AIM_GPU_COUNT": "two"], flags: [.port: "9100", .gpuCount: "2"])
+        let configuration = try load(
+            ["AIM_ID": "a/b", "AIM_PORT": "9000", "AIM_GPU_COUNT": "two"], flags: [.port: "9100", .gpuCount: "2"])
         #expect(configuration.port == 9100)
         #expect(configuration.gpuCount == 2)
     }

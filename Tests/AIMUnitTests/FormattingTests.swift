@@ -7,7 +7,8 @@ import Testing
     @Test(arguments: [
         (0.9, "0.9"), (2.0, "2.0"), (1e-05, "1e-05"), (0.0001, "0.0001"), (32768.0, "32768.0"),
         (1e16, "1e+16"), (1.5e16, "1.5e+16"), (123456789012345.6, "123456789012345.6"), (-0.5, "-0.5"),
-        (1e-7, "1e-07"), (0.1 + 0.2, "0.30000000000000004"), (1e22, "1e+22"), (9999999999999998.0, "9999999999999998.0"),
+        (1e-7, "1e-07"), (0.1 + 0.2, "0.30000000000000004"), (1e22, "1e+22"),
+        (9999999999999998.0, "9999999999999998.0"),
     ])
     func floatsPrintLikePython(value: Double, expected: String) {
         #expect(PythonFormatting.floatRepr(value) == expected)
@@ -36,8 +37,13 @@ import Testing
 
     @Test func secretsAreRedactedButLookalikesAreNot() {
         let argv = ["python", "--hf-token", "hf_abc", "--max-num-batched-tokens", "1024", "--api-key=xyz"]
-        #expect(SecretRedaction.redact(argv: argv) == ["python", "--hf-token", "***", "--max-num-batched-tokens", "1024", "--api-key=***"])
-        let environment = SecretRedaction.redact(environment: [(key: "HF_TOKEN", value: "x"), (key: "HF_TOKEN_PATH", value: "/p")])
+        #expect(
+            SecretRedaction.redact(argv: argv) == [
+                "python", "--hf-token", "***", "--max-num-batched-tokens", "1024", "--api-key=***",
+            ])
+        let environment = SecretRedaction.redact(environment: [
+            (key: "HF_TOKEN", value: "x"), (key: "HF_TOKEN_PATH", value: "/p"),
+        ])
         #expect(environment.map(\.value) == ["***", "/p"])
     }
 }

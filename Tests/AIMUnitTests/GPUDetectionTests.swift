@@ -115,7 +115,8 @@ import Testing
     }
 
     @Test func theCountSelectionUsesIsTheVisibleCount() async throws {
-        let report = try await GPUDetector(readers: [sysfs("mi210-8")], environment: ["HIP_VISIBLE_DEVICES": "0,1"]).detect()
+        let report = try await GPUDetector(readers: [sysfs("mi210-8")], environment: ["HIP_VISIBLE_DEVICES": "0,1"])
+            .detect()
         #expect(report.gpus.count == 2 && report.detectedCount == 8)
         #expect(report.visibilityFilters == ["HIP_VISIBLE_DEVICES=0,1"])
     }
@@ -129,37 +130,52 @@ import Testing
         #expect(gpus[0].model == .mi250x && gpus[0].deviceID == "0x740c" && gpus[0].gfxTarget == "gfx90a")
         #expect(gpus[0].locationID == "0000:29:00.0" && gpus[0].uniqueID == "0x1f9de0957d137942")
         #expect(gpus[0].busyPercent == 0 && gpus[0].vramTotalBytes == nil)
-        let rocm5 = try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": try ScriptedTools.fixture("rocm-smi-mi250-rocm5-wandb.json")])).read()
+        let rocm5 = try await RocmSMIToolReader(
+            runner: ScriptedTools(outputs: ["rocm-smi": try ScriptedTools.fixture("rocm-smi-mi250-rocm5-wandb.json")])
+        ).read()
         #expect(rocm5.count == 2 && rocm5.allSatisfy { $0.model == .mi250x && $0.deviceID == "0x740c" })
         #expect(rocm5.map(\.busyPercent) == [10, 20])
     }
 
     @Test func rocmSMIOnARadeonWithVRAM() async throws {
-        let tools = ScriptedTools(outputs: ["rocm-smi": try ScriptedTools.fixture("rocm-smi-rx7900xt-showproductname-showuse-showmeminfo-vram.json")])
+        let tools = ScriptedTools(outputs: [
+            "rocm-smi": try ScriptedTools.fixture("rocm-smi-rx7900xt-showproductname-showuse-showmeminfo-vram.json")
+        ])
         let gpus = try await RocmSMIToolReader(runner: tools).read()
         #expect(gpus.count == 1 && gpus[0].model == .rx7900 && gpus[0].gfxTarget == "gfx1100")
         #expect(gpus[0].vramTotalBytes == 21_458_059_264 && gpus[0].vramUsedBytes == 27_856_896)
     }
 
     @Test func missingAndNAFieldsAreUnknownNotErrors() async throws {
-        let sixEight = ScriptedTools(outputs: ["rocm-smi": try ScriptedTools.fixture("rocm-smi-rx6800x2-json-showmemuse.json")])
+        let sixEight = ScriptedTools(outputs: [
+            "rocm-smi": try ScriptedTools.fixture("rocm-smi-rx6800x2-json-showmemuse.json")
+        ])
         let gpus = try await RocmSMIToolReader(runner: sixEight).read()
         #expect(gpus.count == 2 && gpus.allSatisfy { $0.model == .unknown && $0.deviceID == nil })
-        let na = ToolOutput(status: 0, stdout: #"{"card0": {"Device ID": "N/A", "GPU use (%)": "N/A", "Unique ID": "N/A", "Card Series": "AMD Instinct MI300X"}}"#, stderr: "")
+        let na = ToolOutput(
+            status: 0,
+            stdout:
+                #"{"card0": {"Device ID": "N/A", "GPU use (%)": "N/A", "Unique ID": "N/A", "Card Series": "AMD Instinct MI300X"}}"#,
+            stderr: "")
         let byName = try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": na])).read()
         #expect(byName[0].model == .mi300x && byName[0].busyPercent == nil && byName[0].uniqueID == nil)
     }
 
     @Test func rocmSMIWithoutAGPUOrFailingIsUnavailable() async {
-        let noGPU = ToolOutput(status: 0, stdout: "", stderr: "ERROR:root:Driver not initialized (amdgpu not found in modules)\n")
+        let noGPU = ToolOutput(
+            status: 0, stdout: "", stderr: "ERROR:root:Driver not initialized (amdgpu not found in modules)\n")
         let error = await #expect(throws: GPUSourceUnavailable.self) {
             try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": noGPU])).read()
         }
         #expect(error?.reason.contains("Driver not initialized") == true)
         let failing = ToolOutput(status: 2, stdout: "", stderr: "usage: rocm-smi\n")
-        await #expect(throws: GPUSourceUnavailable.self) { try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": failing])).read() }
+        await #expect(throws: GPUSourceUnavailable.self) {
+            try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": failing])).read()
+        }
         let garbage = ToolOutput(status: 0, stdout: "WARNING: No JSON data to report", stderr: "")
-        await #expect(throws: GPUSourceUnavailable.self) { try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": garbage])).read() }
+        await #expect(throws: GPUSourceUnavailable.self) {
+            try await RocmSMIToolReader(runner: ScriptedTools(outputs: ["rocm-smi": garbage])).read()
+        }
     }
 
     @Test func amdSMIStaticAndMetric() async throws {
@@ -175,12 +191,18 @@ import Testing
     }
 
     @Test func amdSMIWrappedListAndSizesWithUnits() async throws {
-        let wrapped = ToolOutput(status: 0, stdout: #"{"gpu_data": [{"gpu": 0, "asic": {"device_id": "0x74a1"}, "vram": {"size": {"value": 196592, "unit": "MB"}}, "partition": {"compute_partition": "cpx", "memory_partition": "NPS4"}}]}"#, stderr: "")
+        let wrapped = ToolOutput(
+            status: 0,
+            stdout:
+                #"{"gpu_data": [{"gpu": 0, "asic": {"device_id": "0x74a1"}, "vram": {"size": {"value": 196592, "unit": "MB"}}, "partition": {"compute_partition": "cpx", "memory_partition": "NPS4"}}]}"#,
+            stderr: "")
         let gpus = try await AMDSMIToolReader(runner: ScriptedTools(outputs: ["amd-smi static": wrapped])).read()
         #expect(gpus[0].model == .mi300x && gpus[0].vramTotalBytes == 196_592 * 1_048_576)
         #expect(gpus[0].computePartition == "CPX" && gpus[0].memoryPartition == "NPS4")
         let failing = ToolOutput(status: 1, stdout: "", stderr: "AMDSMI_STATUS_INIT_ERROR\n")
-        await #expect(throws: GPUSourceUnavailable.self) { try await AMDSMIToolReader(runner: ScriptedTools(outputs: ["amd-smi static": failing])).read() }
+        await #expect(throws: GPUSourceUnavailable.self) {
+            try await AMDSMIToolReader(runner: ScriptedTools(outputs: ["amd-smi static": failing])).read()
+        }
     }
 }
 
@@ -190,11 +212,13 @@ import Testing
         let tree = try TemporaryDirectory()
         let source = gpuFixtures + "/vega10-drm/sys"
         try FileManager.default.copyItem(atPath: source + "/class", toPath: tree.path + "/class")
-        try FileManager.default.moveItem(atPath: tree.path + "/class/drm/renderD128", toPath: tree.path + "/class/drm/card0")
+        try FileManager.default.moveItem(
+            atPath: tree.path + "/class/drm/renderD128", toPath: tree.path + "/class/drm/card0")
         let byOrder = try await KFDTopologyReader(root: tree.path).read()
         #expect(byOrder[0].vramTotalBytes == 8_573_157_376 && byOrder[0].busyPercent == 4)
         try tree.write("class/drm/card0/device/uevent", "DRIVER=amdgpu\nPCI_SLOT_NAME=0000:19:00.0\n")
-        try FileManager.default.createDirectory(atPath: tree.path + "/class/drm/card1/device", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: tree.path + "/class/drm/card1/device", withIntermediateDirectories: true)
         try tree.write("class/drm/card1/device/vendor", "0x1002\n")
         let byAddress = try await KFDTopologyReader(root: tree.path).read()
         #expect(byAddress[0].locationID == "0000:19:00.0")

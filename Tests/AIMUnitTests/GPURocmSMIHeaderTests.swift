@@ -7,7 +7,11 @@ import Testing
 @Suite struct GPURocmSMIHeaderTests {
     static let headerInstalled = FileManager.default.fileExists(atPath: "/usr/include/rocm_smi/rocm_smi.h")
 
-    @Test(.enabled(if: headerInstalled, "rocm_smi.h is not installed here, so the hand-written types were used unchecked; .ci/run installs librocm-smi-dev"))
+    @Test(
+        .enabled(
+            if: headerInstalled,
+            "rocm_smi.h is not installed here, so the hand-written types were used unchecked; .ci/run installs librocm-smi-dev"
+        ))
     func theReaderTypesComeFromTheInstalledHeader() {
         #expect(AIM_RSMI_HEADER == 1, "the build did not find the installed rocm_smi.h")
         #expect(aim_rsmi_signatures_checked() == 1, "signatures.c was not compiled against rocm_smi.h")
@@ -27,7 +31,8 @@ import Testing
             (aim_rsmi_dev_memory_partition_get.self, aim_rsmi_dev_memory_partition_get_fallback.self),
         ]
         for (fromHeader, handWritten) in pairs {
-            #expect(ObjectIdentifier(fromHeader) == ObjectIdentifier(handWritten), "\(fromHeader) is not \(handWritten)")
+            #expect(
+                ObjectIdentifier(fromHeader) == ObjectIdentifier(handWritten), "\(fromHeader) is not \(handWritten)")
         }
     }
 }

@@ -22,7 +22,8 @@ struct FixedDetector: GPUDetecting {
 @Suite struct GPUTargetTests {
     func request(_ environment: [String: String]) throws -> GPURequest {
         try ConfigurationLoader(bundledProfileRoot: "/x", directoryExists: { _ in false })
-            .load(ConfigurationInput(environment: ["AIM_ID": "a/b"].merging(environment) { $1 }), requireModel: true).gpuRequest
+            .load(ConfigurationInput(environment: ["AIM_ID": "a/b"].merging(environment) { $1 }), requireModel: true)
+            .gpuRequest
     }
 
     @Test func anOverrideSkipsDetectionAndAutoCountMeansOne() async throws {
@@ -33,16 +34,22 @@ struct FixedDetector: GPUDetecting {
 
     @Test func detectionGivesTheFirstModelAndTheVisibleCountUnlessACountIsSet() async throws {
         let resolver = GPUTargetResolver(detector: FixedDetector(models: [.mi325x, .mi325x]))
-        #expect(try await resolver.resolve(try request([:]), requireGPU: true) == GPUTarget(model: .mi325x, count: 2, source: "sysfs"))
+        #expect(
+            try await resolver.resolve(try request([:]), requireGPU: true)
+                == GPUTarget(model: .mi325x, count: 2, source: "sysfs"))
         #expect(try await resolver.resolve(try request(["AIM_GPU_COUNT": "8"]), requireGPU: true).count == 8)
     }
 
     @Test func noGPUIsAnErrorOnlyWhereAGPUIsNeeded() async throws {
         let resolver = GPUTargetResolver(detector: FixedDetector(models: []))
-        let error = await #expect(throws: AIMError.self) { try await resolver.resolve(try request([:]), requireGPU: true) }
+        let error = await #expect(throws: AIMError.self) {
+            try await resolver.resolve(try request([:]), requireGPU: true)
+        }
         #expect(error?.status == .noGPU)
         #expect(error?.message.contains("no AMD GPU found; tried sysfs: found no GPU") == true)
         #expect(error?.message.contains("AIM_GPU_MODEL") == true)
-        #expect(try await resolver.resolve(try request([:]), requireGPU: false) == GPUTarget(model: .none, count: 0, source: "none"))
+        #expect(
+            try await resolver.resolve(try request([:]), requireGPU: false)
+                == GPUTarget(model: .none, count: 0, source: "none"))
     }
 }

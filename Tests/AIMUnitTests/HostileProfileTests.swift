@@ -31,7 +31,8 @@ import Testing
     @Test func anAliasBombFailsFastWithTheLineAndTheLimit() throws {
         var caught: YAMLDocument.SyntaxError?
         let elapsed = Self.seconds {
-            do { _ = try YAMLDocument(parsing: HostileYAML.billionLaughs) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+            do { _ = try YAMLDocument(parsing: HostileYAML.billionLaughs) } catch let error as YAMLDocument.SyntaxError
+            { caught = error } catch {}
         }
         let error = try #require(caught)
         #expect(elapsed < 1, "alias bomb took \(elapsed) s")
@@ -48,7 +49,9 @@ import Testing
     func aliasesAsKeysAreRefusedBeforeComposing(tail: String) throws {
         var caught: YAMLDocument.SyntaxError?
         let elapsed = Self.seconds {
-            do { _ = try YAMLDocument(parsing: HostileYAML.billionLaughs + tail) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+            do { _ = try YAMLDocument(parsing: HostileYAML.billionLaughs + tail) } catch let error
+                as YAMLDocument.SyntaxError
+            { caught = error } catch {}
         }
         #expect(elapsed < 1, "took \(elapsed) s")
         #expect(caught?.line == 10)
@@ -63,15 +66,20 @@ import Testing
     @Test(arguments: [100, 5_000, 500_000])
     func deepNestingIsRefusedWithoutCrashing(depth: Int) {
         let flow = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
-        let block = (0..<min(depth, 1_400)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n"
+        let block =
+            (0..<min(depth, 1_400)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")
+            + " 1\n"
         for text in ["x: " + flow + "\n", String(repeating: "- ", count: depth) + "x\n", block] {
             var caught: YAMLDocument.SyntaxError?
             let elapsed = Self.seconds {
-                do { _ = try YAMLDocument(parsing: text) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+                do { _ = try YAMLDocument(parsing: text) } catch let error as YAMLDocument.SyntaxError {
+                    caught = error
+                } catch {}
             }
             // About 0.2 s for a 1 MB file; the bound is the issue's parsing bar, loose enough for a loaded machine.
             #expect(elapsed < 5, "depth \(depth) took \(elapsed) s")
-            #expect(caught?.problem.contains("nested more than 64 levels deep") == true, "\(String(describing: caught))")
+            #expect(
+                caught?.problem.contains("nested more than 64 levels deep") == true, "\(String(describing: caught))")
         }
     }
 
@@ -88,12 +96,15 @@ import Testing
         // Long keys in an aliased deep mapping repeat in every key path kept for line numbers.
         var chain = "a: &a "
         for level in 0..<40 {
-            chain += "\n" + String(repeating: " ", count: 2 * level + 2) + String(repeating: "k", count: 1_000) + "\(level):"
+            chain +=
+                "\n" + String(repeating: " ", count: 2 * level + 2) + String(repeating: "k", count: 1_000) + "\(level):"
         }
         chain += " 1\nb: [" + Array(repeating: "*a", count: 2_000).joined(separator: ", ") + "]\n"
         var caught: YAMLDocument.SyntaxError?
         let elapsed = Self.seconds {
-            do { _ = try YAMLDocument(parsing: chain) } catch let error as YAMLDocument.SyntaxError { caught = error } catch {}
+            do { _ = try YAMLDocument(parsing: chain) } catch let error as YAMLDocument.SyntaxError {
+                caught = error
+            } catch {}
         }
         #expect(elapsed < 1, "took \(elapsed) s")
         #expect(caught?.problem.contains("MiB of text") == true, "\(String(describing: caught))")
@@ -112,7 +123,9 @@ import Testing
         try directory.write("edge.yaml", String(repeating: "#", count: ProfileFileReader.maximumBytes))
         try Data([0x61, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: directory.path + "/latin1.yaml"))
         func reason(_ name: String) -> String? {
-            if case .failure(let problem) = ProfileFileReader.text(at: directory.path + "/" + name) { return problem.reason }
+            if case .failure(let problem) = ProfileFileReader.text(at: directory.path + "/" + name) {
+                return problem.reason
+            }
             return nil
         }
         var fifoReason: String?
@@ -133,7 +146,8 @@ import Testing
         try root.write("general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         try root.write("custom/bomb.yaml", ProfileFixture.yaml() + HostileYAML.billionLaughs)
         #expect(mkfifo(root.path + "/custom/fifo.yaml", 0o644) == 0)
-        try FileManager.default.createDirectory(atPath: root.path + "/custom/dir.yaml", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root.path + "/custom/dir.yaml", withIntermediateDirectories: true)
         #expect(symlink(root.path + "/custom/gone", root.path + "/custom/dangling.yaml") == 0)
         #expect(symlink("loop.yaml", root.path + "/custom/loop.yaml") == 0)
         // A symlinked directory is still not followed.
@@ -170,7 +184,8 @@ import Testing
         for index in 0..<70 {
             try root.write("general/g\(index).yaml", ProfileFixture.general())
         }
-        try root.write("general/deep.yaml", "x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n")
+        try root.write(
+            "general/deep.yaml", "x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n")
         try root.write("general/bomb.yaml", HostileYAML.billionLaughs)
         let catalog = ProfileCatalogLoader().load(root: root.path, aimID: nil)
         #expect(catalog.profiles.count == 70)
@@ -188,7 +203,8 @@ import Testing
     }
 
     @Test func lowerCaseNamesAreVariableNamesAndNULValuesAreRefused() throws {
-        let profile = try ProfileValidator().validate(text: ProfileFixture.yaml(envVars: "  _lower_1: 'x'\n"), location: location)
+        let profile = try ProfileValidator().validate(
+            text: ProfileFixture.yaml(envVars: "  _lower_1: 'x'\n"), location: location)
         #expect(profile.envVars.keys.elements == ["_lower_1"])
         let error = failure(ProfileFixture.yaml(envVars: "  VLLM_X: \"a\\0b\"\n"))
         #expect(error?.field == "env_vars.VLLM_X")
@@ -214,7 +230,9 @@ import Testing
         #expect(error?.description.contains("\n") == false)
     }
 
-    @Test(arguments: ["tokenizer: \"a\\0b\"", "tokenizer: \"a\\nb\"", "unknown-flag: \"\\e[31m\"", "unknown-list: [ok, \"x\\ty\"]"])
+    @Test(arguments: [
+        "tokenizer: \"a\\0b\"", "tokenizer: \"a\\nb\"", "unknown-flag: \"\\e[31m\"", "unknown-list: [ok, \"x\\ty\"]",
+    ])
     func engineArgTextHasNoControlCharacters(entry: String) throws {
         let error = failure(ProfileFixture.yaml(engineArgs: "  \(entry)\n"))
         #expect(error?.line == 12)
@@ -231,20 +249,26 @@ import Testing
             var caught: AIMError?
             do {
                 _ = try EngineArgumentMerger.merge(
-                    profile: ["dtype": .string("float16")], overrides: OrderedDictionary(uniqueKeysWithValues: overrides.map { ($0.key, $0.value) }),
+                    profile: ["dtype": .string("float16")],
+                    overrides: OrderedDictionary(uniqueKeysWithValues: overrides.map { ($0.key, $0.value) }),
                     engine: .vllm, system: ["port": .int(8000)])
             } catch let error as AIMError {
                 caught = error
             }
             #expect(caught?.status == .configuration)
-            #expect(caught?.message.hasPrefix("AIM_ENGINE_ARGS is not valid: \(shown)") == true, "\(String(describing: caught))")
+            #expect(
+                caught?.message.hasPrefix("AIM_ENGINE_ARGS is not valid: \(shown)") == true,
+                "\(String(describing: caught))")
             #expect(caught?.message.contains("\n") == false)
         }
     }
 
     // MARK: Numbers
 
-    @Test(arguments: ["99999999999999999999999", "1e30", "1.0e+30", ".inf", "-.inf", ".nan", "-1", "-0x8000000000000000", "0x-5", "2.5"])
+    @Test(arguments: [
+        "99999999999999999999999", "1e30", "1.0e+30", ".inf", "-.inf", ".nan", "-1", "-0x8000000000000000", "0x-5",
+        "2.5",
+    ])
     func hostileGPUCountsAreInvalidNotATrap(count: String) {
         let error = failure(ProfileFixture.yaml(gpuCount: count))
         #expect(error?.field == "metadata.gpu_count")
@@ -265,12 +289,14 @@ import Testing
     }
 
     @Test func sglangSizesAreCheckedToo() {
-        let error = failure(ProfileFixture.yaml(engine: "sglang", engineArgs: "  tp-size: 0\n  mem-fraction-static: 2\n"))
+        let error = failure(
+            ProfileFixture.yaml(engine: "sglang", engineArgs: "  tp-size: 0\n  mem-fraction-static: 2\n"))
         #expect(error?.field == "engine_args.tp-size")
     }
 
     @Test func integerEdgesParseWithoutTrapping() throws {
-        let document = try YAMLDocument(parsing: "a: -9223372036854775808\nb: -0x8000000000000000\nc: 9223372036854775808\nd: 0x-5\ne: 1.0e+999\n")
+        let document = try YAMLDocument(
+            parsing: "a: -9223372036854775808\nb: -0x8000000000000000\nc: 9223372036854775808\nd: 0x-5\ne: 1.0e+999\n")
         let values = try #require(document.value.mappingValue)
         #expect(values["a"] == .int(Int.min))
         #expect(values["b"] == .int(Int.min))
@@ -282,7 +308,8 @@ import Testing
     // MARK: Printed shell
 
     @Test func validationLinesStayOneLineForNamesWithNewlines() throws {
-        let odd = ProfileLocation(path: "/r/general/a\nok b.yaml", relativePath: "general/a\nok b.yaml", searchPriority: 3)
+        let odd = ProfileLocation(
+            path: "/r/general/a\nok b.yaml", relativePath: "general/a\nok b.yaml", searchPriority: 3)
         let profile = try ProfileValidator().validate(text: ProfileFixture.general(), location: odd)
         let report = ValidationReport.render([.success(profile)])
         #expect(report == "ok       general/a\\nok b.yaml (id general/a\\nok b)\n1 valid, 0 invalid\n")
@@ -290,8 +317,12 @@ import Testing
 
     @Test func shellHelpersNeverPrintCodeFromData() {
         #expect(ShellQuoting.exportLine(name: "A_1", value: "$(x)'") == "export A_1='$(x)'\"'\"''")
-        #expect(ShellQuoting.exportLine(name: "X;touch p;Y", value: "1") == "# not exported: 'X;touch p;Y' is not a variable name")
+        #expect(
+            ShellQuoting.exportLine(name: "X;touch p;Y", value: "1")
+                == "# not exported: 'X;touch p;Y' is not a variable name")
         #expect(ShellQuoting.comment("id\ntouch p\r\u{1B}[2J") == "# id\\ntouch p\\r\\u{1B}[2J")
-        #expect(ShellQuoting.isVariableName("_a9") && !ShellQuoting.isVariableName("9a") && !ShellQuoting.isVariableName(""))
+        #expect(
+            ShellQuoting.isVariableName("_a9") && !ShellQuoting.isVariableName("9a") && !ShellQuoting.isVariableName("")
+        )
     }
 }

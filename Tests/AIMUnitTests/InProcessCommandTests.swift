@@ -10,11 +10,14 @@ import Testing
 /// run them but without spawning it: the exit status, stdout and the one `error:` line.
 @Suite struct InProcessCommandTests {
     let root: TemporaryDirectory
-    var base: [String: String] { ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"] }
+    var base: [String: String] {
+        ["AIM_PROFILE_BASE_PATH": root.path, "AIM_ID": "org/model", "AIM_GPU_MODEL": "MI300X", "AIM_GPU_COUNT": "1"]
+    }
 
     init() throws {
         root = try TemporaryDirectory()
-        try root.write("org/model/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(envVars: "  HF_TOKEN: 'hf_secret'\n"))
+        try root.write(
+            "org/model/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.yaml(envVars: "  HF_TOKEN: 'hf_secret'\n"))
         try root.write("general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         try root.write("custom/broken.yaml", "metadata: [unclosed\n")
     }
@@ -46,7 +49,8 @@ import Testing
     }
 
     @Test func selectJSONFailurePrintsTheErrorDocumentAndOneLine() async throws {
-        let outcome = await CommandHarness(environment: base.merging(["AIM_PORT": "70000"]) { $1 }).run(SelectCommand(format: .json))
+        let outcome = await CommandHarness(environment: base.merging(["AIM_PORT": "70000"]) { $1 }).run(
+            SelectCommand(format: .json))
         #expect(outcome.status == 2)
         let error = try #require(try json(outcome.stdout)["error"] as? [String: Any])
         #expect(error["code"] as? String == "configuration_error" && error["exit_code"] as? Int == 2)
@@ -54,36 +58,51 @@ import Testing
     }
 
     @Test func aFlagBeatsItsVariable() async throws {
-        let outcome = await CommandHarness(environment: base).run(SelectCommand(format: .json, overrides: [.port: "9001"]))
+        let outcome = await CommandHarness(environment: base).run(
+            SelectCommand(format: .json, overrides: [.port: "9001"]))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("\"9001\""))
     }
 
     @Test func validateProfilesOnABadProfileExitsFourWithOneLine() async throws {
-        let outcome = await CommandHarness(environment: base).run(ValidateProfilesCommand(paths: [root.path + "/custom/broken.yaml"]))
+        let outcome = await CommandHarness(environment: base).run(
+            ValidateProfilesCommand(paths: [root.path + "/custom/broken.yaml"]))
         #expect(outcome.status == 4)
-        #expect(outcome.stdout.hasPrefix("invalid  ") && outcome.stdout.hasSuffix("0 valid, 1 invalid\n"), "\(outcome.stdout)")
+        #expect(
+            outcome.stdout.hasPrefix("invalid  ") && outcome.stdout.hasSuffix("0 valid, 1 invalid\n"),
+            "\(outcome.stdout)")
         let lines = outcome.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].hasPrefix("error: 1 of 1 profile files are invalid; the first: "), "\(outcome.stderr)")
+        #expect(
+            lines.count == 1 && lines[0].hasPrefix("error: 1 of 1 profile files are invalid; the first: "),
+            "\(outcome.stderr)")
     }
 
     @Test func validateProfilesOnAMissingPathIsAConfigurationError() async throws {
-        let outcome = await CommandHarness(environment: base).run(ValidateProfilesCommand(paths: [root.path + "/nowhere.yaml"]))
+        let outcome = await CommandHarness(environment: base).run(
+            ValidateProfilesCommand(paths: [root.path + "/nowhere.yaml"]))
         #expect(outcome.status == 2)
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.hasPrefix("error: validate-profiles: '") && outcome.stderr.hasSuffix("pass profile files or directories\n"))
+        #expect(
+            outcome.stderr.hasPrefix("error: validate-profiles: '")
+                && outcome.stderr.hasSuffix("pass profile files or directories\n"))
     }
 
     @Test func gpusReadsASysfsFixture() async throws {
-        let harness = CommandHarness(environment: ["AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys"])
+        let harness = CommandHarness(environment: [
+            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys",
+        ])
         let outcome = await harness.run(GPUsCommand(format: .json))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let report = try json(outcome.stdout)
-        #expect(report["source"] as? String == "sysfs" && report["count"] as? Int == 8 && report["model"] as? String == "MI300X")
+        #expect(
+            report["source"] as? String == "sysfs" && report["count"] as? Int == 8
+                && report["model"] as? String == "MI300X")
     }
 
     @Test func gpusWithNoGPUKeepsTheReportAndExitsFive() async throws {
-        let harness = CommandHarness(environment: ["AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys"])
+        let harness = CommandHarness(environment: [
+            "AIM_GPU_SOURCE": "sysfs", "AIM_SYSFS_PATH": gpuFixtures + "/cpu-only/sys",
+        ])
         let outcome = await harness.run(GPUsCommand())
         #expect(outcome.status == 5)
         #expect(outcome.stdout.hasPrefix("No AMD GPU found."))
@@ -94,7 +113,8 @@ import Testing
     @Test func logsFollowTheConfiguredLevelOnTheErrorSink() async throws {
         let quiet = await CommandHarness(environment: base).run(SelectCommand(format: .json))
         #expect(!quiet.stderr.contains("Ranked candidates"))
-        let debug = await CommandHarness(environment: base.merging(["AIM_LOG_LEVEL": "DEBUG"]) { $1 }).run(SelectCommand(format: .json))
+        let debug = await CommandHarness(environment: base.merging(["AIM_LOG_LEVEL": "DEBUG"]) { $1 }).run(
+            SelectCommand(format: .json))
         #expect(debug.status == 0)
         #expect(debug.stderr.contains("aim_runtime.selection - DEBUG - Ranked candidates"), "\(debug.stderr)")
         #expect(try json(debug.stdout)["profile"] != nil)
@@ -102,7 +122,8 @@ import Testing
 
     @Test func cacheVerifyOfAModelNotCachedIsExitSeven() async throws {
         let cache = try TemporaryDirectory()
-        let outcome = await CommandHarness(environment: ["AIM_CACHE_PATH": cache.path]).run(CacheVerifyCommand(reference: "org/absent"))
+        let outcome = await CommandHarness(environment: ["AIM_CACHE_PATH": cache.path]).run(
+            CacheVerifyCommand(reference: "org/absent"))
         #expect(outcome.status == 7)
         #expect(outcome.stderr.hasPrefix("error: 'org/absent' is not in the cache at "))
     }

@@ -6,7 +6,10 @@ import Testing
 @Suite struct JSONParserTests {
     @Test func keepsKeyOrderAndTypes() throws {
         let value = try JSONParser.parse(#"{"z": 1, "a": 2.5, "m": [true, false, null, "s\u00e9\n"], "o": {}}"#)
-        guard case .mapping(let object) = value else { Issue.record("not an object"); return }
+        guard case .mapping(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
         #expect(Array(object.keys) == ["z", "a", "m", "o"])
         #expect(object["z"] == .int(1))
         #expect(object["a"] == .double(2.5))

@@ -13,7 +13,10 @@ import Testing
         #expect(try ModelReference.parse("file:///models/llama") == .local(path: "/models/llama"))
     }
 
-    @Test(arguments: ["", "gs://bucket/x", "org/../etc", "s3://b/x", "s3://bucket/a/../b", "file://relative", "org--x/y", "org/name@", "/a/../b", "a/b/c"])
+    @Test(arguments: [
+        "", "gs://bucket/x", "org/../etc", "s3://b/x", "s3://bucket/a/../b", "file://relative", "org--x/y", "org/name@",
+        "/a/../b", "a/b/c",
+    ])
     func rejectedForms(text: String) {
         let error = #expect(throws: AIMError.self) { try ModelReference.parse(text) }
         #expect(error?.status == .configuration)
@@ -28,10 +31,19 @@ import Testing
     }
 
     @Test func defaultSelectionSkipsDuplicateWeights() {
-        let files = ["config.json", "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "original/consolidated.pth", "tokenizer.json"]
-        #expect(FileSelection().select(files) == ["config.json", "model.safetensors", "model.safetensors.index.json", "tokenizer.json"])
+        let files = [
+            "config.json", "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+            "original/consolidated.pth", "tokenizer.json",
+        ]
+        #expect(
+            FileSelection().select(files) == [
+                "config.json", "model.safetensors", "model.safetensors.index.json", "tokenizer.json",
+            ])
         #expect(FileSelection().select(["config.json", "pytorch_model.bin"]) == ["config.json", "pytorch_model.bin"])
-        #expect(FileSelection(include: ["*.json"]).select(files) == ["config.json", "model.safetensors.index.json", "tokenizer.json"])
+        #expect(
+            FileSelection(include: ["*.json"]).select(files) == [
+                "config.json", "model.safetensors.index.json", "tokenizer.json",
+            ])
         #expect(FileSelection(exclude: ["tokenizer*"]).select(files).contains("tokenizer.json") == false)
     }
 }

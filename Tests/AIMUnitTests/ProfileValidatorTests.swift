@@ -16,7 +16,8 @@ import Testing
 
     @Test func readsAValidProfileKeepingOrder() throws {
         let profile = try ProfileValidator().validate(
-            text: ProfileFixture.yaml(engineArgs: "  z-flag: null\n  a-flag: 0.9\n  compilation-config: {cudagraph_mode: FULL}\n"),
+            text: ProfileFixture.yaml(
+                engineArgs: "  z-flag: null\n  a-flag: 0.9\n  compilation-config: {cudagraph_mode: FULL}\n"),
             location: location)
         #expect(profile.id == "p")
         #expect(Array(profile.engineArgs.keys) == ["z-flag", "a-flag", "compilation-config"])
@@ -25,11 +26,14 @@ import Testing
     }
 
     @Test func yamlScalarsFollowYAML11() throws {
-        let document = try YAMLDocument(parsing: "a: yes\nb: off\nc: ~\nd: '1'\ne: 1\nf: 0.9\ng: 1e3\nh: 1.0e+3\ni: 0x10\nj:\n")
-        #expect(document.value == .mapping([
-            "a": .bool(true), "b": .bool(false), "c": .null, "d": .string("1"), "e": .int(1), "f": .double(0.9),
-            "g": .string("1e3"), "h": .double(1000), "i": .int(16), "j": .null,
-        ]))
+        let document = try YAMLDocument(
+            parsing: "a: yes\nb: off\nc: ~\nd: '1'\ne: 1\nf: 0.9\ng: 1e3\nh: 1.0e+3\ni: 0x10\nj:\n")
+        #expect(
+            document.value
+                == .mapping([
+                    "a": .bool(true), "b": .bool(false), "c": .null, "d": .string("1"), "e": .int(1), "f": .double(0.9),
+                    "g": .string("1e3"), "h": .double(1000), "i": .int(16), "j": .null,
+                ]))
     }
 
     @Test func syntaxErrorsNameTheLine() {
@@ -74,7 +78,9 @@ import Testing
         #expect(error?.field == "engine_args.max-model-len")
         #expect(error?.problem.contains("an integer") == true)
         #expect(failure(ProfileFixture.yaml(engineArgs: "  dtype: float17\n"))?.problem.contains("float16") == true)
-        #expect(failure(ProfileFixture.yaml(engineArgs: "  no-enable-prefix-caching: true\n"))?.field == "engine_args.no-enable-prefix-caching")
+        #expect(
+            failure(ProfileFixture.yaml(engineArgs: "  no-enable-prefix-caching: true\n"))?.field
+                == "engine_args.no-enable-prefix-caching")
         #expect(throws: Never.self) {
             try ProfileValidator().validate(text: ProfileFixture.yaml(engineArgs: ""), location: location)
         }
@@ -87,7 +93,8 @@ import Testing
     }
 
     @Test func engineArgsMustBeAMapping() {
-        let text = ProfileFixture.yaml().replacingOccurrences(of: "engine_args:\n  tensor-parallel-size: 1\n", with: "engine_args:\n")
+        let text = ProfileFixture.yaml().replacingOccurrences(
+            of: "engine_args:\n  tensor-parallel-size: 1\n", with: "engine_args:\n")
         #expect(failure(text)?.field == "engine_args")
     }
 
@@ -102,7 +109,8 @@ import Testing
 
     @Test func profileIDsFollowTheReferenceRules() {
         func id(_ relativePath: String, aimID: String? = "org/m") -> String {
-            ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 1).profileID(aimID: aimID)
+            ProfileLocation(path: "/r/" + relativePath, relativePath: relativePath, searchPriority: 1).profileID(
+                aimID: aimID)
         }
         #expect(id("custom/general/x.yaml") == "custom/general/x")
         #expect(id("custom/any/dir/x.yaml", aimID: "org/m") == "custom/org/m/x")

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct ReportTests {
     func report(rows: [ProfileListing]) throws -> ProfileListReport {
-        let heading = ProfileListHeading(aimID: "org/model", modelID: nil, engine: .vllm, metric: .latency, precision: nil, profileRoot: "/p")
+        let heading = ProfileListHeading(
+            aimID: "org/model", modelID: nil, engine: .vllm, metric: .latency, precision: nil, profileRoot: "/p")
         return ProfileListReport(
             heading: heading, gpu: GPUTarget(model: .mi300x, count: 1, source: "AIM_GPU_MODEL"), rows: rows,
             selectionProblem: nil)

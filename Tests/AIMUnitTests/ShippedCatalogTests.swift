@@ -57,8 +57,9 @@ import Testing
     }
 
     @Test func atLeastFourModelsAndAnSGLangModelShip() {
-        let modelDirectories = Set(ProfileFileFinder.yamlFiles(under: root).filter { !$0.hasPrefix("general/") }
-            .map { $0.split(separator: "/").prefix(2).joined(separator: "/") })
+        let modelDirectories = Set(
+            ProfileFileFinder.yamlFiles(under: root).filter { !$0.hasPrefix("general/") }
+                .map { $0.split(separator: "/").prefix(2).joined(separator: "/") })
         #expect(modelDirectories.count >= 4)
         let qwen = ProfileCatalogLoader().load(root: root, aimID: "Qwen/Qwen3-32B")
         #expect(qwen.profiles.contains { $0.metadata.engine == .sglang })

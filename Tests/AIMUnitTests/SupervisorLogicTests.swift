@@ -1,11 +1,12 @@
 import AIMCore
-@testable import AIMSupervisor
 import AIMTestSupport
 import Clocks
 import Foundation
 import Logging
 import Synchronization
 import Testing
+
+@testable import AIMSupervisor
 
 /// The supervisor's rules with scripted parts and a test clock: restart budget, backoff, startup
 /// timeout, liveness, stop and kill. Simulated minutes pass in milliseconds.
@@ -122,19 +123,26 @@ final class Harness: Sendable {
     private let signals: AsyncStream<Int32>
     private let sender: AsyncStream<Int32>.Continuation
 
-    convenience init(ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
-         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil) {
-        self.init(ready: ready, healthy: { healthy }, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
-                  crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, launchError: launchError)
+    convenience init(
+        ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
+        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil
+    ) {
+        self.init(
+            ready: ready, healthy: { healthy }, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
+            crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, launchError: launchError)
     }
 
-    init(ready: Bool = true, healthy: @escaping @Sendable () -> Bool, restartOnFailure: Bool = false, maxRestarts: Int = 3,
-         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil) {
+    init(
+        ready: Bool = true, healthy: @escaping @Sendable () -> Bool, restartOnFailure: Bool = false,
+        maxRestarts: Int = 3,
+        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil
+    ) {
         settings = SupervisorSettings(
             port: 8000, servedModelName: "org/model", startupTimeout: .seconds(10), healthInterval: .seconds(5),
             healthFailureThreshold: 3, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
             shutdownGrace: .seconds(30), logFormat: .text, terminationMessagePath: "", statusPath: "")
-        launcher = ScriptedLauncher(clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, error: launchError)
+        launcher = ScriptedLauncher(
+            clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, error: launchError)
         health = ScriptedHealth(ready: ready, healthy: healthy)
         (signals, sender) = AsyncStream.makeStream(of: Int32.self)
     }
