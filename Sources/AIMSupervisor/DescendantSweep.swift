@@ -8,19 +8,30 @@ import Foundation
 /// are reaped by its ChildReaper, so the next round sees them, until nothing is left.
 enum DescendantSweep {
     /// Returns the descendants still present when `timeout` ran out (empty when all are gone).
+    /// Each round waits for the next SIGCHLD (`childEnded`), or 100 ms for a death that no SIGCHLD to
+    /// the launcher tells of (a descendant reaping its own child).
     @discardableResult
-    static func killAll(root: pid_t = getpid(), timeout: Double = 5, proc: String = "/proc") -> [ProcessTable.Entry] {
+    static func killAll(
+        root: pid_t = getpid(), timeout: Duration = .seconds(5), proc: String = "/proc", childEnded: WakeUps
+    ) async -> [ProcessTable.Entry] {
         // Without our own /proc, its pids are not ours to kill.
         guard ProcessTable.showsOwnNamespace(root: proc) else { return [] }
-        let deadline = Date().addingTimeInterval(timeout)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
         while true {
+            let seen = childEnded.generation
             let left = ProcessTable.read(root: proc).descendants(of: root)
-            if left.isEmpty || Date() >= deadline { return left }
+            if left.isEmpty || clock.now >= deadline { return left }
             // Zombies are only waiting for the reaper; the living get SIGKILL (they may ignore SIGTERM).
             for entry in left where entry.state != "Z" {
                 kill(entry.pid, SIGKILL)
             }
-            usleep(20_000)
+            _ = await Race.first(
+                {
+                    await childEnded.wait(after: seen)
+                    return true
+                },
+                { (try? await clock.sleep(for: .milliseconds(100))) != nil })
         }
     }
 }

@@ -96,7 +96,7 @@ final class EngineProcess: SupervisedEngine {
             // The killed workers come to this subreaper: wait until they are reaped, so none outlives serve as a zombie.
             await waitUntil(clock.now + .seconds(2), clock: clock) { !self.groupAlive }
         }
-        let left = DescendantSweep.killAll()
+        let left = await DescendantSweep.killAll(childEnded: reaper.childEnded)
         if !left.isEmpty {
             let names = left.map { "pid \($0.pid) (\(OneLineText.escape($0.name)))" }.joined(separator: ", ")
             Logger(label: "aim_runtime.supervisor").warning(

@@ -7,20 +7,21 @@ import Logging
 ///
 /// One task group per engine run: the engine's exit, a stop request, the health checks and the
 /// startup timer race, and the first decisive event cancels the rest. Time is the injected clock's.
+/// Signals are relayed to the engine on the signal source's own thread, before any task hears of them.
 public struct EngineSupervisor: Sendable {
     let settings: SupervisorSettings
     let launcher: any EngineLaunching
     let health: any EngineHealthChecking
     let status: any ServeStatusRecording
     let clock: any Clock<Duration>
-    let signals: AsyncStream<Int32>
+    let signals: any StopSignalSource
     let logger: Logger
     /// Where the one-line reason of an abnormal end goes besides the log (Kubernetes' termination message).
     let reportEnd: @Sendable (_ reason: String, _ engineErrors: [String]) -> Void
 
     public init(
         settings: SupervisorSettings, launcher: any EngineLaunching, health: any EngineHealthChecking,
-        status: any ServeStatusRecording, clock: any Clock<Duration>, signals: AsyncStream<Int32>,
+        status: any ServeStatusRecording, clock: any Clock<Duration>, signals: any StopSignalSource,
         logger: Logger = Logger(label: "aim_runtime.supervisor"),
         reportEnd: @escaping @Sendable (_ reason: String, _ engineErrors: [String]) -> Void = { _, _ in }
     ) {
@@ -37,28 +38,23 @@ public struct EngineSupervisor: Sendable {
     /// Runs until the engine is gone; returns the launcher's exit code.
     public func run() async -> Int32 {
         let control = StopControl(status: status)
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask { await relaySignals(to: control) }
-            let code = await runWithRestarts(control)
-            group.cancelAll()
-            return code
-        }
+        signals.listen { signal in relay(signal, control) }
+        defer { signals.stopListening() }
+        return await runWithRestarts(control)
     }
 
-    /// TERM and INT stop the engine (a second one kills it at once); HUP is passed through.
-    private func relaySignals(to control: StopControl) async {
-        for await signal in signals {
-            switch control.receive(signal) {
-            case .forward(let engine, let stopping):
-                engine?.signalGroup(signal)
-                if stopping {
-                    logger.info(
-                        "Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
-                }
-            case .kill(let engine):
-                logger.warning("Second stop signal: killing the engine now")
-                engine?.signalGroup(SIGKILL)
+    /// TERM and INT stop the engine (a second one kills it at once); HUP is passed through. Runs on the
+    /// signal source's thread; the engine's run learns of a stop through `control.requested`.
+    private func relay(_ signal: Int32, _ control: StopControl) {
+        switch control.receive(signal) {
+        case .forward(let engine, let stopping):
+            engine?.signalGroup(signal)
+            if stopping {
+                logger.info("Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
             }
+        case .kill(let engine):
+            logger.warning("Second stop signal: killing the engine now")
+            engine?.signalGroup(SIGKILL)
         }
     }
 

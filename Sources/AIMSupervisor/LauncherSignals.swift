@@ -9,7 +9,10 @@ import Synchronization
 /// Until the supervisor listens, a stop signal ends the launcher as it would by default.
 public enum LauncherSignals {
     static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
-    private static let listener = Mutex<AsyncStream<Int32>.Continuation?>(nil)
+    private static let listener = Mutex<(@Sendable (Int32) -> Void)?>(nil)
+
+    /// The source the supervisor listens to.
+    public static let source: any StopSignalSource = Source()
 
     /// Call first in `main`, before anything starts a thread. The mask is set, not added to: a
     /// launcher started from a thread that blocks everything (a test runner's) must still get SIGCHLD.
@@ -31,17 +34,19 @@ public enum LauncherSignals {
         thread.start()
     }
 
-    /// The stop signals from now on, in order, until the stream is dropped.
-    public static func stream() -> AsyncStream<Int32> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        continuation.onTermination = { _ in listener.withLock { $0 = nil } }
-        listener.withLock { $0 = continuation }
-        return stream
+    private struct Source: StopSignalSource {
+        func listen(_ handler: @escaping @Sendable (Int32) -> Void) {
+            listener.withLock { $0 = handler }
+        }
+
+        func stopListening() {
+            listener.withLock { $0 = nil }
+        }
     }
 
     private static func deliver(_ signal: Int32) {
         if let listening = listener.withLock({ $0 }) {
-            listening.yield(signal)
+            listening(signal)
             return
         }
         // Nobody supervises yet (detection, download): end as the signal would by default.

@@ -23,7 +23,7 @@ extension EngineSupervisor {
             health: EngineHealthCheck(port: settings.port, servedModelName: settings.servedModelName),
             status: ServeStatusFile(
                 path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName),
-            clock: ContinuousClock(), signals: LauncherSignals.stream(),
+            clock: ContinuousClock(), signals: LauncherSignals.source,
             reportEnd: { reason, engineErrors in
                 if !engineErrors.isEmpty {
                     let text =

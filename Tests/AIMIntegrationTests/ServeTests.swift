@@ -331,6 +331,16 @@ struct PIDOneTests {
         #expect(base.state("term_at") != nil, "SIGTERM reached the engine")
     }
 
+    /// Foundation's Process waits for the engine itself; the orphan reaper, PID 1 here, must not take its status
+    /// first (then Process would see no child and report 0, and serve would call a crash a clean exit).
+    @Test func asPIDOneTheEngineKeepsItsOwnExitCode() throws {
+        let base = try ServeTests()
+        let process = try Self.serveAsPIDOne(base, mode: "crash-start")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3, "the engine's own code")
+        #expect(base.state("ppid") == "1", "the engine is the launcher's own child")
+    }
+
     @Test func asPIDOneADetachedGrandchildIsKilledAtExit() throws {
         let base = try ServeTests()
         let process = try Self.serveAsPIDOne(base, mode: "setsid-grandchild")

@@ -120,8 +120,7 @@ final class Harness: Sendable {
     let ended = EndLog()
     let settings: SupervisorSettings
     private let health: ScriptedHealth
-    private let signals: AsyncStream<Int32>
-    private let sender: AsyncStream<Int32>.Continuation
+    private let signals = ManualStopSignals()
 
     convenience init(
         ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
@@ -144,11 +143,10 @@ final class Harness: Sendable {
         launcher = ScriptedLauncher(
             clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, error: launchError)
         health = ScriptedHealth(ready: ready, healthy: healthy)
-        (signals, sender) = AsyncStream.makeStream(of: Int32.self)
     }
 
     func signal(_ number: Int32) {
-        sender.yield(number)
+        signals.send(number)
     }
 
     /// A signal sent once `when` holds; the clock stands still from then until it is sent.

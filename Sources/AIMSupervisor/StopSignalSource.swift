@@ -1,0 +1,28 @@
+import Synchronization
+
+/// Where the supervisor gets stop signals. The handler runs on the source's own thread, at once:
+/// relaying SIGTERM to the engine must not wait for a free thread of a busy concurrency pool.
+public protocol StopSignalSource: Sendable {
+    /// Calls `handler` for each signal from now on, until `stopListening`.
+    func listen(_ handler: @escaping @Sendable (Int32) -> Void)
+    func stopListening()
+}
+
+/// Signals sent by hand, for tests: `send` calls the handler on the caller's thread.
+public final class ManualStopSignals: StopSignalSource {
+    private let handler = Mutex<(@Sendable (Int32) -> Void)?>(nil)
+
+    public init() {}
+
+    public func listen(_ handler: @escaping @Sendable (Int32) -> Void) {
+        self.handler.withLock { $0 = handler }
+    }
+
+    public func stopListening() {
+        handler.withLock { $0 = nil }
+    }
+
+    public func send(_ signal: Int32) {
+        handler.withLock { $0 }?(signal)
+    }
+}
