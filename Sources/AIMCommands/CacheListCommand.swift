@@ -12,10 +12,9 @@ public struct CacheListCommand: RuntimeCommand {
     }
 
     public func run(_ context: CommandContext) async throws -> Int32 {
-        let cachePath = try Stages(context, overrides: overrides, requireModel: false).configuration.cachePath
-        try CacheRoot.checkReadable(cachePath)
-        let entries = CacheInventory(cacheRoot: cachePath).list()
-        if entries.isEmpty { context.standardOutput.writeLine("No models in \(cachePath).") }
+        let inventory = try CacheInventory.open(context, overrides: overrides)
+        let entries = inventory.list()
+        if entries.isEmpty { context.standardOutput.writeLine("No models in \(inventory.cacheRoot).") }
         for entry in entries {
             let refs = entry.refs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.prefix(12))" }.joined(
                 separator: " ")

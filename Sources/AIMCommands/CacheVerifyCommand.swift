@@ -15,9 +15,7 @@ public struct CacheVerifyCommand: RuntimeCommand {
     }
 
     public func run(_ context: CommandContext) async throws -> Int32 {
-        let cachePath = try Stages(context, overrides: overrides, requireModel: false).configuration.cachePath
-        try CacheRoot.checkReadable(cachePath)
-        let inventory = CacheInventory(cacheRoot: cachePath)
+        let inventory = try CacheInventory.open(context, overrides: overrides)
         var problems = 0
         var first: CacheInventory.Problem?
         for entry in try inventory.entries(reference) {
