@@ -47,9 +47,10 @@ final class EngineProcess: SupervisedEngine {
                 }
                 return (pid, stdout.fileHandleForReading, stderr.fileHandleForReading)
             } catch {
-                let code = (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code) : ENOEXEC
                 throw AIMError(
-                    .failure, "cannot start the engine through \(launcher): \(String(cString: strerror(code)))")
+                    .failure,
+                    "cannot start the engine through \(launcher): \(SystemErrorText.describe(error) ?? "it could not be executed")"
+                )
             }
         }
         let output = LogForwarder(stdout: stdout, stderr: stderr, pid: pid, format: format)
@@ -72,8 +73,10 @@ final class EngineProcess: SupervisedEngine {
         kill(-pid, signal)
     }
 
-    func outputActivity() async {
-        await output.activity.wait(after: output.activity.generation)
+    var outputGeneration: Int { output.activity.generation }
+
+    func outputActivity(after generation: Int) async {
+        await output.activity.wait(after: generation)
     }
 
     var latestLine: String { output.latestLine }

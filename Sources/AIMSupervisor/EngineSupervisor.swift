@@ -35,11 +35,15 @@ public struct EngineSupervisor: Sendable {
         self.reportEnd = reportEnd
     }
 
+    /// How long an engine that got SIGKILL may take to end before serve gives up on it.
+    static let afterKill = Duration.seconds(15)
+
     /// Runs until the engine is gone; returns the launcher's exit code.
     public func run() async -> Int32 {
         let control = StopControl(status: status)
         signals.listen { signal in relay(signal, control) }
-        defer { signals.stopListening() }
+        // The engine is gone and serve is about to exit with its code: a late signal changes nothing.
+        defer { signals.listen { _ in } }
         return await runWithRestarts(control)
     }
 
@@ -50,6 +54,7 @@ public struct EngineSupervisor: Sendable {
         case .forward(let engine, let stopping):
             engine?.signalGroup(signal)
             if stopping {
+                control.recordStopping()
                 logger.info("Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
             }
         case .kill(let engine):
@@ -180,7 +185,19 @@ public struct EngineSupervisor: Sendable {
         if code == nil {
             logger.warning("The engine did not stop within \(grace.wholeSeconds) s; killing it")
             engine.signalGroup(SIGKILL)
-            code = await engine.exitCode()
+            // SIGKILL cannot end a process stuck in the kernel (a hung driver call): serve ends anyway.
+            code = await Race.first(
+                { await engine.exitCode() },
+                {
+                    try? await clock.sleep(for: EngineSupervisor.afterKill)
+                    return nil
+                })
+            if code == nil {
+                let limit = EngineSupervisor.afterKill.wholeSeconds
+                logger.error(
+                    "The engine (pid \(engine.pid)) did not end \(limit) s after SIGKILL: it is stuck in the kernel, most likely in the GPU driver"
+                )
+            }
         }
         // Asked to stop, its workers share the grace period; stopped by us, they get no more time.
         await engine.cleanUp(grace: alreadySignalled ? max(.zero, grace - stopwatch.elapsed()) : .zero)

@@ -55,6 +55,8 @@ final class EngineWatch: Sendable {
     private func waitUntilReady() async -> Bool {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
+            // Read before the probe: a line written while it runs is news for the next one.
+            let seen = engine.outputGeneration
             // An answer counts only while our engine runs: after it died, someone else answered.
             if engine.isRunning, await health.ready(), engine.isRunning, !Task.isCancelled {
                 ready.withLock { $0 = true }
@@ -69,7 +71,7 @@ final class EngineWatch: Sendable {
             let (clock, engine, wait) = (clock, engine, delay)
             let wrote = await Race.first(
                 {
-                    await engine.outputActivity()
+                    await engine.outputActivity(after: seen)
                     return true
                 },
                 {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Asks the engine on 127.0.0.1 whether it is up (`/health`) and serving the model (`/v1/models`).
 struct HealthProbe: Sendable {
@@ -27,14 +28,22 @@ struct HealthProbe: Sendable {
     /// The body of a 200 answer, or nil. The blocking socket work gets a thread of its own: on the
     /// cooperative pool or a busy global queue it would wait for a free thread, and the probe's time
     /// limit would no longer be the time it takes.
+    /// A cancelled probe returns nil at once; its thread finishes within its own time limit.
     private func answer(_ path: String) async -> String? {
         let port = port
         let timeout = timeout
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let result = LoopbackHTTP.get(port: port, path: path, timeout: timeout)
-                continuation.resume(returning: result?.status == 200 ? result?.body : nil)
+        let pending = Mutex<CheckedContinuation<String?, Never>?>(nil)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                pending.withLock { $0 = continuation }
+                if Task.isCancelled { pending.withLock { $0.take() }?.resume(returning: nil) }
+                Thread.detachNewThread {
+                    let result = LoopbackHTTP.get(port: port, path: path, timeout: timeout)
+                    pending.withLock { $0.take() }?.resume(returning: result?.status == 200 ? result?.body : nil)
+                }
             }
+        } onCancel: {
+            pending.withLock { $0.take() }?.resume(returning: nil)
         }
     }
 }

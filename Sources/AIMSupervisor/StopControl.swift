@@ -6,6 +6,8 @@ final class StopControl: Sendable {
     private struct State {
         var engine: (any SupervisedEngine)?
         var signal: Int32?
+        /// A second stop signal came: the engine is killed, now or as soon as it is adopted.
+        var killRequested = false
     }
 
     private let state = Mutex(State())
@@ -28,25 +30,33 @@ final class StopControl: Sendable {
     func receive(_ signal: Int32) -> Action {
         let action = state.withLock { state -> Action in
             if signal == SIGHUP { return .forward(to: state.engine, stopping: false) }
-            if state.signal != nil { return .kill(state.engine) }
+            if state.signal != nil {
+                state.killRequested = true
+                return .kill(state.engine)
+            }
             state.signal = signal
-            // Written under the lock: no later phase can overwrite "stopping".
-            status.record(.stopping)
             return .forward(to: state.engine, stopping: true)
         }
         if signal != SIGHUP { requested.set(signal) }
         return action
     }
 
+    /// Records "stopping", after the engine has its signal (the file write must not delay it). Under the
+    /// lock, and with the stop already noted, so no other phase can overwrite it.
+    func recordStopping() {
+        state.withLock { _ in status.record(.stopping) }
+    }
+
     var stopSignal: Int32? {
         state.withLock { $0.signal }
     }
 
-    /// Makes `engine` the one signals go to; returns a stop signal that arrived while it started.
+    /// Makes `engine` the one signals go to; returns the signal it is owed for what arrived while it
+    /// started: the stop signal, or SIGKILL after a second one.
     func adopt(_ engine: (any SupervisedEngine)?) -> Int32? {
         state.withLock { state in
             state.engine = engine
-            return state.signal
+            return state.killRequested ? SIGKILL : state.signal
         }
     }
 

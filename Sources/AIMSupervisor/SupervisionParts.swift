@@ -15,8 +15,10 @@ public protocol SupervisedEngine: Sendable {
     var isRunning: Bool { get }
     /// Sends `signal` to its whole process group: the engine and its workers.
     func signalGroup(_ signal: Int32)
-    /// Returns when the engine next writes output (or the task is cancelled).
-    func outputActivity() async
+    /// Counts the engine's writes; pass it to `outputActivity(after:)`.
+    var outputGeneration: Int { get }
+    /// Returns once the engine has written since `generation` was read (or the task is cancelled).
+    func outputActivity(after generation: Int) async
     /// After the engine ended: ends what is left of its group (SIGTERM first for up to `grace`),
     /// and of its descendants, and waits for its forwarded output to end.
     func cleanUp(grace: Duration) async

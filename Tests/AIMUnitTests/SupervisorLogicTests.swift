@@ -104,6 +104,27 @@ import Testing
         #expect(harness.launcher.engines.first?.received == [SIGHUP, SIGTERM])
     }
 
+    @Test func twoStopSignalsDuringTheLaunchKillTheEngineWhenItStarts() async {
+        let harness = Harness(ignoresTerm: true, gatedLaunch: true)
+        let result = await harness.run([
+            .init(when: { $0.launcher.launchesBegun == 1 }, send: SIGTERM),
+            .init(when: { _ in true }, send: SIGINT),
+            .init(when: { _ in true }, act: { $0.launcher.gate?.set(()) }),
+        ])
+        #expect(result.code == 137)
+        #expect(harness.launcher.engines.first?.received == [SIGKILL])
+        #expect(result.elapsed < .seconds(30), "not after the grace period: \(result.elapsed)")
+    }
+
+    @Test func anEngineThatSurvivesSIGKILLDoesNotHoldServe() async {
+        // Stuck in the kernel (a hung driver call): SIGKILL cannot end it.
+        let harness = Harness(ignoresTerm: true, survivesKill: true)
+        let result = await harness.run([.init(when: { $0.status.phases.contains(.ready) }, send: SIGTERM)])
+        #expect(result.code == 137)
+        #expect(harness.launcher.engines.first?.received == [SIGTERM, SIGKILL])
+        #expect(result.elapsed >= .seconds(45) && result.elapsed < .seconds(46), "grace, then 15 s: \(result.elapsed)")
+    }
+
     @Test func aLaunchFailureEndsWithItsStatus() async {
         let harness = Harness(launchError: AIMError(.configuration, "port 8000 (AIM_PORT) is already in use"))
         let result = await harness.run()
@@ -124,24 +145,28 @@ final class Harness: Sendable {
 
     convenience init(
         ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
-        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil
+        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, survivesKill: Bool = false,
+        launchError: AIMError? = nil, gatedLaunch: Bool = false
     ) {
         self.init(
             ready: ready, healthy: { healthy }, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
-            crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, launchError: launchError)
+            crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, survivesKill: survivesKill,
+            launchError: launchError, gatedLaunch: gatedLaunch)
     }
 
     init(
         ready: Bool = true, healthy: @escaping @Sendable () -> Bool, restartOnFailure: Bool = false,
         maxRestarts: Int = 3,
-        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, launchError: AIMError? = nil
+        crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, survivesKill: Bool = false,
+        launchError: AIMError? = nil, gatedLaunch: Bool = false
     ) {
         settings = SupervisorSettings(
             port: 8000, servedModelName: "org/model", startupTimeout: .seconds(10), healthInterval: .seconds(5),
             healthFailureThreshold: 3, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
             shutdownGrace: .seconds(30), logFormat: .text, terminationMessagePath: "", statusPath: "")
         launcher = ScriptedLauncher(
-            clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, error: launchError)
+            clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm,
+            survivesKill: survivesKill, error: launchError, gated: gatedLaunch)
         health = ScriptedHealth(ready: ready, healthy: healthy)
     }
 
@@ -152,7 +177,17 @@ final class Harness: Sendable {
     /// A signal sent once `when` holds; the clock stands still from then until it is sent.
     struct Step {
         let when: (Harness) -> Bool
-        let send: Int32
+        let act: (Harness) -> Void
+
+        init(when: @escaping (Harness) -> Bool, send signal: Int32) {
+            self.when = when
+            act = { $0.signal(signal) }
+        }
+
+        init(when: @escaping (Harness) -> Bool, act: @escaping (Harness) -> Void) {
+            self.when = when
+            self.act = act
+        }
     }
 
     /// Runs the supervisor, advancing the test clock 100 ms at a time until it returns (at most two
@@ -171,12 +206,16 @@ final class Harness: Sendable {
         while result.current == nil && ticks < 72_000 {
             for _ in 0..<20 { await Task.yield() }
             if let step = pending.first, step.when(self) {
-                signal(step.send)
+                step.act(self)
                 pending.removeFirst()
             } else if result.current == nil {
                 await clock.advance(by: .milliseconds(100))
                 ticks += 1
             }
+        }
+        if result.current == nil {
+            Issue.record("the supervisor did not return within two simulated hours")
+            running.cancel()
         }
         await running.value
         #expect(pending.isEmpty, "every step's condition was met")
@@ -189,10 +228,12 @@ final class ScriptedEngine: SupervisedEngine {
     private let exit = OneShot<Int32>()
     private let signals = Mutex<[Int32]>([])
     private let ignoresTerm: Bool
+    private let survivesKill: Bool
 
-    init(pid: Int32, ignoresTerm: Bool) {
+    init(pid: Int32, ignoresTerm: Bool, survivesKill: Bool) {
         self.pid = pid
         self.ignoresTerm = ignoresTerm
+        self.survivesKill = survivesKill
     }
 
     var received: [Int32] { signals.withLock { $0 } }
@@ -204,14 +245,16 @@ final class ScriptedEngine: SupervisedEngine {
     func signalGroup(_ signal: Int32) {
         signals.withLock { $0.append(signal) }
         switch signal {
-        case SIGKILL: end(128 + SIGKILL)
+        case SIGKILL: if !survivesKill { end(128 + SIGKILL) }
         case SIGTERM, SIGINT: if !ignoresTerm { end(0) }
         default: break
         }
     }
 
-    func outputActivity() async {
-        // Never writes: readiness comes from the probes alone.
+    // Never writes: readiness comes from the probes alone.
+    var outputGeneration: Int { 0 }
+
+    func outputActivity(after generation: Int) async {
         await OneShot<Void>().value()
     }
 
@@ -225,10 +268,19 @@ final class ScriptedLauncher: EngineLaunching {
     private let crashAfter: Duration?
     private let crashCode: Int32
     private let ignoresTerm: Bool
+    private let survivesKill: Bool
     private let error: AIMError?
+    /// Opened by the test to let a launch finish; none: launches finish at once.
+    let gate: OneShot<Void>?
+    private let entered = Mutex(0)
     private let started = Mutex<[(ScriptedEngine, Duration)]>([])
 
-    init(clock: TestClock<Duration>, crashAfter: Duration?, crashCode: Int32, ignoresTerm: Bool, error: AIMError?) {
+    init(
+        clock: TestClock<Duration>, crashAfter: Duration?, crashCode: Int32, ignoresTerm: Bool, survivesKill: Bool,
+        error: AIMError?, gated: Bool
+    ) {
+        self.survivesKill = survivesKill
+        gate = gated ? OneShot<Void>() : nil
         self.clock = clock
         self.crashAfter = crashAfter
         self.crashCode = crashCode
@@ -239,9 +291,15 @@ final class ScriptedLauncher: EngineLaunching {
     var engines: [ScriptedEngine] { started.withLock { $0.map(\.0) } }
     var startTimes: [Duration] { started.withLock { $0.map(\.1) } }
 
+    /// Launches begun, finished or not.
+    var launchesBegun: Int { entered.withLock { $0 } }
+
     func launch() async throws -> any SupervisedEngine {
+        entered.withLock { $0 += 1 }
+        if let gate { _ = await gate.value() }
         if let error { throw error }
-        let engine = ScriptedEngine(pid: Int32(1000 + started.withLock { $0.count }), ignoresTerm: ignoresTerm)
+        let engine = ScriptedEngine(
+            pid: Int32(1000 + started.withLock { $0.count }), ignoresTerm: ignoresTerm, survivesKill: survivesKill)
         let now = TestClock<Duration>.Instant().duration(to: clock.now)
         started.withLock { $0.append((engine, now)) }
         if let crashAfter {
