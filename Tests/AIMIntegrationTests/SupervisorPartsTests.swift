@@ -7,6 +7,34 @@ import Testing
 
 /// The supervisor's parts that touch the world, each bounded in time and size.
 @Suite struct SupervisorPartsTests {
+    /// Started by this test runner, whose spawning threads block every signal (and glibc's posix_spawn
+    /// leaves its own two ignored), the trampoline still hands the program nothing blocked or ignored, and
+    /// no descriptor above 2.
+    @Test func theTrampolineHandsTheEngineDefaultSignalsAndNoDescriptors() throws {
+        let outcome = try CLI.runProgram(
+            CLI.binary,
+            [
+                "exec-engine", String(getpid()), "/bin/sh", "--", "sh", "-c",
+                "grep -E '^Sig(Blk|Ign)' /proc/self/status; ls /proc/self/fd",
+            ],
+            environment: ["PATH": "/usr/bin:/bin"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("SigBlk:\t0000000000000000"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("SigIgn:\t0000000000000000"), "\(outcome.stdout)")
+        // ls's own descriptors: the three standard ones and the folder it lists. Foundation's socket to the
+        // child would be a fifth.
+        let descriptors = outcome.stdout.split(separator: "\n").filter { !$0.hasPrefix("Sig") }
+        #expect(descriptors == ["0", "1", "2", "3"], "\(outcome.stdout)")
+    }
+
+    @Test func theTrampolineRefusesAParentThatIsNotItsOwn() throws {
+        let outcome = try CLI.runProgram(CLI.binary, ["exec-engine", "1", "/bin/true", "--", "true"], environment: [:])
+        #expect(outcome.status == 127)
+        #expect(outcome.stderr == "error: the launcher (pid 1) is gone; not starting the engine\n")
+        let usage = try CLI.runProgram(CLI.binary, ["exec-engine", "x"], environment: [:])
+        #expect(usage.status == 127 && usage.stderr.hasPrefix("error: usage: aim-runtime exec-engine"))
+    }
+
     @Test func statLinesWithOddNamesAreParsed() {
         let entry = ProcessTable.parseStat("42 (a) b (c)) S 7 42 42 0 -1", pid: 42)
         #expect(entry == ProcessTable.Entry(pid: 42, parent: 7, state: "S", name: "a) b (c)"))
