@@ -59,7 +59,7 @@ public struct ServeCommand: RuntimeCommand {
         for (key, value) in launch.command.environment { environment[key] = value }
         let supervisor = EngineSupervisor.live(
             executable: executable, argv: launch.command.argv, environment: environment,
-            settings: configuration.supervisorSettings(servedModelName: launch.model.id))
+            settings: configuration.supervisorSettings(servedModelName: launch.command.servedModelName))
         let code = await supervisor.run()
         withExtendedLifetime(statusLock) {}
         return code

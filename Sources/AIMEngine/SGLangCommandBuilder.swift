@@ -42,7 +42,8 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
             profile: profileArguments, overrides: settings.engineArgs.map(Self.translate), engine: .sglang,
             system: ["port": .int(settings.port), "served-model-name": .string(servedName)])
         let argv = [pythonName, "-m", Self.module, "--model-path", model.argument] + FlagRenderer.render(arguments)
-        return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
+        return EngineCommand(
+            argv: argv, environment: profile.environmentStrings + model.environment, servedModelName: servedName)
     }
 
     static func translate(

@@ -27,6 +27,7 @@ public struct VLLMCommandBuilder: EngineCommandBuilding {
             arguments["shutdown-timeout"] = .int(seconds)
         }
         let argv = [pythonName, "-m", Self.module, "--model", model.argument] + FlagRenderer.render(arguments)
-        return EngineCommand(argv: argv, environment: profile.environmentStrings + model.environment)
+        return EngineCommand(
+            argv: argv, environment: profile.environmentStrings + model.environment, servedModelName: model.id)
     }
 }

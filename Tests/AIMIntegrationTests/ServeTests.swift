@@ -51,6 +51,7 @@ import Testing
         }
     }
 
+    /// `extra` adds or replaces variables; an empty value removes one.
     func serve(_ mode: String, _ extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
@@ -62,7 +63,7 @@ import Testing
             "FAKE_ENGINE_MODE": mode, "FAKE_ENGINE_STATE": work.path + "/state",
             // Each run its own status file: serve locks it, and tests run side by side.
             "AIM_STATUS_PATH": work.path + "/status.json",
-        ].merging(extra) { $1 }
+        ].merging(extra) { $1 }.filter { !$0.value.isEmpty }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -120,6 +121,27 @@ import Testing
         #expect(state("sigblk") == "0000000000000000")
         #expect(state("sigign") == "0000000001001000")
         #expect(state("fds") == "0 1 2 3")
+    }
+
+    /// A model AIM whose profile serves another model id (an FP8 variant, say): each engine becomes ready
+    /// under the name its command serves. SGLang serves only the AIM id, and readiness once waited for the
+    /// model id, so such an AIM never became ready.
+    @Test(arguments: ["vllm", "sglang"])
+    func aModelAIMWhoseProfileNamesAnotherModelBecomesReady(engine: String) throws {
+        try work.write(
+            "profiles/org/aim/\(engine)-mi300x-fp16-tp1-latency.yaml",
+            ProfileFixture.yaml(aimID: "org/aim", modelID: work.path + "/model", engine: engine))
+        let run = try serve(
+            "ok", ["AIM_ID": "org/aim", "AIM_MODEL_ID": "", "AIM_ENGINE": engine, "AIM_STARTUP_TIMEOUT_SECONDS": "20"])
+        _ = waitFor("ready_at")
+        let deadline = Date().addingTimeInterval(20)
+        func phase() -> String { (try? String(contentsOfFile: work.path + "/status.json", encoding: .utf8)) ?? "" }
+        while !phase().contains("\"ready\"") && Date() < deadline { usleep(50_000) }
+        kill(run.process.processIdentifier, SIGTERM)
+        let result = run.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Engine ready"), "\(result.stderr)")
+        #expect(result.stderr.contains("serving org/aim") || result.stderr.contains("serving \(work.path)/model"))
     }
 
     @Test func readyIsReportedSoonAfterTheModelsEndpointAnswers() throws {
