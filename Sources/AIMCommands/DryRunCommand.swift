@@ -39,10 +39,11 @@ public struct DryRunCommand: RuntimeCommand {
             }
             var size: Double?
             let identity = configuration.modelIdentity
-            if let selected,
-                let reference = try? ModelReference.parse(
-                    ReferenceDryRunReport.modelSource(selected, identity: identity).source)
-            {
+            let source = selected.map { ReferenceDryRunReport.modelSource($0, identity: identity).source }
+            if let source, let cached = ModelSizeEstimator.cached(source, cacheRoot: configuration.cachePath) {
+                // Cached already: the size on disk, without asking anyone.
+                size = cached
+            } else if let source, let reference = try? ModelReference.parse(source) {
                 // A wrong endpoint is a wrong setting (exit 2); an unreachable or slow one only leaves the size unknown.
                 try EndpointCheck.check(for: reference, environment: context.environment)
                 size = try await StoreSession.run(

@@ -41,7 +41,17 @@ public struct ModelSizeEstimator: Sendable {
         case .local(let path):
             bytes = (try? DirectoryWalk.list(under: path, what: path)).map { ByteSum.saturating($0.files.map(\.size)) }
         }
-        guard let bytes, bytes > 0 else { return nil }
-        return (Double(bytes) / 1_073_741_824 * 100).rounded() / 100
+        return bytes.flatMap(Self.gibibytes(bytes:))
+    }
+
+    /// GiB with two decimals, or nil for zero.
+    public static func gibibytes(bytes: Int64) -> Double? {
+        bytes > 0 ? (Double(bytes) / 1_073_741_824 * 100).rounded() / 100 : nil
+    }
+
+    /// The size of the model as it is in the cache at `cacheRoot`, when it is there: no network needed.
+    public static func cached(_ source: String, cacheRoot: String) -> Double? {
+        let entries = CacheInventory(cacheRoot: cacheRoot).entries(matching: source)
+        return entries.first.flatMap { gibibytes(bytes: $0.bytes) }
     }
 }

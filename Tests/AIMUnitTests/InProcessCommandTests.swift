@@ -120,6 +120,22 @@ import Testing
         #expect(try json(debug.stdout)["profile"] != nil)
     }
 
+    /// The operator sizes its cache volume from size_gb: a cached model's size comes from the disk, with no
+    /// network (HF_HUB_OFFLINE would otherwise leave it null).
+    @Test func dryRunJSONTakesTheSizeOfACachedModelFromTheDisk() async throws {
+        let cache = try TemporaryDirectory()
+        let blob = try cache.write("hub/models--org--model/blobs/0123abcd", "")
+        #expect(truncate(blob, 3 << 29) == 0)  // 1.5 GiB, sparse
+        try cache.write("hub/models--org--model/refs/main", "0123456789abcdef0123456789abcdef01234567")
+        let environment = base.merging(["AIM_CACHE_PATH": cache.path, "HF_HUB_OFFLINE": "1"]) { $1 }
+        let outcome = await CommandHarness(environment: environment).run(DryRunCommand(format: .json))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\"size_gb\": 1.5"), "\(outcome.stdout)")
+        let offline = await CommandHarness(environment: base.merging(["HF_HUB_OFFLINE": "1"]) { $1 })
+            .run(DryRunCommand(format: .json))
+        #expect(offline.stdout.contains("\"size_gb\": null"), "\(offline.stdout)")
+    }
+
     @Test func cacheVerifyOfAModelNotCachedIsExitSeven() async throws {
         let cache = try TemporaryDirectory()
         let outcome = await CommandHarness(environment: ["AIM_CACHE_PATH": cache.path]).run(
