@@ -7,6 +7,12 @@ import Testing
 @Suite struct EngineParserTests {
     static let python = TestTools.vllmVenv + "/bin/python"
 
+    /// Overrides of the kinds docs/engines.md describes: integers, a flag set true, a bare flag (null), a mapping.
+    static let typicalOverrides = #"""
+        {"max-model-len": 8192, "enforce-eager": true, "no-enable-prefix-caching": null, "seed": 0,
+         "max-num-batched-tokens": 8192, "hf-overrides": {"rope_scaling": {"rope_type": "linear", "factor": 2.0}}}
+        """#
+
     /// Each shipped profile's id, AIM id (nil for general profiles) and GPU, from its path.
     static var shippedProfiles: [(file: String, id: String, aimID: String?, gpu: String)] {
         let root = CLI.packageRoot + "/profiles"
@@ -28,11 +34,14 @@ import Testing
             "vLLM for CPU is not installed; scripts/test.sh installs it"))
     func everyShippedVLLMProfileParsesWithVLLMsOwnParser() throws {
         var lines: [String] = []
-        for profile in Self.shippedProfiles where profile.file.split(separator: "/").last!.hasPrefix("vllm-") {
+        let vllmProfiles = Self.shippedProfiles.filter { $0.file.split(separator: "/").last!.hasPrefix("vllm-") }
+        // Each profile as shipped, and with overrides users write in AIM_ENGINE_ARGS (docs/engines.md).
+        for (profile, overrides) in vllmProfiles.flatMap({ [($0, nil), ($0, Self.typicalOverrides)] }) {
             var environment = [
                 "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "AIM_PROFILE_ID": profile.id,
                 "AIM_GPU_MODEL": profile.gpu, "AIM_GPU_COUNT": "8", "HF_HUB_OFFLINE": "1",
             ]
+            if let overrides { environment["AIM_ENGINE_ARGS"] = overrides }
             if let aimID = profile.aimID {
                 environment["AIM_ID"] = aimID
             } else {
@@ -43,10 +52,11 @@ import Testing
             let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
             let argv = try #require(document?["command"] as? [String], "\(profile.file)")
             #expect(argv.prefix(3) == ["python3", "-m", "vllm.entrypoints.openai.api_server"], "\(profile.file)")
-            let line = try JSONSerialization.data(withJSONObject: ["name": profile.file, "argv": argv])
+            let name = profile.file + (overrides == nil ? "" : " with AIM_ENGINE_ARGS")
+            let line = try JSONSerialization.data(withJSONObject: ["name": name, "argv": argv])
             lines.append(String(decoding: line, as: UTF8.self))
         }
-        #expect(lines.count >= 40, "the shipped vLLM profiles were found: \(lines.count)")
+        #expect(lines.count >= 80, "the shipped vLLM profiles were found: \(lines.count)")
         let input = try TemporaryDirectory()
         let commands = try input.write("commands.jsonl", lines.joined(separator: "\n") + "\n")
         let checked = try CLI.runProgram(
