@@ -55,6 +55,14 @@ if [ ! -x "$vllm_venv/bin/python" ]; then
   fi
 fi
 
+# SGLang's package for the parser check of the SGLang profiles, next to the vLLM venv's CPU torch: its full
+# dependencies are GPU builds, so only what importing its server arguments needs is installed, without deps.
+sglang_dir="${XDG_CACHE_HOME:-$HOME/.cache}/aim-runtime-sglang"
+if [ -x "$vllm_venv/bin/pip" ] && [ ! -f "$sglang_dir/sglang/srt/server_args.py" ]; then
+  "$vllm_venv/bin/pip" install -q --no-deps --target "$sglang_dir" sglang==0.5.23 orjson triton ipython traitlets \
+    || { warn "SGLang could not be installed; the SGLang parser check will skip"; rm -rf "$sglang_dir"; }
+fi
+
 # The release binary, as the image builds it: the tests check that it runs with the Swift toolchain hidden.
 swift build -c release --static-swift-stdlib --product aim-runtime
 swift test "$@"

@@ -123,6 +123,11 @@ public enum TestTools {
     public static let boto3Python = python(with: "boto3")
 
     /// Where scripts/demo-cpu.sh and .ci/run keep vLLM for CPU.
+    /// `$XDG_CACHE_HOME`, else `~/.cache`: where scripts/test.sh installs the venvs.
+    public static var cacheHome: String {
+        ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache"
+    }
+
     public static var vllmVenv: String {
         let environment = ProcessInfo.processInfo.environment
         return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache")

@@ -3,32 +3,58 @@
 
 Reads JSON lines {"name": ..., "argv": [...]} on stdin (argv as `select --dry-run --format json` prints
 it: python, -m, module, flags...) and prints one JSON line per command:
-{"name": ..., "ok": true} or {"name": ..., "ok": false, "error": "..."}; first a line {"vllm": VERSION}.
-vLLM: its OpenAI server's parser (make_arg_parser) and its validation of parsed arguments.
+{"name": ..., "ok": true} or {"name": ..., "ok": false, "error": ["..."]}; first a line naming the
+engine versions found, {"vllm": VERSION or null, "sglang": VERSION or null}.
+- vLLM: its OpenAI server's parser (make_arg_parser) and its validation of the parsed arguments.
+- SGLang: prepare_server_args, which parses and builds ServerArgs (its own checks included).
 """
 import contextlib
 import io
 import json
 import sys
 
-from vllm import __version__ as vllm_version
-from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args
-from vllm.utils.argparse_utils import FlexibleArgumentParser
 
-parser = make_arg_parser(FlexibleArgumentParser())
-print(json.dumps({"vllm": vllm_version}), flush=True)
+def vllm_checker():
+    try:
+        from vllm import __version__ as version
+        from vllm.entrypoints.launchers.cli_args import make_arg_parser, validate_parsed_serve_args
+        from vllm.utils.argparse_utils import FlexibleArgumentParser
+    except ImportError:
+        return None, None
+    parser = make_arg_parser(FlexibleArgumentParser())
+
+    def check(flags):
+        validate_parsed_serve_args(parser.parse_args(flags))
+
+    return version, check
+
+
+def sglang_checker():
+    try:
+        from sglang import __version__ as version
+        from sglang.srt.server_args import prepare_server_args
+    except ImportError:
+        return None, None
+    return version, prepare_server_args
+
+
+checkers = {"vllm": vllm_checker(), "sglang": sglang_checker()}
+print(json.dumps({name: version for name, (version, _) in checkers.items()}), flush=True)
 for line in sys.stdin:
     item = json.loads(line)
     argv = item["argv"]
-    flags = argv[3:]
+    engine = "sglang" if argv[2].startswith("sglang.") else "vllm"
+    check = checkers[engine][1]
+    if check is None:
+        print(json.dumps({"name": item["name"], "ok": False, "error": [f"{engine} is not installed"]}), flush=True)
+        continue
     errors = io.StringIO()
     try:
         with contextlib.redirect_stderr(errors):
-            args = parser.parse_args(flags)
-            validate_parsed_serve_args(args)
+            check(argv[3:])
         result = {"name": item["name"], "ok": True}
     except SystemExit:
         result = {"name": item["name"], "ok": False, "error": errors.getvalue().strip().splitlines()[-1:]}
-    except Exception as error:  # the validation raises plain exceptions
+    except Exception as error:  # the validations raise plain exceptions
         result = {"name": item["name"], "ok": False, "error": [f"{type(error).__name__}: {error}"]}
     print(json.dumps(result), flush=True)
