@@ -38,10 +38,6 @@ public enum LauncherSignals {
         func listen(_ handler: @escaping @Sendable (Int32) -> Void) {
             listener.withLock { $0 = handler }
         }
-
-        func stopListening() {
-            listener.withLock { $0 = nil }
-        }
     }
 
     private static func deliver(_ signal: Int32) {
