@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "AIMEngine",
             dependencies: [
-                "AIMCore", "AIMProfiles", "AIMSelection", "AIMModelStore",
+                "AIMCore", "AIMProcess", "AIMProfiles", "AIMSelection", "AIMModelStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -129,6 +129,7 @@ let package = Package(
                 "AIMSupervisor",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictImports

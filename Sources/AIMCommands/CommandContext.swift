@@ -21,6 +21,10 @@ public struct CommandContext: Sendable {
     public var makeToolRunner: @Sendable (_ path: String?, _ timeoutSeconds: Int) -> any ToolRunning
     /// Whether a command installs its log handler as swift-log's process-wide one (see `CommandLogs`).
     public var bootstrapsProcessLogging: Bool
+    /// This build's release number and git commit, for launch receipts.
+    public var build: BuildIdentity
+    /// The wall clock, for the times in launch receipts.
+    public var now: @Sendable () -> Date
 
     public init(
         environment: [String: String], standardOutput: TextSink, standardError: TextSink,
@@ -32,7 +36,9 @@ public struct CommandContext: Sendable {
         makeToolRunner: @escaping @Sendable (String?, Int) -> any ToolRunning = {
             ProcessToolRunner(path: $0, timeout: TimeInterval($1))
         },
-        bootstrapsProcessLogging: Bool = false
+        bootstrapsProcessLogging: Bool = false,
+        build: BuildIdentity = BuildIdentity(version: "unknown", commit: "unknown"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.environment = environment
         self.standardOutput = standardOutput
@@ -42,19 +48,32 @@ public struct CommandContext: Sendable {
         self.makeHTTPClient = makeHTTPClient
         self.makeToolRunner = makeToolRunner
         self.bootstrapsProcessLogging = bootstrapsProcessLogging
+        self.build = build
+        self.now = now
     }
 
     /// This process: its environment, stdout and stderr, and the profiles installed with the binary.
-    public static func live() -> CommandContext {
+    public static func live(build: BuildIdentity) -> CommandContext {
         CommandContext(
             environment: ProcessInfo.processInfo.environment, standardOutput: .standardOutput,
             standardError: .standardError,
             standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1, bundledProfileRoot: BundledProfiles.root(),
-            bootstrapsProcessLogging: true)
+            bootstrapsProcessLogging: true, build: build)
     }
 
     /// Whether list output may be coloured: a terminal, and no NO_COLOR.
     var useColour: Bool {
         standardOutputIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+}
+
+/// Which build of aim-runtime ran.
+public struct BuildIdentity: Equatable, Sendable {
+    public let version: String
+    public let commit: String
+
+    public init(version: String, commit: String) {
+        self.version = version
+        self.commit = commit
     }
 }

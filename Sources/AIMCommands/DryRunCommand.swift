@@ -28,7 +28,7 @@ public struct DryRunCommand: RuntimeCommand {
         switch format {
         case .yaml:
             context.standardOutput.write(
-                ReferenceDryRunReport.text(try await stages.planner.plan(configuration.launchSettings)))
+                ReferenceDryRunReport.text(try await stages.plan()))
         case .json:
             // The operator reads an empty list as "no profile", so selection failures print [] and exit 0.
             var selected: Profile?

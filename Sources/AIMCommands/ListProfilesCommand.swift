@@ -3,6 +3,7 @@ import AIMCore
 import AIMEngine
 import AIMProfiles
 import AIMReports
+import AIMSelection
 
 /// `list-profiles`: every profile with its compatibility state, and the one that would be chosen.
 public struct ListProfilesCommand: RuntimeCommand {
@@ -26,7 +27,7 @@ public struct ListProfilesCommand: RuntimeCommand {
         var selectedID: String?
         var problem: String?
         do {
-            selectedID = try stages.planner.plan(settings, gpu: survey.gpu, catalog: survey.catalog).profile.id
+            selectedID = try stages.planner.choose(settings, gpu: survey.gpu, catalog: survey.catalog).profile.id
         } catch let error as AIMError {
             problem = error.message  // Shown in the listing's footer; listing is not choosing.
         }

@@ -16,7 +16,7 @@ public struct SelectCommand: RuntimeCommand {
 
     public func run(_ context: CommandContext) async throws -> Int32 {
         let stages = try Stages(context, overrides: overrides, requireModel: true)
-        let plan = try await stages.planner.plan(stages.configuration.launchSettings)
+        let plan = try await stages.plan()
         context.standardOutput.write(
             try LaunchPlanReport.render(plan, presence: ModelPresence.inspect(plan.model), format: format))
         return ExitStatus.success.rawValue

@@ -16,12 +16,13 @@ extension RuntimeConfiguration {
         ModelIdentity(aimID: aimID, modelID: modelID)
     }
 
-    /// What the planner needs; serve adds the shutdown timeout once it knows the engine takes it.
+    /// What the planner needs. The shutdown timeout is rendered only where the installed engine knows the flag.
     public var launchSettings: LaunchSettings {
         LaunchSettings(
             identity: modelIdentity, gpu: gpuRequest, engine: engine, metric: metric, precision: precision,
             allowGeneralFallback: allowGeneralFallback, forcedProfileID: profileID, profileRoot: profileBasePath,
-            cacheRoot: cachePath, port: port, engineArgs: engineArgs)
+            cacheRoot: cachePath, customModelName: customModelName, port: port, engineArgs: engineArgs,
+            engineShutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
     }
 
     /// vLLM's `--shutdown-timeout`: five seconds inside the grace period, so the engine stops draining before it is killed.

@@ -3,6 +3,7 @@ import AIMEngine
 import AIMGPU
 import AIMProfiles
 import AIMSelection
+import Logging
 
 /// What every command does first: read the configuration, set up logging, and build the stages from
 /// the configuration and the context. A configuration error throws an `AIMError` with status 2.
@@ -30,6 +31,20 @@ struct Stages {
             gpuResolver: GPUTargetResolver(detector: detector, logger: logs.logger("aim_runtime.gpu")),
             catalogLoader: ProfileCatalogLoader(logger: logs.logger("aim_runtime.profiles")),
             selector: ProfileSelector(logger: logs.logger("aim_runtime.selection")),
-            executables: ExecutableLocator(path: context.environment["PATH"]))
+            executables: ExecutableLocator(path: context.environment["PATH"]),
+            probe: PythonEngineProbe(environment: context.environment))
+    }
+
+    /// The launch spec, with its engine choice in the log: a warning where the installed engine could not
+    /// be inspected, since the command then leaves out what depends on its version.
+    func plan(reached: (LaunchPlanner.Step) -> Void = { _ in }) async throws -> LaunchSpec {
+        let spec = try await planner.plan(configuration.launchSettings, reached: reached)
+        let logger = logs.logger("aim_runtime.engine")
+        if case .unknown = spec.engine.installation.state {
+            logger.warning("Engine: \(spec.engine.entrypoint.reason)")
+        } else {
+            logger.info("Engine: \(spec.engine.entrypoint.reason)")
+        }
+        return spec
     }
 }

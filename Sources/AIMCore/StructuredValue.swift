@@ -35,4 +35,9 @@ public enum StructuredValue: Equatable, Sendable {
         if case .mapping(let mapping) = self { return mapping }
         return nil
     }
+
+    /// A mapping's value for `key`; nil for a missing key or a value that is not a mapping.
+    public subscript(key key: String) -> StructuredValue? {
+        mappingValue?[key]
+    }
 }

@@ -5,26 +5,30 @@ import AIMSelection
 import Logging
 
 /// Runs the pipeline up to the moment the engine would start:
-/// GPU target → profile catalogue → selection → model → engine command.
+/// GPU target → profile catalogue → selection → model location → installed engine → launch spec.
 public struct LaunchPlanner: Sendable {
     private let gpuResolver: GPUTargetResolver
     private let catalogLoader: ProfileCatalogLoader
     private let selector: ProfileSelector
     private let modelResolver: ModelResolver
     private let executables: ExecutableLocator
+    private let probe: any EngineProbing
 
+    /// - Parameter probe: finds what of the engine is installed, which decides its entrypoint and flags.
     public init(
         gpuResolver: GPUTargetResolver,
         catalogLoader: ProfileCatalogLoader = ProfileCatalogLoader(),
         selector: ProfileSelector = ProfileSelector(),
         modelResolver: ModelResolver = ModelResolver(),
-        executables: ExecutableLocator
+        executables: ExecutableLocator,
+        probe: any EngineProbing
     ) {
         self.gpuResolver = gpuResolver
         self.catalogLoader = catalogLoader
         self.selector = selector
         self.modelResolver = modelResolver
         self.executables = executables
+        self.probe = probe
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
@@ -36,35 +40,41 @@ public struct LaunchPlanner: Sendable {
         return (gpu, catalog, selector.assess(catalog, for: settings.selectionRequest(gpu: gpu)))
     }
 
-    /// A GPU is required unless AIM_PROFILE_ID names the profile, which needs no matching.
-    public func plan(_ settings: LaunchSettings) async throws -> LaunchPlan {
+    /// The steps of planning a caller may time.
+    public enum Step: Sendable {
+        case detected, selected
+    }
+
+    /// The launch spec: a GPU is required unless AIM_PROFILE_ID names the profile, which needs no matching.
+    /// - Parameter reached: told as each step ends (serve's launch receipt records the times).
+    public func plan(_ settings: LaunchSettings, reached: (Step) -> Void = { _ in }) async throws -> LaunchSpec {
         let (gpu, catalog) = try await target(settings)
-        return try plan(settings, gpu: gpu, catalog: catalog)
+        reached(.detected)
+        let selection = try choose(settings, gpu: gpu, catalog: catalog)
+        reached(.selected)
+        let profile = selection.profile
+        let model = try modelResolver.resolve(
+            profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot,
+            customModelName: settings.customModelName)
+        let engine = EngineChoice(
+            installation: await probe.inspect(
+                profile.metadata.engine, python: executables.find(executables.pythonName)),
+            pythonName: executables.pythonName, vllmProgramOnPath: executables.find("vllm") != nil)
+        let command = try builder(for: engine).command(profile: profile, model: model, settings: settings.engineCommand)
+        return LaunchSpec(
+            selection: selection, gpu: gpu, model: model, engine: engine, command: command,
+            readiness: EngineReadiness(port: settings.port, modelName: command.servedModelName))
     }
 
     /// Only the profile choice, without building the engine command.
     public func select(_ settings: LaunchSettings) async throws -> Selection {
         let (gpu, catalog) = try await target(settings)
-        return try selector.select(
-            from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
+        return try choose(settings, gpu: gpu, catalog: catalog)
     }
 
-    /// The same profile choice with the model and the command made again: after the model store
-    /// filled the cache (`stored`), and with the settings serve decides last (the shutdown timeout).
-    /// A model in the hub cache is found by resolving again; any other is served from where the store put it.
-    public func refresh(_ plan: LaunchPlan, settings: LaunchSettings, stored: CachedModel?) throws -> LaunchPlan {
-        let profile = plan.selection.profile
-        var model = plan.model
-        if let stored {
-            model =
-                stored.inHubCache
-                ? try modelResolver.resolve(
-                    profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
-                : ModelResolution(id: plan.model.id, argument: stored.path, source: .cache, cachedPath: stored.path)
-        }
-        let command = try builder(for: profile.metadata.engine).command(
-            profile: profile, model: model, settings: settings.engineCommand)
-        return LaunchPlan(selection: plan.selection, model: model, command: command, gpu: plan.gpu)
+    /// The profile choice for a GPU target and catalogue already in hand (a survey's).
+    public func choose(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) throws -> Selection {
+        try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
     }
 
     /// The model `download-to-cache` fetches when none is named: the one the chosen profile serves (its
@@ -101,20 +111,10 @@ public struct LaunchPlanner: Sendable {
         return (gpu, catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID))
     }
 
-    public func plan(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) throws -> LaunchPlan {
-        let selection = try selector.select(
-            from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
-        let model = try modelResolver.resolve(
-            profile: selection.profile, identity: settings.identity, cacheRoot: settings.cacheRoot)
-        let command = try builder(for: selection.profile.metadata.engine).command(
-            profile: selection.profile, model: model, settings: settings.engineCommand)
-        return LaunchPlan(selection: selection, model: model, command: command, gpu: gpu)
-    }
-
-    private func builder(for engine: EngineKind) -> any EngineCommandBuilding {
-        switch engine {
-        case .vllm: return VLLMCommandBuilder(pythonName: executables.pythonName)
-        case .sglang: return SGLangCommandBuilder(pythonName: executables.pythonName)
+    private func builder(for engine: EngineChoice) -> any EngineCommandBuilding {
+        switch engine.installation.kind {
+        case .vllm: return VLLMCommandBuilder(engine: engine)
+        case .sglang: return SGLangCommandBuilder(engine: engine)
         }
     }
 }

@@ -15,6 +15,8 @@ public struct LaunchSettings: Sendable {
     public var forcedProfileID: String?
     public var profileRoot: String
     public var cacheRoot: String
+    /// AIM_CUSTOM_MODEL_NAME: the cache directory of an S3 model.
+    public var customModelName: String?
     public var port: Int
     public var engineArgs: OrderedDictionary<String, StructuredValue>?
     /// See `EngineCommandSettings.shutdownTimeoutSeconds`.
@@ -22,8 +24,9 @@ public struct LaunchSettings: Sendable {
 
     public init(
         identity: ModelIdentity, gpu: GPURequest, engine: EngineKind, metric: Metric, precision: Precision?,
-        allowGeneralFallback: Bool, forcedProfileID: String?, profileRoot: String, cacheRoot: String, port: Int,
-        engineArgs: OrderedDictionary<String, StructuredValue>?, engineShutdownTimeoutSeconds: Int? = nil
+        allowGeneralFallback: Bool, forcedProfileID: String?, profileRoot: String, cacheRoot: String,
+        customModelName: String? = nil, port: Int, engineArgs: OrderedDictionary<String, StructuredValue>?,
+        engineShutdownTimeoutSeconds: Int? = nil
     ) {
         self.identity = identity
         self.gpu = gpu
@@ -34,6 +37,7 @@ public struct LaunchSettings: Sendable {
         self.forcedProfileID = forcedProfileID
         self.profileRoot = profileRoot
         self.cacheRoot = cacheRoot
+        self.customModelName = customModelName
         self.port = port
         self.engineArgs = engineArgs
         self.engineShutdownTimeoutSeconds = engineShutdownTimeoutSeconds

@@ -17,11 +17,8 @@ public struct ModelPresence: Equatable, Sendable {
     }
 
     /// Looks at the cache or the local directory: a dry run neither downloads nor asks the network.
-    public static func inspect(
-        _ model: ModelResolution, directoryExists: (String) -> Bool = Directory.exists
-    ) -> ModelPresence {
-        let path = model.source == .local ? (directoryExists(model.argument) ? model.argument : nil) : model.cachedPath
-        guard let path else { return ModelPresence(path: nil, files: 0, bytes: 0) }
+    public static func inspect(_ model: ModelResolution) -> ModelPresence {
+        guard let path = model.cachedPath else { return ModelPresence(path: nil, files: 0, bytes: 0) }
         let size = CacheInventory.size(of: path)
         return ModelPresence(path: path, files: size.files, bytes: size.bytes)
     }

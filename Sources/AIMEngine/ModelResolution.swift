@@ -1,28 +1,36 @@
-/// The model a launch serves: its id, and what the engine's `--model` gets.
+/// The model a launch serves: its id, what the engine loads, and whether it is there yet.
 public struct ModelResolution: Equatable, Sendable {
     /// The id used for `--served-model-name`.
     public let id: String
-    /// The `--model` argument: a cached directory's path, or the id itself.
+    /// The `--model` argument: a cached directory's path, or the repo id (found in the hub cache).
+    /// The same before and after serve downloads the model.
     public let argument: String
     public let source: ModelSource
-    /// The cached copy the engine will read, if there is one.
+    /// Where the engine reads the model once it is cached: the directory, or the repo's directory in the
+    /// hub cache (its snapshot is chosen by the download).
+    public let location: String
+    /// The complete copy there now, if there is one; nil means serve must download it first.
     public let cachedPath: String?
     /// Variables the engine needs to find the model (HF_HOME and HF_HUB_OFFLINE for the hub cache).
     public let environment: [(key: String, value: String)]
 
     public init(
-        id: String, argument: String, source: ModelSource, cachedPath: String? = nil,
+        id: String, argument: String, source: ModelSource, location: String, cachedPath: String? = nil,
         environment: [(key: String, value: String)] = []
     ) {
         self.id = id
         self.argument = argument
         self.source = source
+        self.location = location
         self.cachedPath = cachedPath
         self.environment = environment
     }
 
+    /// Whether serve fetches (or checks against its origin) the model before the engine starts.
+    public var goesThroughStore: Bool { source != .cache && source != .local }
+
     public static func == (lhs: ModelResolution, rhs: ModelResolution) -> Bool {
-        lhs.id == rhs.id && lhs.argument == rhs.argument && lhs.source == rhs.source && lhs.cachedPath == rhs.cachedPath
-            && lhs.environment.elementsEqual(rhs.environment) { $0 == $1 }
+        lhs.id == rhs.id && lhs.argument == rhs.argument && lhs.source == rhs.source && lhs.location == rhs.location
+            && lhs.cachedPath == rhs.cachedPath && lhs.environment.elementsEqual(rhs.environment) { $0 == $1 }
     }
 }

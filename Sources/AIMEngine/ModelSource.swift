@@ -1,14 +1,15 @@
-/// Where the engine will load the model from.
+/// Where the model comes from, and so what serve does before the engine starts.
 public enum ModelSource: String, Sendable {
-    /// A Hugging Face repo id; the engine resolves it through its HF cache.
+    /// A Hugging Face repo not yet complete in the hub cache: serve downloads it there, and the engine gets
+    /// the repo id with `HF_HOME=<AIM_CACHE_PATH>` and `HF_HUB_OFFLINE=1`.
     case huggingFace = "huggingface"
-    /// An `s3://` URI.
+    /// An `s3://` URI: serve downloads (or checks) it into its cache directory, which the engine gets.
     case s3
-    /// A directory already in the cache (`<AIM_CACHE_PATH>/<org>/<model>`).
+    /// A complete directory already in the cache (`<AIM_CACHE_PATH>/<org>/<model>`), used as it is.
     case cache
-    /// A snapshot in the hub cache (`<AIM_CACHE_PATH>/hub`); the engine gets the repo id,
-    /// `HF_HOME=<AIM_CACHE_PATH>` and `HF_HUB_OFFLINE=1`.
+    /// A complete snapshot in the hub cache (`<AIM_CACHE_PATH>/hub`): serve checks it, and the engine gets
+    /// the repo id with `HF_HOME=<AIM_CACHE_PATH>` and `HF_HUB_OFFLINE=1`.
     case hubCache = "hub-cache"
-    /// An absolute local path given as the model id.
+    /// An absolute local path given as the model id, used where it is.
     case local
 }

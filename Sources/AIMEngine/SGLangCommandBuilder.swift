@@ -7,8 +7,6 @@ import OrderedCollections
 /// Profiles and AIM_ENGINE_ARGS may use either spelling, so that a user's
 /// overrides carry over between engines. docs/engines.md lists the mapping.
 public struct SGLangCommandBuilder: EngineCommandBuilding {
-    public static let module = "sglang.launch_server"
-
     /// vLLM flag name → SGLang flag name, for settings with the same meaning.
     public static let vllmAliases: [String: String] = [
         "tensor-parallel-size": "tp-size",
@@ -22,11 +20,10 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         "seed": "random-seed",
     ]
 
-    private let pythonName: String
+    private let engine: EngineChoice
 
-    /// - Parameter pythonName: `python` or `python3`, see `ExecutableLocator.pythonName`.
-    public init(pythonName: String) {
-        self.pythonName = pythonName
+    public init(engine: EngineChoice) {
+        self.engine = engine
     }
 
     public func command(
@@ -41,9 +38,10 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         let arguments = try EngineArgumentMerger.merge(
             profile: profileArguments, overrides: settings.engineArgs.map(Self.translate), engine: .sglang,
             system: ["port": .int(settings.port), "served-model-name": .string(servedName)])
-        let argv = [pythonName, "-m", Self.module, "--model-path", model.argument] + FlagRenderer.render(arguments)
+        let argv = engine.entrypoint.argv(model: model.argument) + FlagRenderer.render(arguments)
         return EngineCommand(
-            argv: argv, environment: profile.environmentStrings + model.environment, servedModelName: servedName)
+            argv: argv, environment: profile.environmentStrings + model.environment, servedNames: [servedName],
+            servedModelName: servedName)
     }
 
     static func translate(

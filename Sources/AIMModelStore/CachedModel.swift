@@ -15,23 +15,24 @@ public struct CachedModel: Equatable, Sendable {
     public let commit: String?
     /// True when the files are in the hub cache, so the engine should get the repo id with HF_HOME.
     public let inHubCache: Bool
-    public let fileCount: Int
-    public let bytes: Int64
+    /// Each file, with the content it was checked against.
+    public let files: [CachedFile]
     /// Bytes fetched by this run; 0 when everything was already cached.
     public let downloadedBytes: Int64
 
     public init(
-        source: Source, path: String, commit: String?, inHubCache: Bool, fileCount: Int, bytes: Int64,
-        downloadedBytes: Int64
+        source: Source, path: String, commit: String?, inHubCache: Bool, files: [CachedFile], downloadedBytes: Int64
     ) {
         self.source = source
         self.path = path
         self.commit = commit
         self.inHubCache = inHubCache
-        self.fileCount = fileCount
-        self.bytes = bytes
+        self.files = files
         self.downloadedBytes = downloadedBytes
     }
+
+    public var fileCount: Int { files.count }
+    public var bytes: Int64 { ByteSum.saturating(files.map(\.size)) }
 
     /// One line for the log: where the model is and what this run fetched.
     public var summary: String {

@@ -22,7 +22,14 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// An ETag recorded in a flat manifest, from the Hub (sha256, git sha1) or S3 (md5).
+    static func forETag(_ etag: String) -> ContentCheck {
+        guard etag.allSatisfy(\.isHexDigit) else { return .sizeOnly }
+        return etag.count == 32 ? .md5(etag.lowercased()) : forHubETag(etag)
+    }
+
     /// The Hub's ETag names a blob: 64 hex digits are a sha256, 40 a git sha1.
+
     static func forHubETag(_ etag: String) -> ContentCheck {
         switch etag.count {
         case 64: return .sha256(etag.lowercased())

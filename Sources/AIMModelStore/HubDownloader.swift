@@ -90,7 +90,9 @@ public struct HubDownloader: Sendable {
             )
             try await download(missing, repo: repo, commit: snapshot.commit, limiter: limiter, client: client)
         }
-        let total = ByteSum.saturating(targets.map(\.info.size))
+        let files = targets.map {
+            CachedFile(path: $0.file, size: $0.info.size, check: ContentCheck.forHubETag($0.info.etag))
+        }
         switch settings.layout {
         case .hub:
             for target in targets {
@@ -99,7 +101,7 @@ public struct HubDownloader: Sendable {
             try layout.writeRef(revision, commit: snapshot.commit)
             return CachedModel(
                 source: .huggingFace, path: layout.snapshotDirectory(snapshot.commit), commit: snapshot.commit,
-                inHubCache: true, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+                inHubCache: true, files: files, downloadedBytes: missingBytes)
         case .flat:
             try FlatManifest(
                 files: targets.map { .init(path: $0.file, size: $0.info.size, etag: $0.info.etag) },
@@ -108,7 +110,7 @@ public struct HubDownloader: Sendable {
             .write(to: flatDirectory(repo))
             return CachedModel(
                 source: .huggingFace, path: flatDirectory(repo), commit: snapshot.commit,
-                inHubCache: false, fileCount: targets.count, bytes: total, downloadedBytes: missingBytes)
+                inHubCache: false, files: files, downloadedBytes: missingBytes)
         }
     }
 
@@ -211,21 +213,20 @@ public struct HubDownloader: Sendable {
                     "\(repo)@\(revision) is only partly in the cache at \(layout.snapshotDirectory(commit)) (a file's blob is missing) and HF_HUB_OFFLINE is set; download it again without HF_HUB_OFFLINE"
                 )
             }
-            let files = CachedFiles.files(under: layout.snapshotDirectory(commit))
             return CachedModel(
                 source: .huggingFace, path: layout.snapshotDirectory(commit), commit: commit, inHubCache: true,
-                fileCount: files.count, bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
+                files: CachedFile.hubSnapshot(layout.snapshotDirectory(commit)), downloadedBytes: 0)
         case .flat:
             let directory = flatDirectory(repo)
-            guard let manifest = FlatManifest.read(from: directory), CacheInventory.isCompleteFlatDirectory(directory)
+            guard FlatManifest.read(from: directory) != nil, CacheInventory.isCompleteFlatDirectory(directory)
             else {
                 throw AIMError(
                     .modelNotFound, "\(repo) is not (completely) in the cache at \(directory) and HF_HUB_OFFLINE is set"
                 )
             }
             return CachedModel(
-                source: .huggingFace, path: directory, commit: nil, inHubCache: false, fileCount: manifest.files.count,
-                bytes: ByteSum.saturating(manifest.files.map(\.size)), downloadedBytes: 0)
+                source: .huggingFace, path: directory, commit: nil, inHubCache: false,
+                files: CachedFile.flatDirectory(directory), downloadedBytes: 0)
         }
     }
 }

@@ -73,8 +73,8 @@ public struct ModelStore: Sendable {
                 under: path, what: "the local model directory \(OneLineText.quoted(path))"
             ).files
             return CachedModel(
-                source: .local, path: path, commit: nil, inHubCache: false, fileCount: files.count,
-                bytes: ByteSum.saturating(files.map(\.size)), downloadedBytes: 0)
+                source: .local, path: path, commit: nil, inHubCache: false,
+                files: files.map { CachedFile(path: $0.path, size: $0.size, check: .sizeOnly) }, downloadedBytes: 0)
         }
     }
 }

@@ -97,8 +97,10 @@ struct S3Downloader: Sendable {
             source: "s3://\(bucket)/\(prefix)"
         ).write(to: directory)
         return CachedModel(
-            source: .s3, path: directory, commit: nil, inHubCache: false, fileCount: targets.count,
-            bytes: ByteSum.saturating(targets.map(\.object.size)), downloadedBytes: needed)
+            source: .s3, path: directory, commit: nil, inHubCache: false,
+            files: targets.map {
+                CachedFile(path: $0.relative, size: $0.object.size, check: Self.check(for: $0.object.etag))
+            }, downloadedBytes: needed)
     }
 
     /// A single-part object's ETag is its MD5; a multipart one (`…-N`) only has a size to check.

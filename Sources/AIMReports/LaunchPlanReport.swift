@@ -9,9 +9,8 @@ import OrderedCollections
 /// The JSON shape is a documented contract (docs/select-json.md). Secret values
 /// are replaced by `***`; the plan used by `serve` is not.
 public enum LaunchPlanReport {
-    public static func document(_ plan: LaunchPlan, presence: ModelPresence) -> StructuredValue {
+    public static func document(_ plan: LaunchSpec, presence: ModelPresence) -> StructuredValue {
         let profile = plan.profile
-        let environment = SecretRedaction.redact(environment: plan.command.environment)
         return .mapping([
             "profile": .mapping([
                 "id": .string(profile.id),
@@ -24,16 +23,42 @@ public enum LaunchPlanReport {
                 "id": .string(plan.model.id),
                 "source": .string(plan.model.source.rawValue),
                 "argument": .string(plan.model.argument),
+                "location": .string(plan.model.location),
+                "download": .bool(plan.model.goesThroughStore && plan.model.cachedPath == nil),
                 "cache": cacheDocument(plan.model, presence: presence),
             ]),
+            "engine": .mapping([
+                "kind": .string(plan.engine.installation.kind.rawValue),
+                "installed": .bool(plan.engine.installation.isInstalled),
+                "version": plan.engine.installation.version.map(StructuredValue.string) ?? .null,
+                "entrypoint": .string(plan.engine.entrypoint.form.rawValue),
+                "entrypoint_reason": .string(plan.engine.entrypoint.reason),
+            ]),
             "command": .list(SecretRedaction.redact(argv: plan.command.argv).map(StructuredValue.string)),
-            "env": .mapping(
-                OrderedDictionary(uniqueKeysWithValues: environment.map { ($0.key, StructuredValue.string($0.value)) })),
+            "env": environmentDocument(plan.command.environment),
+            "served_model_names": .list(plan.command.servedNames.map(StructuredValue.string)),
+            "readiness": readinessDocument(plan.readiness),
             "gpu": .mapping([
                 "model": .string(plan.gpu.model.rawValue),
                 "count": .int(plan.gpu.count),
                 "source": .string(plan.gpu.source),
             ]),
+        ])
+    }
+
+    /// The variables the launch adds to the engine's environment, secrets as `***`.
+    static func environmentDocument(_ environment: [(key: String, value: String)]) -> StructuredValue {
+        .mapping(
+            OrderedDictionary(
+                uniqueKeysWithValues: SecretRedaction.redact(environment: environment).map {
+                    ($0.key, StructuredValue.string($0.value))
+                }))
+    }
+
+    static func readinessDocument(_ readiness: EngineReadiness) -> StructuredValue {
+        .mapping([
+            "port": .int(readiness.port), "health": .string(readiness.healthPath),
+            "models": .string(readiness.modelsPath), "model_name": .string(readiness.modelName),
         ])
     }
 
@@ -45,7 +70,7 @@ public enum LaunchPlanReport {
         case (.local, .some): return "local directory (\(sizeText(presence)))"
         case (.local, nil): return "the local directory does not exist: serve will stop with exit 7"
         case (_, let path?): return "cached at \(path) (\(sizeText(presence)))"
-        case (_, nil): return "not cached: serve will download it"
+        case (_, nil): return "not cached: serve will download it to \(model.location)"
         }
     }
 
@@ -79,7 +104,7 @@ public enum LaunchPlanReport {
     }
 
     /// - Parameter presence: what of the model is on disk (`ModelPresence.inspect`).
-    public static func render(_ plan: LaunchPlan, presence: ModelPresence, format: Format) throws -> String {
+    public static func render(_ plan: LaunchSpec, presence: ModelPresence, format: Format) throws -> String {
         switch format {
         case .json: return JSONWriter.write(document(plan, presence: presence), style: .indented) + "\n"
         case .yaml:
@@ -90,7 +115,7 @@ public enum LaunchPlanReport {
     }
 
     /// Comment lines, then the environment and the command, each argument shell-quoted.
-    private static func text(_ plan: LaunchPlan, presence: ModelPresence) -> String {
+    private static func text(_ plan: LaunchSpec, presence: ModelPresence) -> String {
         let profile = plan.profile
         // Ids, paths and model names come from files and the environment: comments escape them, so none ends its line.
         var lines = [
@@ -101,6 +126,13 @@ public enum LaunchPlanReport {
             ShellQuoting.comment(
                 "model: \(plan.model.id) (\(plan.model.source.rawValue)); "
                     + cacheSummary(plan.model, presence: presence)),
+            ShellQuoting.comment(
+                "engine: \(plan.engine.installation.kind.rawValue)"
+                    + (plan.engine.installation.version.map { " \($0)" } ?? "")
+                    + "; \(plan.engine.entrypoint.reason)"),
+            ShellQuoting.comment(
+                "ready when 127.0.0.1:\(plan.readiness.port)\(plan.readiness.modelsPath) lists \(plan.readiness.modelName)"
+            ),
         ]
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
             lines.append(ShellQuoting.exportLine(name: key, value: value))

@@ -12,7 +12,7 @@ import OrderedCollections
 public enum ReferenceDryRunReport {
     static let rule = String(repeating: "=", count: 80)
 
-    public static func text(_ plan: LaunchPlan) -> String {
+    public static func text(_ plan: LaunchSpec) -> String {
         let sections = [
             rule, "SELECTED PROFILE", rule,
             "Path: \(OneLineText.escape(plan.profile.location.path))", "",

@@ -43,9 +43,10 @@ public struct GPUTargetResolver: Sendable {
             let failure = Self.noGPU(report)
             if requireGPU { throw failure }
             logger.warning("\(failure.message)")
-            return GPUTarget(model: .none, count: 0, source: "none")
+            return GPUTarget(model: .none, count: 0, source: "none", report: report)
         }
         logger.info("Detected \(report.gpus.count) visible GPU(s) with \(source.rawValue): \(report.model.rawValue)")
-        return GPUTarget(model: report.model, count: request.count ?? report.gpus.count, source: source.rawValue)
+        return GPUTarget(
+            model: report.model, count: request.count ?? report.gpus.count, source: source.rawValue, report: report)
     }
 }

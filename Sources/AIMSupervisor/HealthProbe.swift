@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 import Synchronization
 
@@ -9,7 +10,7 @@ struct HealthProbe: Sendable {
     var timeout: TimeInterval = 5
 
     func healthy() async -> Bool {
-        await answer("/health") != nil
+        await answer(EngineEndpoints.health) != nil
     }
 
     /// `/health` answers and `/v1/models` lists the served model.
@@ -20,7 +21,7 @@ struct HealthProbe: Sendable {
 
     /// `/v1/models` answers and lists the served model (any model when no name is known).
     func listsModel() async -> Bool {
-        guard let body = await answer("/v1/models") else { return false }
+        guard let body = await answer(EngineEndpoints.models) else { return false }
         if servedModelName.isEmpty { return true }
         return body.contains("\"\(servedModelName)\"") || body.contains(JSONEscaped.quoted(servedModelName))
     }

@@ -7,9 +7,10 @@ import Synchronization
 extension EngineSupervisor {
     /// The supervisor for the real engine: started through the trampoline, probed on 127.0.0.1,
     /// its phase in the status file, stop signals from the launcher, the continuous clock.
+    /// - Parameter phaseChanged: told each phase after the status file has it (the launch receipt's times).
     public static func live(
         executable: String, argv: [String], environment: [String: String],
-        settings: SupervisorSettings
+        settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void = { _ in }
     ) -> EngineSupervisor {
         // Detection, selection and downloads are done: give their freed heap back to the system,
         // so the launcher stays small for the hours it supervises.
@@ -22,7 +23,8 @@ extension EngineSupervisor {
                 executable: executable, argv: argv, environment: environment, settings: settings),
             health: EngineHealthCheck(port: settings.port, servedModelName: settings.servedModelName),
             status: ServeStatusFile(
-                path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName),
+                path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName,
+                phaseChanged: phaseChanged),
             clock: ContinuousClock(), signals: LauncherSignals.source,
             reportEnd: { reason, engineErrors in
                 if !engineErrors.isEmpty {
@@ -90,8 +92,10 @@ struct ServeStatusFile: ServeStatusRecording {
     let path: String
     let port: Int
     let servedModelName: String
+    let phaseChanged: @Sendable (ServeStatus.Phase) -> Void
 
     func record(_ phase: ServeStatus.Phase) {
         ServeStatus(pid: getpid(), phase: phase, port: port, servedModelName: servedModelName).write(to: path)
+        phaseChanged(phase)
     }
 }

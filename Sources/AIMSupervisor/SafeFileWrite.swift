@@ -3,7 +3,7 @@ import Foundation
 /// File writes that cannot hang, for paths that come from settings: opened without blocking
 /// (a FIFO nobody reads would block `open` forever), and never through a planted symlink.
 /// Reads go through AIMCore's `BoundedFile`.
-enum SafeFileWrite {
+public enum SafeFileWrite {
     /// Replaces the contents of an existing file (never creates one), without blocking:
     /// a FIFO nobody reads gets nothing instead of hanging the launcher at exit.
     @discardableResult
@@ -12,6 +12,21 @@ enum SafeFileWrite {
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         return writeAll(bytes, to: descriptor)
+    }
+
+    /// Replaces the file at `path` through a temporary file and a rename, so a reader never sees half a
+    /// file; makes its directory first. False when it cannot be written.
+    @discardableResult
+    public static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp-\(getpid())"
+        guard create(temporary, with: bytes) else { return false }
+        if rename(temporary, path) != 0 {
+            unlink(temporary)
+            return false
+        }
+        return true
     }
 
     /// Writes `bytes` to a new file at `path` (a stale one, whatever it is, is removed first,

@@ -29,11 +29,7 @@ public struct ServeStatus: Equatable, Sendable {
             "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port),
             "served_model_name": .string(servedModelName),
         ])
-        let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".tmp-\(getpid())"
-        guard SafeFileWrite.create(temporary, with: Array((JSONWriter.write(document) + "\n").utf8)) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        SafeFileWrite.replace(path, with: Array((JSONWriter.write(document) + "\n").utf8))
     }
 
     /// The status file holds a few dozen bytes; anything much larger is not one.

@@ -10,6 +10,7 @@ struct AIMRuntimeCommand: ParsableCommand {
             ServeArguments.self, GPUsArguments.self, SelectArguments.self, DryRunArguments.self,
             ListProfilesArguments.self,
             ValidateProfilesArguments.self, DownloadToCacheArguments.self, CacheArguments.self, HealthArguments.self,
+            ReceiptArguments.self,
         ],
         defaultSubcommand: ServeArguments.self)
 }

@@ -24,7 +24,8 @@ enum Entry {
     }
 
     private static func run() async -> Int32 {
-        let context = CommandContext.live()
+        let context = CommandContext.live(
+            build: BuildIdentity(version: RuntimeVersion.number, commit: BuildInfo.commit))
         let parsed: any ParsableCommand
         do {
             parsed = try AIMRuntimeCommand.parseAsRoot()

@@ -65,7 +65,20 @@ import Testing
                 "--port", "8000", "--served-model-name", "org/model",
             ])
         let env = try #require(plan["env"] as? [String: String])
-        #expect(env == ["VLLM_USE_V1": "1", "HF_TOKEN": "***"])
+        // A Hub model is loaded from the hub cache serve fills first: the engine never goes to the network.
+        #expect(
+            env == [
+                "VLLM_USE_V1": "1", "HF_TOKEN": "***", "HF_HOME": "/workspace/model-cache", "HF_HUB_OFFLINE": "1",
+            ])
+        let model = try #require(plan["model"] as? [String: Any])
+        #expect(
+            model["download"] as? Bool == true
+                && model["location"] as? String == "/workspace/model-cache/hub/models--org--model")
+        let readiness = try #require(plan["readiness"] as? [String: Any])
+        #expect(readiness["port"] as? Int == 8000 && readiness["model_name"] as? String == "org/model")
+        #expect(plan["served_model_names"] as? [String] == ["org/model"])
+        let engine = try #require(plan["engine"] as? [String: Any])
+        #expect(engine["installed"] as? Bool == false && engine["entrypoint"] as? String == "module")
         #expect(!outcome.stdout.contains("hf_secret") && !outcome.stderr.contains("hf_secret"))
         let gpu = try #require(plan["gpu"] as? [String: Any])
         #expect(gpu["model"] as? String == "MI300X" && gpu["count"] as? Int == 1)
@@ -190,7 +203,7 @@ import Testing
             environment: environment.merging(["AIM_MODEL_ID": work.path + "/none"]) { $1 })
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any])
         #expect(((plan["model"] as? [String: Any])?["cache"] as? [String: Any])?["state"] as? String == "missing")
-        #expect(!missing.stdout.contains("download"))
+        #expect((plan["model"] as? [String: Any])?["download"] as? Bool == false, "a local path is never downloaded")
     }
 
     /// An endpoint that refuses is named as such, by IP address and by host name (Happy Eyeballs reports it differently),

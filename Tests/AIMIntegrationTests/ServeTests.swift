@@ -121,6 +121,15 @@ import Testing
         #expect(state("sigblk") == "0000000000000000")
         #expect(state("sigign") == "0000000001001000")
         #expect(state("fds") == "0 1 2 3")
+        // The receipt has each phase's time, ready last, and the engine's pid is nowhere in it: it records
+        // the launch, not the run.
+        let receipt = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: work.path + "/status.receipt.json"))) as? [String: Any])
+        let phases = try #require(receipt["phases"] as? [String: String], "\(receipt)")
+        let times = ["detect", "select", "download", "spawn", "ready"].compactMap { phases[$0] }
+        #expect(times.count == 5 && times == times.sorted(), "\(phases)")
+        #expect(result.stderr.contains("Launch receipt: \(work.path)/status.receipt.json"))
     }
 
     /// A model AIM whose profile serves another model id (an FP8 variant, say): each engine becomes ready
