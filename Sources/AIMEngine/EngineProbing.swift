@@ -33,14 +33,15 @@ public struct PythonEngineProbe: EngineProbing {
         s = u.find_spec(n)
         p = list(s.submodule_search_locations)[0] if s and s.submodule_search_locations else None
         v = None
-        if p:
-            names = [n] + list(getattr(m, "packages_distributions", dict)().get(n, []))
+        def version(names):
             for d in names:
                 try:
-                    v = m.version(d)
-                    break
+                    return m.version(d)
                 except Exception:
                     pass
+        if p:
+            # Listing every distribution takes a few hundred ms in a large venv: only when the name differs.
+            v = version([n]) or version(getattr(m, "packages_distributions", dict)().get(n, []))
         print(json.dumps({"package": p, "version": v}))
         """
 

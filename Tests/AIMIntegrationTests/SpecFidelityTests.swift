@@ -97,6 +97,54 @@ import Testing
         #expect(phases["ready"] is NSNull, "the engine never became ready")
     }
 
+    /// A Hub model's command is final before the download: shown while nothing is cached, it is what serve
+    /// runs once the model is in the hub cache (here put there by hand, as the store lays it out, and served
+    /// offline), and the receipt names the commit and each file's hash.
+    @Test(.enabled(if: pythonPresent, "no /usr/bin/python3 to stand in for the engines' interpreter"))
+    func aHubModelsCommandIsTheSameBeforeAndAfterTheDownload() throws {
+        var environment = [
+            "PATH": work.path + "/bin:/usr/bin:/bin", "HOME": work.path, "PYTHONPATH": work.path + "/site",
+            "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles",
+            "AIM_PROFILE_ID": "general/vllm-mi300x-fp16-tp1-latency", "AIM_GPU_MODEL": "MI300X",
+            "AIM_GPU_COUNT": "1", "AIM_CACHE_PATH": work.path + "/cache", "AIM_MODEL_ID": "org/hub-model",
+            "AIM_PORT": String(LocalServer.freePort()), "AIM_STATUS_PATH": work.path + "/status/serve-status.json",
+            "SPEC_RECORD": work.path + "/record.json", "HF_HUB_OFFLINE": "1",
+        ]
+        let before = try plan(environment, "hub")
+        #expect(before.model["download"] as? Bool == true && before.model["source"] as? String == "huggingface")
+        let text = "{}"
+        let blob = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"  // sha256("{}")
+        let commit = String(repeating: "a", count: 40)
+        let repo = work.path + "/cache/hub/models--org--hub-model"
+        try work.write("cache/hub/models--org--hub-model/blobs/\(blob)", text)
+        try work.write("cache/hub/models--org--hub-model/refs/main", commit)
+        try FileManager.default.createDirectory(
+            atPath: repo + "/snapshots/\(commit)", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: repo + "/snapshots/\(commit)/config.json", withDestinationPath: "../../blobs/\(blob)")
+        let after = try plan(environment, "hub")
+        #expect(after.model["source"] as? String == "hub-cache" && after.model["download"] as? Bool == false)
+        #expect(after.command == before.command && after.env == before.env)
+        #expect(after.env["HF_HOME"] == work.path + "/cache" && after.env["HF_HUB_OFFLINE"] == "1")
+
+        environment["HF_HUB_OFFLINE"] = "1"
+        let served = try CLI.runProgram(CLI.binary, ["serve"], environment: environment)
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path + "/record.json")))
+                as? [String: Any], "\(served.stderr.suffix(800))")
+        #expect(record["argv"] as? [String] == before.command)
+        let engineEnvironment = try #require(record["env"] as? [String: String])
+        for (key, value) in before.env { #expect(engineEnvironment[key] == value, "\(key)") }
+        let receipt = try CLI.runProgram(CLI.binary, ["receipt"], environment: environment)
+        let model = try #require(
+            (try JSONSerialization.jsonObject(with: Data(receipt.stdout.utf8)) as? [String: Any])?["model"]
+                as? [String: Any], "\(receipt.stderr)")
+        #expect(model["revision"] as? String == commit)
+        #expect(model["path"] as? String == repo + "/snapshots/\(commit)")
+        let files = try #require(model["files"] as? [[String: Any]])
+        #expect(files.count == 1 && files.first?["hash"] as? String == "sha256:\(blob)", "\(files)")
+    }
+
     /// The dry run's command, the variables it adds, and its model.
     func plan(
         _ environment: [String: String], _ file: String
