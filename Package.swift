@@ -75,7 +75,9 @@ let package = Package(
         ),
         .target(
             name: "AIMSelection",
-            dependencies: ["AIMCore", "AIMGPU", "AIMProfiles", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMMemory", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictImports
         ),
         .target(
@@ -91,10 +93,15 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // What a model needs in GPU memory, from its config.json: pure arithmetic, no I/O.
+        .target(
+            name: "AIMMemory",
+            dependencies: ["AIMCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: strictImports),
         .target(
             name: "AIMEngine",
             dependencies: [
-                "AIMCore", "AIMProcess", "AIMProfiles", "AIMSelection", "AIMModelStore",
+                "AIMCore", "AIMGPU", "AIMProcess", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -114,7 +121,7 @@ let package = Package(
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMMemory",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -126,7 +133,7 @@ let package = Package(
             name: "AIMCommands",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
-                "AIMSupervisor",
+                "AIMMemory", "AIMSupervisor",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -167,7 +174,7 @@ let package = Package(
             dependencies: [
                 "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection",
                 "AIMModelStore",
-                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
+                "AIMEngine", "AIMMemory", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -18,11 +18,14 @@ extension RuntimeConfiguration {
 
     /// What the planner needs. The shutdown timeout is rendered only where the installed engine knows the flag.
     public var launchSettings: LaunchSettings {
-        LaunchSettings(
+        var settings = LaunchSettings(
             identity: modelIdentity, gpu: gpuRequest, engine: engine, metric: metric, precision: precision,
             allowGeneralFallback: allowGeneralFallback, forcedProfileID: profileID, profileRoot: profileBasePath,
             cacheRoot: cachePath, customModelName: customModelName, port: port, engineArgs: engineArgs,
             engineShutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
+        settings.memoryCheck = memoryCheck
+        settings.autoMaxModelLen = autoMaxModelLen
+        return settings
     }
 
     /// vLLM's `--shutdown-timeout`: five seconds inside the grace period, so the engine stops draining before it is killed.

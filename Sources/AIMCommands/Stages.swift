@@ -1,6 +1,7 @@
 import AIMConfiguration
 import AIMEngine
 import AIMGPU
+import AIMMemory
 import AIMProfiles
 import AIMSelection
 import Logging
@@ -35,6 +36,28 @@ struct Stages {
             probe: PythonEngineProbe(environment: context.environment))
     }
 
+    /// Says what the memory estimate means for this launch: a context that does not fit is named with the
+    /// length that does, and how to get it.
+    private func logMemory(_ spec: LaunchSpec) {
+        guard let memory = spec.memory else { return }
+        let logger = logs.logger("aim_runtime.memory")
+        switch memory.verdict {
+        case .fits: logger.info("Memory: \(memory.reason)")
+        case .fitsWithMaxModelLen:
+            let longest = memory.maxModelLenThatFits ?? 0
+            if configuration.autoMaxModelLen && !MemoryFit.setsMaxModelLen(configuration.engineArgs) {
+                logger.info("Memory: \(memory.reason); AIM_AUTO_MAX_MODEL_LEN serves max-model-len \(longest)")
+            } else {
+                let fix =
+                    "set AIM_ENGINE_ARGS='{\"max-model-len\": \(longest)}'"
+                    + " or AIM_AUTO_MAX_MODEL_LEN=true; otherwise the engine stops at start: its KV cache is too small"
+                logger.warning("Memory: \(memory.reason); \(fix)")
+            }
+        case .doesNotFit: break  // The selector has said so.
+        case .unknown: logger.info("Memory fit not estimated: \(memory.reason)")
+        }
+    }
+
     /// The launch spec, with its engine choice in the log: a warning where the installed engine could not
     /// be inspected, since the command then leaves out what depends on its version.
     func plan(reached: (LaunchPlanner.Step) -> Void = { _ in }) async throws -> LaunchSpec {
@@ -45,6 +68,7 @@ struct Stages {
         } else {
             logger.info("Engine: \(spec.engine.entrypoint.reason)")
         }
+        logMemory(spec)
         return spec
     }
 }

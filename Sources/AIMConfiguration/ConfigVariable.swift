@@ -39,6 +39,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
     case terminationMessagePath = "AIM_TERMINATION_MESSAGE_PATH"
     case statusPath = "AIM_STATUS_PATH"
+    case memoryCheck = "AIM_MEMORY_CHECK"
+    case autoMaxModelLen = "AIM_AUTO_MAX_MODEL_LEN"
 
     public var name: String { rawValue }
 
@@ -67,6 +69,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
             .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
             return nil
+        case .memoryCheck: return "--memory-check"
+        case .autoMaxModelLen: return "--auto-max-model-len"
         }
     }
 
@@ -102,6 +106,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .shutdownGrace: return String(Defaults.shutdownGraceSeconds)
         case .terminationMessagePath: return Defaults.terminationMessagePath
         case .statusPath: return Defaults.statusPath
+        case .memoryCheck: return Defaults.memoryCheck.rawValue
+        case .autoMaxModelLen: return String(Defaults.autoMaxModelLen)
         }
     }
 
@@ -145,6 +151,12 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
         case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."
         case .statusPath: return "Where serve keeps its status (pid, phase, port, model) for `aim-runtime health`."
+        case .memoryCheck:
+            return
+                "strict, warn or off: whether profiles whose model cannot fit in GPU memory are skipped, and a forced one refused (strict) or warned about (warn)."
+        case .autoMaxModelLen:
+            return
+                "Where the wanted context does not fit in GPU memory but a shorter one does, serve the longest that fits (true/false)."
         case .terminationMessagePath:
             return
                 "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."

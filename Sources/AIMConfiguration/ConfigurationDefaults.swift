@@ -29,6 +29,8 @@ public enum ConfigurationDefaults {
     public static let healthFailureThreshold = 3
     /// `never`: stop and exit when the engine fails.
     public static let restartOnFailure = false
+    public static let memoryCheck = MemoryCheck.warn
+    public static let autoMaxModelLen = false
     public static let maxRestarts = 3
     public static let shutdownGraceSeconds = 30
     public static let terminationMessagePath = "/dev/termination-log"

@@ -79,7 +79,11 @@ public struct ConfigurationLoader: Sendable {
             shutdownGraceSeconds: try parseNumber(
                 input, .shutdownGrace, default: Defaults.shutdownGraceSeconds, range: 1...3600, unit: "seconds"),
             terminationMessagePath: input.value(.terminationMessagePath)?.text ?? Defaults.terminationMessagePath,
-            statusPath: input.value(.statusPath)?.text ?? Defaults.statusPath
+            statusPath: input.value(.statusPath)?.text ?? Defaults.statusPath,
+            memoryCheck: try parseChoice(input, .memoryCheck, default: Defaults.memoryCheck, lowercased: true) {
+                MemoryCheck(rawValue: $0)
+            },
+            autoMaxModelLen: try parseBoolean(input, .autoMaxModelLen) ?? Defaults.autoMaxModelLen
         )
     }
 

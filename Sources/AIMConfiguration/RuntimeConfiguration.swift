@@ -43,4 +43,6 @@ public struct RuntimeConfiguration: Sendable {
     public var shutdownGraceSeconds: Int
     public var terminationMessagePath: String
     public var statusPath: String
+    public var memoryCheck: MemoryCheck
+    public var autoMaxModelLen: Bool
 }

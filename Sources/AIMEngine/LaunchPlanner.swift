@@ -1,8 +1,10 @@
 import AIMCore
+import AIMMemory
 import AIMModelStore
 import AIMProfiles
 import AIMSelection
 import Logging
+import OrderedCollections
 
 /// Runs the pipeline up to the moment the engine would start:
 /// GPU target → profile catalogue → selection → model location → installed engine → launch spec.
@@ -13,6 +15,7 @@ public struct LaunchPlanner: Sendable {
     private let modelResolver: ModelResolver
     private let executables: ExecutableLocator
     private let probe: any EngineProbing
+    private let memoryFit: MemoryFit
 
     /// - Parameter probe: finds what of the engine is installed, which decides its entrypoint and flags.
     public init(
@@ -21,7 +24,8 @@ public struct LaunchPlanner: Sendable {
         selector: ProfileSelector = ProfileSelector(),
         modelResolver: ModelResolver = ModelResolver(),
         executables: ExecutableLocator,
-        probe: any EngineProbing
+        probe: any EngineProbing,
+        memoryFit: MemoryFit = MemoryFit()
     ) {
         self.gpuResolver = gpuResolver
         self.catalogLoader = catalogLoader
@@ -29,6 +33,7 @@ public struct LaunchPlanner: Sendable {
         self.modelResolver = modelResolver
         self.executables = executables
         self.probe = probe
+        self.memoryFit = memoryFit
     }
 
     /// The GPU target, the catalogue and every verdict, for listings.
@@ -37,7 +42,7 @@ public struct LaunchPlanner: Sendable {
     ) async throws -> (gpu: GPUTarget, catalog: ProfileCatalog, assessments: [ProfileAssessment]) {
         let gpu = try await gpuResolver.resolve(settings.gpu, requireGPU: false)
         let catalog = catalogLoader.load(root: settings.profileRoot, aimID: settings.identity.aimID)
-        return (gpu, catalog, selector.assess(catalog, for: settings.selectionRequest(gpu: gpu)))
+        return (gpu, catalog, selector.assess(catalog, for: request(settings, gpu: gpu, catalog: catalog)))
     }
 
     /// The steps of planning a caller may time.
@@ -53,6 +58,15 @@ public struct LaunchPlanner: Sendable {
         let selection = try choose(settings, gpu: gpu, catalog: catalog)
         reached(.selected)
         let profile = selection.profile
+        let memory = memoryFit.estimates(for: [profile], settings: settings, gpu: gpu)[profile.location.path]
+        var settings = settings
+        if settings.memoryCheck != .off, let memory, memory.verdict == .fitsWithMaxModelLen,
+            let longest = memory.maxModelLenThatFits, settings.autoMaxModelLen,
+            !MemoryFit.setsMaxModelLen(settings.engineArgs)
+        {
+            // Only where the user's own AIM_ENGINE_ARGS chose no length: that choice stands.
+            settings.engineArgs = (settings.engineArgs ?? [:]).merging(["max-model-len": .int(longest)]) { $1 }
+        }
         let model = try modelResolver.resolve(
             profile: profile, identity: settings.identity, cacheRoot: settings.cacheRoot,
             customModelName: settings.customModelName)
@@ -63,7 +77,8 @@ public struct LaunchPlanner: Sendable {
         let command = try builder(for: engine).command(profile: profile, model: model, settings: settings.engineCommand)
         return LaunchSpec(
             selection: selection, gpu: gpu, model: model, engine: engine, command: command,
-            readiness: EngineReadiness(port: settings.port, modelName: command.servedModelName))
+            readiness: EngineReadiness(port: settings.port, modelName: command.servedModelName),
+            memory: settings.memoryCheck == .off ? nil : memory)
     }
 
     /// Only the profile choice, without building the engine command.
@@ -74,7 +89,16 @@ public struct LaunchPlanner: Sendable {
 
     /// The profile choice for a GPU target and catalogue already in hand (a survey's).
     public func choose(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) throws -> Selection {
-        try selector.select(from: catalog, for: settings.selectionRequest(gpu: gpu), forcedID: settings.forcedProfileID)
+        try selector.select(
+            from: catalog, for: request(settings, gpu: gpu, catalog: catalog), forcedID: settings.forcedProfileID)
+    }
+
+    /// The selection request, with each profile's memory estimate unless AIM_MEMORY_CHECK=off.
+    private func request(_ settings: LaunchSettings, gpu: GPUTarget, catalog: ProfileCatalog) -> SelectionRequest {
+        let memory =
+            settings.memoryCheck == .off
+            ? [:] : memoryFit.estimates(for: catalog.profiles, settings: settings, gpu: gpu)
+        return settings.selectionRequest(gpu: gpu, memory: memory)
     }
 
     /// The model `download-to-cache` fetches when none is named: the one the chosen profile serves (its

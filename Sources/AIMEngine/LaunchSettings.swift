@@ -1,4 +1,5 @@
 import AIMCore
+import AIMMemory
 import AIMSelection
 import OrderedCollections
 
@@ -21,6 +22,10 @@ public struct LaunchSettings: Sendable {
     public var engineArgs: OrderedDictionary<String, StructuredValue>?
     /// See `EngineCommandSettings.shutdownTimeoutSeconds`.
     public var engineShutdownTimeoutSeconds: Int?
+    /// AIM_MEMORY_CHECK.
+    public var memoryCheck: MemoryCheck = .warn
+    /// AIM_AUTO_MAX_MODEL_LEN: where the wanted context does not fit but a shorter one does, serve the longest.
+    public var autoMaxModelLen = false
 
     public init(
         identity: ModelIdentity, gpu: GPURequest, engine: EngineKind, metric: Metric, precision: Precision?,
@@ -43,10 +48,12 @@ public struct LaunchSettings: Sendable {
         self.engineShutdownTimeoutSeconds = engineShutdownTimeoutSeconds
     }
 
-    public func selectionRequest(gpu target: GPUTarget) -> SelectionRequest {
+    /// - Parameter memory: each profile's estimate, keyed by its file's path.
+    public func selectionRequest(gpu target: GPUTarget, memory: [String: MemoryEstimate] = [:]) -> SelectionRequest {
         SelectionRequest(
             aimID: identity.aimID, engine: engine, metric: metric, precision: precision, gpu: target,
-            allowGeneralFallback: allowGeneralFallback)
+            allowGeneralFallback: allowGeneralFallback, gpuCountIsAuto: gpu.count == nil, memoryCheck: memoryCheck,
+            memory: memory)
     }
 
     public var engineCommand: EngineCommandSettings {

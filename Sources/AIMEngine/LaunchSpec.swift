@@ -1,4 +1,5 @@
 import AIMCore
+import AIMMemory
 import AIMProfiles
 import AIMSelection
 
@@ -13,10 +14,12 @@ public struct LaunchSpec: Sendable {
     public let engine: EngineChoice
     public let command: EngineCommand
     public let readiness: EngineReadiness
+    /// Whether the model fits the profile's GPUs; nil with AIM_MEMORY_CHECK=off.
+    public let memory: MemoryEstimate?
 
     public init(
         selection: Selection, gpu: GPUTarget, model: ModelResolution, engine: EngineChoice, command: EngineCommand,
-        readiness: EngineReadiness
+        readiness: EngineReadiness, memory: MemoryEstimate? = nil
     ) {
         self.selection = selection
         self.gpu = gpu
@@ -24,6 +27,7 @@ public struct LaunchSpec: Sendable {
         self.engine = engine
         self.command = command
         self.readiness = readiness
+        self.memory = memory
     }
 
     public var profile: Profile { selection.profile }

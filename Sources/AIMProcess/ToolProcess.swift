@@ -6,7 +6,7 @@ import System
 import SystemPackage
 #endif
 
-/// Runs a short-lived program (rocm-smi, amd-smi, the vLLM feature probe) without a shell, with a
+/// Runs a short-lived program (rocm-smi, amd-smi, the engine probe) without a shell, with a
 /// time limit and a cap on the output kept, so that one that hangs or floods costs seconds, not a launch.
 ///
 /// The program leads a new process group. At its time limit, or once it prints past a cap, the whole

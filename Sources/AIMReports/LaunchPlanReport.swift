@@ -1,5 +1,6 @@
 import AIMCore
 import AIMEngine
+import AIMMemory
 import AIMProfiles
 import AIMSelection
 import OrderedCollections
@@ -38,6 +39,7 @@ public enum LaunchPlanReport {
             "env": environmentDocument(plan.command.environment),
             "served_model_names": .list(plan.command.servedNames.map(StructuredValue.string)),
             "readiness": readinessDocument(plan.readiness),
+            "memory": MemoryReport.document(plan.memory),
             "gpu": .mapping([
                 "model": .string(plan.gpu.model.rawValue),
                 "count": .int(plan.gpu.count),
@@ -130,6 +132,10 @@ public enum LaunchPlanReport {
                 "engine: \(plan.engine.installation.kind.rawValue)"
                     + (plan.engine.installation.version.map { " \($0)" } ?? "")
                     + "; \(plan.engine.entrypoint.reason)"),
+            ShellQuoting.comment(
+                "memory: "
+                    + (plan.memory.map { "\($0.verdict.rawValue): \($0.reason)" }
+                        ?? "not estimated (AIM_MEMORY_CHECK=off)")),
             ShellQuoting.comment(
                 "ready when 127.0.0.1:\(plan.readiness.port)\(plan.readiness.modelsPath) lists \(plan.readiness.modelName)"
             ),

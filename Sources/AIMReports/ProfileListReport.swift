@@ -1,4 +1,5 @@
 import AIMCore
+import AIMMemory
 import AIMProfiles
 import AIMSelection
 import Foundation
@@ -49,7 +50,8 @@ public struct ProfileListReport: Sendable {
 
     private func table(colour: Bool) -> String {
         let headings = [
-            "", "PROFILE", "SOURCE", "GPU", "PRECISION", "ENGINE", "TP", "METRIC", "TYPE", "PRIO", "STATE", "REASON",
+            "", "PROFILE", "SOURCE", "GPU", "PRECISION", "ENGINE", "TP", "METRIC", "TYPE", "PRIO", "MEMORY", "STATE",
+            "REASON",
         ]
         let cells = rows.map { row -> [String] in
             [
@@ -57,7 +59,7 @@ public struct ProfileListReport: Sendable {
                 row.metadata?.gpu.rawValue ?? "-", row.metadata?.precision.rawValue ?? "-",
                 row.metadata?.engine.rawValue ?? "-", row.metadata.map { String($0.gpuCount) } ?? "-",
                 row.metadata?.metric.rawValue ?? "-", row.metadata?.type.rawValue ?? "-",
-                String(row.location.searchPriority), row.state.rawValue, row.reason,
+                String(row.location.searchPriority), MemoryReport.cell(row.memory), row.state.rawValue, row.reason,
             ]
         }
         let widths = headings.indices.map { column in
@@ -85,6 +87,9 @@ public struct ProfileListReport: Sendable {
                 lines.append(
                     "  \(row.selected ? "* " : "")\(row.id)  [\(row.source.rawValue)] \(row.location.relativePath)")
                 if !row.reason.isEmpty { lines.append("      \(row.reason)") }
+                if let memory = row.memory, row.state != .insufficientMemory {
+                    lines.append("      memory: \(memory.verdict.rawValue): \(memory.reason)")
+                }
             }
         }
         return (lines + footerLines).joined(separator: "\n") + "\n"
@@ -110,6 +115,7 @@ public struct ProfileListReport: Sendable {
                         "manual_only": .bool(row.manualOnly),
                         "selected": .bool(row.selected),
                         "metadata": row.metadata.map(LaunchPlanReport.metadataDocument) ?? .null,
+                        "memory": row.metadata == nil ? .null : MemoryReport.document(row.memory),
                     ])
                 }),
         ])

@@ -1,3 +1,4 @@
+import AIMMemory
 import AIMProfiles
 import AIMSelection
 
@@ -11,6 +12,8 @@ public struct ProfileListing: Sendable {
     public let reason: String
     public let manualOnly: Bool
     public let selected: Bool
+    /// Whether the model fits the profile's GPUs; nil for an invalid file or AIM_MEMORY_CHECK=off.
+    public let memory: MemoryEstimate?
 
     public static func rows(
         assessments: [ProfileAssessment], invalid: [InvalidProfile], selectedID: String?
@@ -19,13 +22,14 @@ public struct ProfileListing: Sendable {
             ProfileListing(
                 id: assessment.profile.id, location: assessment.profile.location, metadata: assessment.profile.metadata,
                 source: assessment.profile.source, state: assessment.state, reason: assessment.reason,
-                manualOnly: assessment.manualOnly, selected: assessment.profile.id == selectedID)
+                manualOnly: assessment.manualOnly, selected: assessment.profile.id == selectedID,
+                memory: assessment.memory)
         }
         let broken = invalid.map { problem in
             ProfileListing(
                 id: problem.id, location: problem.location, metadata: nil,
                 source: problem.location.isCustom ? .custom : (problem.location.isGeneral ? .general : .model),
-                state: .invalid, reason: problem.message, manualOnly: false, selected: false)
+                state: .invalid, reason: problem.message, manualOnly: false, selected: false, memory: nil)
         }
         let order = Dictionary(uniqueKeysWithValues: CompatibilityState.allCases.enumerated().map { ($1, $0) })
         // Stable grouping by state keeps catalogue order inside each group.

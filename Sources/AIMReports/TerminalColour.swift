@@ -17,6 +17,7 @@ enum TerminalColour {
         case .modelMismatch: return "\u{1B}[95m"
         case .engineMismatch: return "\u{1B}[96m"
         case .metricMismatch: return "\u{1B}[91m"
+        case .insufficientMemory: return "\u{1B}[33m"
         case .invalid: return "\u{1B}[31;1m"
         }
     }

@@ -8,5 +8,7 @@ public enum CompatibilityState: String, CaseIterable, Sendable {
     case modelMismatch = "model_mismatch"
     case engineMismatch = "engine_mismatch"
     case metricMismatch = "metric_mismatch"
+    /// Matches, but the model cannot fit in the GPUs' memory (AIM_MEMORY_CHECK=strict or warn).
+    case insufficientMemory = "insufficient_memory"
     case invalid
 }

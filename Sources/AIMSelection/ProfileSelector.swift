@@ -1,4 +1,5 @@
 import AIMCore
+import AIMMemory
 import AIMProfiles
 import Logging
 
@@ -24,8 +25,9 @@ public struct ProfileSelector: Sendable {
         let metadata = profile.metadata
         // With the fallback off, general profiles stay listed but need AIM_PROFILE_ID.
         let manualOnly = metadata.manualSelectionOnly || (!request.allowGeneralFallback && profile.isGeneral)
+        let memory = request.memoryCheck == .off ? nil : request.memory[profile.location.path]
         func verdict(_ state: CompatibilityState, _ reason: String = "") -> ProfileAssessment {
-            ProfileAssessment(profile: profile, state: state, reason: reason, manualOnly: manualOnly)
+            ProfileAssessment(profile: profile, state: state, reason: reason, manualOnly: manualOnly, memory: memory)
         }
         if metadata.engine != request.engine {
             return verdict(.engineMismatch, "engine \(metadata.engine.rawValue), want \(request.engine.rawValue)")
@@ -40,27 +42,35 @@ public struct ProfileSelector: Sendable {
         if metadata.gpu != request.gpu.model {
             return verdict(.gpuMismatch, "gpu \(metadata.gpu.rawValue), want \(request.gpu.model.rawValue)")
         }
-        if metadata.gpuCount != request.gpu.count {
+        if metadata.gpuCount != request.gpu.count && !request.fitsOnFewerGPUs(profile) {
             return verdict(.gpuMismatch, "gpu_count \(metadata.gpuCount), want \(request.gpu.count)")
         }
         if let precision = request.precision, metadata.precision != precision {
             return verdict(.precisionMismatch, "precision \(metadata.precision.rawValue), want \(precision.rawValue)")
         }
+        if let memory, memory.verdict == .doesNotFit {
+            return verdict(.insufficientMemory, "does not fit in memory: \(memory.reason)")
+        }
         return manualOnly ? verdict(.manualOnly, "manual selection only (set AIM_PROFILE_ID)") : verdict(.compatible)
     }
 
-    /// Compatible and manual-only profiles, best first.
-    public func rank(_ assessments: [ProfileAssessment]) -> [ProfileAssessment] {
-        assessments
+    /// Compatible and manual-only profiles, best first. Where a base AIM's model fits on fewer GPUs than
+    /// there are, the fewest GPUs (smallest tensor parallelism) rank first after the search priority.
+    public func rank(_ assessments: [ProfileAssessment], request: SelectionRequest? = nil) -> [ProfileAssessment] {
+        let byGPUs = request.map { request in assessments.contains { request.fitsOnFewerGPUs($0.profile) } } ?? false
+        return
+            assessments
             .filter { $0.state == .compatible || $0.state == .manualOnly }
             .sorted { lhs, rhs in
-                Self.rankKey(lhs.profile).lexicographicallyPrecedes(Self.rankKey(rhs.profile))
+                Self.rankKey(lhs.profile, byGPUs: byGPUs).lexicographicallyPrecedes(
+                    Self.rankKey(rhs.profile, byGPUs: byGPUs))
             }
     }
 
-    private static func rankKey(_ profile: Profile) -> [RankComponent] {
+    private static func rankKey(_ profile: Profile, byGPUs: Bool) -> [RankComponent] {
         [
             .number(profile.location.searchPriority),
+            .number(byGPUs ? profile.metadata.gpuCount : 0),
             .number(profile.metadata.precision.rank),
             .number(profile.metadata.type.rank),
             .text(profile.location.relativePath),
@@ -73,9 +83,11 @@ public struct ProfileSelector: Sendable {
     ) throws -> Selection {
         let assessments = assess(catalog, for: request)
         if let forcedID {
-            return Selection(profile: try forcedProfile(forcedID, in: catalog), forced: true, assessments: assessments)
+            let profile = try forcedProfile(forcedID, in: catalog)
+            try checkForcedMemory(profile, request: request)
+            return Selection(profile: profile, forced: true, assessments: assessments)
         }
-        let ranked = rank(assessments)
+        let ranked = rank(assessments, request: request)
         logger.debug(
             "Ranked candidates: \(ranked.map { "\($0.profile.id)(prio=\($0.profile.location.searchPriority))" })")
         guard let chosen = ranked.first(where: { $0.state == .compatible }) else {
@@ -84,7 +96,26 @@ public struct ProfileSelector: Sendable {
             )
         }
         logger.info("Selected profile: \(chosen.profile.location.path)")
+        if chosen.profile.metadata.gpuCount < request.gpu.count, request.fitsOnFewerGPUs(chosen.profile) {
+            logger.info(
+                "The model fits on \(chosen.profile.metadata.gpuCount) of the \(request.gpu.count) GPUs with its full context, the smallest tensor parallelism of the general profiles that does; set AIM_GPU_COUNT to use more"
+            )
+        }
         return Selection(profile: chosen.profile, forced: false, assessments: assessments)
+    }
+
+    /// AIM_PROFILE_ID skips every check but memory: strict refuses a profile that cannot fit, warn says so.
+    private func checkForcedMemory(_ profile: Profile, request: SelectionRequest) throws {
+        guard request.memoryCheck != .off, let memory = request.memory[profile.location.path],
+            memory.verdict == .doesNotFit
+        else { return }
+        let message = "profile \(profile.id) does not fit in memory: \(memory.reason)"
+        if request.memoryCheck == .strict {
+            throw AIMError(
+                .insufficientMemory,
+                "\(message); choose a profile with more GPUs, or set AIM_MEMORY_CHECK=warn to start it anyway")
+        }
+        logger.warning("\(message); starting it because AIM_PROFILE_ID names it (AIM_MEMORY_CHECK=warn)")
     }
 
     private func forcedProfile(_ id: String, in catalog: ProfileCatalog) throws -> Profile {

@@ -1,4 +1,6 @@
 import AIMCore
+import AIMMemory
+import AIMProfiles
 
 /// What the user asked for, with `auto` resolved the reference's way.
 public struct SelectionRequest: Equatable, Sendable {
@@ -9,10 +11,23 @@ public struct SelectionRequest: Equatable, Sendable {
     public let precision: Precision?
     public let gpu: GPUTarget
     public let allowGeneralFallback: Bool
+    /// True when AIM_GPU_COUNT is auto: a base AIM's model may then use fewer GPUs than there are.
+    public let gpuCountIsAuto: Bool
+    public let memoryCheck: MemoryCheck
+    /// Each profile's memory estimate, keyed by the profile file's path.
+    public let memory: [String: MemoryEstimate]
+
+    /// A base AIM (no AIM_ID) with AIM_GPU_COUNT auto, where the model is known to fit a general profile
+    /// that uses fewer GPUs than there are: the smallest tensor parallelism that fits is chosen.
+    public func fitsOnFewerGPUs(_ profile: Profile) -> Bool {
+        aimID == nil && gpuCountIsAuto && memoryCheck != .off && profile.isGeneral
+            && profile.metadata.gpuCount < gpu.count && memory[profile.location.path]?.verdict == .fits
+    }
 
     public init(
         aimID: String?, engine: EngineKind, metric: Metric, precision: Precision?, gpu: GPUTarget,
-        allowGeneralFallback: Bool
+        allowGeneralFallback: Bool, gpuCountIsAuto: Bool = false, memoryCheck: MemoryCheck = .off,
+        memory: [String: MemoryEstimate] = [:]
     ) {
         self.aimID = aimID
         self.engine = engine
@@ -20,5 +35,8 @@ public struct SelectionRequest: Equatable, Sendable {
         self.precision = precision
         self.gpu = gpu
         self.allowGeneralFallback = allowGeneralFallback
+        self.gpuCountIsAuto = gpuCountIsAuto
+        self.memoryCheck = memoryCheck
+        self.memory = memory
     }
 }

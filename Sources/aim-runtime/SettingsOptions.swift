@@ -34,6 +34,10 @@ struct SettingsOptions: ParsableArguments {
         String?
     @Option(name: .customLong("gpu-source"), help: "Overrides AIM_GPU_SOURCE.") var gpuSource: String?
     @Option(name: .customLong("sysfs-path"), help: "Overrides AIM_SYSFS_PATH.") var sysfsPath: String?
+    @Option(name: .customLong("memory-check"), help: "Overrides AIM_MEMORY_CHECK (strict, warn or off).")
+    var memoryCheck: String?
+    @Option(name: .customLong("auto-max-model-len"), help: "Overrides AIM_AUTO_MAX_MODEL_LEN.")
+    var autoMaxModelLen: String?
 
     /// The flags given, keyed by the variable each overrides.
     var overrides: [ConfigVariable: String] {
@@ -42,7 +46,8 @@ struct SettingsOptions: ParsableArguments {
             (.gpuModel, gpuModel), (.engine, engine), (.metric, metric), (.profileID, profileID),
             (.cachePath, cachePath), (.port, port), (.engineArgs, engineArgs), (.logLevel, logLevel),
             (.logFormat, logFormat), (.allowGeneralFallback, allowGeneralFallback), (.profileBasePath, profileBasePath),
-            (.gpuSource, gpuSource), (.sysfsPath, sysfsPath),
+            (.gpuSource, gpuSource), (.sysfsPath, sysfsPath), (.memoryCheck, memoryCheck),
+            (.autoMaxModelLen, autoMaxModelLen),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { variable, value in value.map { (variable, $0) } })
     }

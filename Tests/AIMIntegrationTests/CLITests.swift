@@ -243,3 +243,79 @@ import Testing
         #expect(outcome.stdout.contains("SUBCOMMANDS:") && outcome.stdout.contains("verify"))
     }
 }
+
+/// Memory fit through the CLI: list-profiles and select show it, select picks what fits, and the
+/// longest context that fits is served when asked.
+@Suite struct MemoryFitCLITests {
+    let work: TemporaryDirectory
+
+    init() throws {
+        work = try TemporaryDirectory()
+        for model in ["llama-3.1-8b", "llama-3.1-70b"] {
+            let config = try String(
+                contentsOfFile: CLI.packageRoot + "/Tests/Fixtures/models/\(model)/config.json", encoding: .utf8)
+            try work.write("models/\(model)/config.json", config)
+        }
+    }
+
+    func environment(_ model: String, _ extra: [String: String] = [:]) -> [String: String] {
+        [
+            "AIM_MODEL_ID": work.path + "/models/" + model, "AIM_GPU_SOURCE": "sysfs",
+            "AIM_SYSFS_PATH": gpuFixtures + "/mi300x-8/sys",
+        ].merging(extra) { $1 }
+    }
+
+    @Test func listProfilesGivesEachProfileItsMemoryVerdict() throws {
+        let outcome = try CLI.run(
+            ["list-profiles", "--format", "json"], environment: environment("llama-3.1-70b", ["AIM_GPU_COUNT": "1"]))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let profiles = try #require(document["profiles"] as? [[String: Any]])
+        func memory(_ id: String) -> [String: Any]? {
+            profiles.first { $0["id"] as? String == id }?["memory"] as? [String: Any]
+        }
+        let one = try #require(memory("general/vllm-mi300x-fp16-tp1-latency"))
+        #expect(one["verdict"] as? String == "fits_with_max_model_len")
+        #expect((one["max_model_len_that_fits"] as? Int ?? 0) > 100_000)
+        #expect(one["available_gib_per_gpu"] as? Double == 172.79)
+        #expect(memory("general/vllm-mi300x-fp16-tp8-latency")?["verdict"] as? String == "fits")
+        #expect(memory("general/vllm-mi325x-fp16-tp1-latency")?["verdict"] as? String == "fits", "256 GiB holds it")
+    }
+
+    @Test func aBaseAIMTakesTheFewestGPUsItFitsAndTheLongestContextWhenAsked() throws {
+        let eight = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment("llama-3.1-8b"))
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(eight.stdout.utf8)) as? [String: Any])
+        #expect((plan["profile"] as? [String: Any])?["id"] as? String == "general/vllm-mi300x-fp16-tp1-latency")
+        #expect((plan["memory"] as? [String: Any])?["verdict"] as? String == "fits")
+        #expect(eight.stderr.contains("The model fits on 1 of the 8 GPUs"), "\(eight.stderr)")
+
+        let longest = try CLI.run(
+            ["select", "--dry-run", "--format", "json"],
+            environment: environment("llama-3.1-70b", ["AIM_GPU_COUNT": "1", "AIM_AUTO_MAX_MODEL_LEN": "true"]))
+        let auto = try #require(try JSONSerialization.jsonObject(with: Data(longest.stdout.utf8)) as? [String: Any])
+        let fits = try #require((auto["memory"] as? [String: Any])?["max_model_len_that_fits"] as? Int)
+        let command = try #require(auto["command"] as? [String])
+        #expect(Array(command.drop { $0 != "--max-model-len" }.prefix(2)) == ["--max-model-len", String(fits)])
+        // Without it, a warning names the length and the fix.
+        let warned = try CLI.run(
+            ["select", "--dry-run"], environment: environment("llama-3.1-70b", ["AIM_GPU_COUNT": "1"]))
+        #expect(warned.stderr.contains(#"set AIM_ENGINE_ARGS='{"max-model-len": \#(fits)}'"#), "\(warned.stderr)")
+        #expect(!warned.stdout.contains("--max-model-len"))
+    }
+
+    @Test func aForcedProfileThatCannotFitIsExitSeventeenWhenStrict() throws {
+        let outcome = try CLI.run(
+            ["select", "--dry-run"],
+            environment: environment(
+                "llama-3.1-70b",
+                [
+                    "AIM_PROFILE_ID": "general/vllm-mi300x-fp16-tp1-latency", "AIM_MEMORY_CHECK": "strict",
+                    "AIM_ENGINE_ARGS": #"{"dtype": "float32"}"#,
+                ]))
+        #expect(outcome.status == 17, "\(outcome.stderr)")
+        let lastLine = outcome.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(
+            lastLine.hasPrefix("error: profile general/vllm-mi300x-fp16-tp1-latency does not fit in memory: needs ≥ "),
+            "\(outcome.stderr)")
+    }
+}

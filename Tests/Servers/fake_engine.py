@@ -7,7 +7,7 @@ and misbehaves as FAKE_ENGINE_MODE asks:
   flood, flood-exit, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind),
   setsid-grandchild (starts a grandchild in a session of its own that ignores SIGTERM).
 FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
-Run as `python -c CODE` (serve's vLLM feature probe), it obeys FAKE_PROBE: hang (ignores SIGTERM and
+Run as `python -c CODE` (the planner's engine probe), it obeys FAKE_PROBE: hang (ignores SIGTERM and
 sleeps, with a child, forever), flood (prints without end); otherwise it exits 1 (no vLLM here).
 """
 import json, os, signal, subprocess, sys, threading, time
