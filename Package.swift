@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "AIMFuzzTargets",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore", "AIMMemory",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictImports

@@ -131,7 +131,10 @@ struct ProfileMemoryArguments {
             return nil
         }
         func whole(_ value: Double?, in range: ClosedRange<Int>) -> Int? {
-            guard let value, value.isFinite, value.rounded() == value, range.contains(Int(value)) else { return nil }
+            // Bounds first, in Double: converting a huge value to Int would trap.
+            guard let value, value.rounded() == value, value >= Double(range.lowerBound),
+                value <= Double(range.upperBound)
+            else { return nil }
             return Int(value)
         }
         let engine = profile.metadata.engine

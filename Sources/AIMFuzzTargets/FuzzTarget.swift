@@ -12,6 +12,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case hubListing = "hub-listing"
     case s3Listing = "s3-listing"
     case httpHeaders = "http-headers"
+    case modelConfig = "model-config"
 
     /// Feeds `bytes` to the target's parser. Returns normally for any input that is parsed or
     /// rejected cleanly; a trap, or a broken invariant (`FuzzInvariant.check`), ends the process.
@@ -26,6 +27,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .hubListing: StoreTargets.hubListing(text)
         case .s3Listing: StoreTargets.s3Listing(text)
         case .httpHeaders: StoreTargets.httpHeaders(text)
+        case .modelConfig: MemoryTargets.modelConfig(text)
         }
     }
 

@@ -44,18 +44,20 @@ public enum ModelShapeReader {
         let maxPositions = try fields.optional(
             ["max_position_embeddings", "n_positions", "seq_length"], 1...1_000_000_000)
 
+        // Products of outside numbers in Double: no dimension, however large, can overflow; a total beyond
+        // any real model is refused by `count`.
+        let (h, n) = (Double(hidden), Double(heads))
         let attention: ModelShape.Attention
-        let attentionParameters: Int
+        let attentionParameters: Double
         if let rank = try fields.optional(["kv_lora_rank"], 1...1_048_576) {
             let rope = try fields.required(["qk_rope_head_dim"], 0...65536)
             let nope = try fields.optional(["qk_nope_head_dim"], 0...65536) ?? 0
             let valueDim = try fields.optional(["v_head_dim"], 1...65536) ?? nope
             let queryRank = try fields.optional(["q_lora_rank"], 1...1_048_576)
             attention = .latent(kvLoraRank: rank, ropeHeadDim: rope)
-            let query =
-                queryRank.map { hidden * $0 + $0 * heads * (nope + rope) } ?? hidden * heads * (nope + rope)
-            attentionParameters =
-                query + hidden * (rank + rope) + rank * heads * (nope + valueDim) + heads * valueDim * hidden
+            let (r, qk, v) = (Double(rank), Double(nope + rope), Double(valueDim))
+            let query = queryRank.map { h * Double($0) + Double($0) * n * qk } ?? h * n * qk
+            attentionParameters = query + h * (r + Double(rope)) + r * n * (Double(nope) + v) + n * v * h
         } else {
             let multiQuery = fields.bool("multi_query") == true || fields.bool("multi_query_attention") == true
             let kvHeads =
@@ -63,13 +65,13 @@ public enum ModelShapeReader {
                 ?? (multiQuery ? 1 : heads)
             let headDim = try fields.optional(["head_dim"], 1...65536) ?? max(1, hidden / heads)
             attention = .standard(kvHeads: kvHeads, headDim: headDim)
-            attentionParameters = 2 * hidden * heads * headDim + 2 * hidden * kvHeads * headDim
+            attentionParameters = 2 * h * Double(headDim) * (n + Double(kvHeads))
         }
 
         let (slidingLayers, window) = try sliding(fields, layers: layers)
         let parts = try mlp(fields, hidden: hidden, layers: layers, ungated: ungatedModelTypes.contains(modelType))
         let tied = fields.bool("tie_word_embeddings") ?? false
-        let other = vocabulary * hidden * (tied ? 1 : 2) + layers * 2 * hidden + hidden + parts.routers
+        let other = Double(vocabulary) * h * (tied ? 1 : 2) + Double(layers) * 2 * h + h + parts.routers
         let (quantization, width) = try quantization(
             root[key: "quantization_config"] ?? config[key: "quantization_config"])
         return ModelShape(
@@ -79,7 +81,8 @@ public enum ModelShapeReader {
             dtypeBytes: dtypeBytes(fields.string("torch_dtype") ?? fields.string("dtype")),
             quantizedBytes: width, quantization: quantization,
             parameters: ParameterCount(
-                attention: layers * attentionParameters, mlp: parts.dense, experts: parts.experts, other: other))
+                attention: try count(Double(layers) * attentionParameters), mlp: try count(parts.dense),
+                experts: try count(parts.experts), other: try count(other)))
     }
 
     /// Which layers slide, from `layer_types`, a `sliding_window_pattern`, or a window on every layer
@@ -95,9 +98,10 @@ public enum ModelShapeReader {
         if let pattern = try fields.optional(["sliding_window_pattern"], 1...4096) {
             return (layers - layers / pattern, window)
         }
-        if fields.bool("use_sliding_window") == true, let full = try fields.optional(["max_window_layers"], 0...layers)
+        if fields.bool("use_sliding_window") == true,
+            let full = try fields.optional(["max_window_layers"], 0...1_000_000)
         {
-            return (layers - full, window)
+            return (layers - min(full, layers), window)
         }
         return (layers, window)
     }
@@ -105,25 +109,35 @@ public enum ModelShapeReader {
     /// Dense MLP and shared-expert parameters, routed experts, and the routers.
     static func mlp(
         _ fields: Fields, hidden: Int, layers: Int, ungated: Bool
-    ) throws(Problem) -> (dense: Int, experts: Int, routers: Int) {
-        let matrices = ungated ? 2 : 3
-        let intermediate =
-            try fields.optional(["intermediate_size", "n_inner", "ffn_dim", "ffn_hidden_size"], 1...10_000_000) ?? 4
-            * hidden
-        let experts = try fields.optional(["num_local_experts", "num_experts", "n_routed_experts"], 0...65536) ?? 0
-        guard experts > 1 else { return (layers * matrices * hidden * intermediate, 0, 0) }
+    ) throws(Problem) -> (dense: Double, experts: Double, routers: Double) {
+        let matrices: Double = ungated ? 2 : 3
+        let h = Double(hidden)
+        let named = try fields.optional(["intermediate_size", "n_inner", "ffn_dim", "ffn_hidden_size"], 1...10_000_000)
+        let intermediate = Double(named ?? 4 * hidden)
+        let experts = Double(
+            try fields.optional(["num_local_experts", "num_experts", "n_routed_experts"], 0...65536) ?? 0)
+        guard experts > 1 else { return (Double(layers) * matrices * h * intermediate, 0, 0) }
         let expertSize =
-            try fields.optional(["moe_intermediate_size", "expert_intermediate_size"], 1...10_000_000) ?? intermediate
-        let denseLayers = try fields.optional(["first_k_dense_replace"], 0...layers) ?? 0
-        let moeLayers = layers - denseLayers
-        let shared = try fields.optional(["n_shared_experts", "num_shared_experts"], 0...65536) ?? 0
-        let sharedSize = try fields.optional(["shared_expert_intermediate_size"], 1...10_000_000)
-        let perLayerShared = shared * matrices * hidden * expertSize + (sharedSize.map { matrices * hidden * $0 } ?? 0)
+            try fields.optional(["moe_intermediate_size", "expert_intermediate_size"], 1...10_000_000).map(Double.init)
+            ?? intermediate
+        let denseLayers = Double(try fields.optional(["first_k_dense_replace"], 0...layers) ?? 0)
+        let moeLayers = Double(layers) - denseLayers
+        let shared = Double(try fields.optional(["n_shared_experts", "num_shared_experts"], 0...65536) ?? 0)
+        let sharedSize = try fields.optional(["shared_expert_intermediate_size"], 1...10_000_000).map(Double.init)
+        let perLayerShared = shared * matrices * h * expertSize + (sharedSize.map { matrices * h * $0 } ?? 0)
         return (
-            denseLayers * matrices * hidden * intermediate + moeLayers * perLayerShared,
-            moeLayers * experts * matrices * hidden * expertSize,
-            moeLayers * hidden * experts
+            denseLayers * matrices * h * intermediate + moeLayers * perLayerShared,
+            moeLayers * experts * matrices * h * expertSize,
+            moeLayers * h * experts
         )
+    }
+
+    /// A parameter count as a whole number; beyond a quadrillion it is no real model's.
+    static func count(_ value: Double) throws(Problem) -> Int {
+        guard value.isFinite, value >= 0, value <= 1e15 else {
+            throw Problem(description: "config.json's dimensions imply \(value) parameters, more than any real model")
+        }
+        return Int(value)
     }
 
     /// The quantization method and its stored bytes per weight.
