@@ -1,3 +1,5 @@
+import AIMCore
+
 /// Whether a model fits a profile's GPUs, per GPU: its weights, a runtime reserve and the KV cache of one
 /// sequence of the wanted length, against VRAM × the engine's memory fraction. docs/memory.md explains it.
 public struct MemoryEstimate: Equatable, Sendable {
@@ -14,16 +16,22 @@ public struct MemoryEstimate: Equatable, Sendable {
     /// The longest context that fits (at most the wanted one); nil when none does or it is unknown.
     public let maxModelLenThatFits: Int?
     public let reason: String
+    /// The precision the model's checkpoint is stored in, as its config says; nil when unknown.
+    public let modelPrecision: Precision?
+    /// KV cache bytes one token takes on one GPU (every layer, sliding ones while within their window).
+    public let kvBytesPerToken: Double?
 
     public init(
         verdict: Verdict, requiredBytesPerGPU: Double?, availableBytesPerGPU: Double?, maxModelLenThatFits: Int?,
-        reason: String
+        reason: String, modelPrecision: Precision? = nil, kvBytesPerToken: Double? = nil
     ) {
         self.verdict = verdict
         self.requiredBytesPerGPU = requiredBytesPerGPU
         self.availableBytesPerGPU = availableBytesPerGPU
         self.maxModelLenThatFits = maxModelLenThatFits
         self.reason = reason
+        self.modelPrecision = modelPrecision
+        self.kvBytesPerToken = kvBytesPerToken
     }
 
     public static func unknown(_ reason: String) -> MemoryEstimate {
@@ -107,6 +115,7 @@ public enum MemoryEstimator {
             weights + reserveBytesPerGPU + kvBytes(shape, tokens: tokens, request: request)
         }
         let need = required(wanted)
+        let perToken = kvBytes(shape, tokens: 1, request: request)
         let source = weightBytes == nil ? "derived from config.json" : "as stored"
         let parts =
             "weights \(gib(weights)) (\(source)), reserve \(gib(reserveBytesPerGPU)), KV cache for \(wanted) tokens "
@@ -117,7 +126,8 @@ public enum MemoryEstimator {
         if need <= available {
             return MemoryEstimate(
                 verdict: .fits, requiredBytesPerGPU: need, availableBytesPerGPU: available,
-                maxModelLenThatFits: wanted, reason: "\(parts) fit in \(budget)")
+                maxModelLenThatFits: wanted, reason: "\(parts) fit in \(budget)", modelPrecision: shape.precision,
+                kvBytesPerToken: perToken)
         }
         let shortest = min(wanted, shortestUsefulContext)
         guard required(shortest) <= available else {
@@ -125,7 +135,8 @@ public enum MemoryEstimator {
                 verdict: .doesNotFit, requiredBytesPerGPU: need, availableBytesPerGPU: available,
                 maxModelLenThatFits: nil,
                 reason:
-                    "needs ≥ \(gib(required(shortest))) per GPU even for \(shortest) tokens (\(parts)); has \(budget)")
+                    "needs ≥ \(gib(required(shortest))) per GPU even for \(shortest) tokens (\(parts)); has \(budget)",
+                modelPrecision: shape.precision, kvBytesPerToken: perToken)
         }
         // The longest whole-block length that fits: KV grows with the length, so search it.
         var low = shortest
@@ -138,7 +149,8 @@ public enum MemoryEstimator {
         return MemoryEstimate(
             verdict: .fitsWithMaxModelLen, requiredBytesPerGPU: need, availableBytesPerGPU: available,
             maxModelLenThatFits: longest,
-            reason: "\(parts) exceed \(budget); max-model-len ≤ \(longest) fits")
+            reason: "\(parts) exceed \(budget); max-model-len ≤ \(longest) fits", modelPrecision: shape.precision,
+            kvBytesPerToken: perToken)
     }
 
     static func gib(_ bytes: Double) -> String {

@@ -1,3 +1,5 @@
+import AIMCore
+
 /// What a model's `config.json` says about its size: enough to count its weights and its KV cache.
 ///
 /// Read by `ModelShapeReader`; every number is range-checked there. Multimodal configs are read from
@@ -59,6 +61,18 @@ public struct ModelShape: Equatable, Sendable {
             quantizesOnlyExperts ? parameters.experts : parameters.attention + parameters.mlp + parameters.experts
         let width = quantizedBytes ?? dtypeBytes
         return Double(quantized) * width + Double(parameters.total - quantized) * dtypeBytes
+    }
+
+    /// The precision the checkpoint is stored in: its quantization, else its dtype.
+    public var precision: Precision {
+        guard let quantizedBytes else {
+            return dtypeBytes >= 4 ? .fp32 : .bf16
+        }
+        switch quantization {
+        case "mxfp4": return .fp4
+        case "fp8", "fbgemm_fp8", "ptpc_fp8": return .fp8
+        default: return quantizedBytes <= 0.6 ? .int4 : .int8
+        }
     }
 
     /// MXFP4 checkpoints (gpt-oss) quantize the experts only; attention stays at the model's dtype.

@@ -15,6 +15,8 @@ enum MemoryReport {
             "available_gib_per_gpu": gib(estimate.availableBytesPerGPU),
             "max_model_len_that_fits": estimate.maxModelLenThatFits.map(StructuredValue.int) ?? .null,
             "reason": .string(estimate.reason),
+            "kv_cache_bytes_per_token": estimate.kvBytesPerToken.map { .int(Int($0.rounded())) } ?? .null,
+            "model_precision": estimate.modelPrecision.map { .string($0.rawValue) } ?? .null,
         ])
     }
 

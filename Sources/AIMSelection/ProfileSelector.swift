@@ -62,14 +62,15 @@ public struct ProfileSelector: Sendable {
             assessments
             .filter { $0.state == .compatible || $0.state == .manualOnly }
             .sorted { lhs, rhs in
-                Self.rankKey(lhs.profile, byGPUs: byGPUs).lexicographicallyPrecedes(
-                    Self.rankKey(rhs.profile, byGPUs: byGPUs))
+                Self.rankKey(lhs.profile, byGPUs: byGPUs, request: request).lexicographicallyPrecedes(
+                    Self.rankKey(rhs.profile, byGPUs: byGPUs, request: request))
             }
     }
 
-    private static func rankKey(_ profile: Profile, byGPUs: Bool) -> [RankComponent] {
+    private static func rankKey(_ profile: Profile, byGPUs: Bool, request: SelectionRequest?) -> [RankComponent] {
         [
             .number(profile.location.searchPriority),
+            .number(request?.precisionDiffersFromModel(profile) == true ? 1 : 0),
             .number(byGPUs ? profile.metadata.gpuCount : 0),
             .number(profile.metadata.precision.rank),
             .number(profile.metadata.type.rank),

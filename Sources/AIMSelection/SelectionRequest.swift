@@ -24,6 +24,17 @@ public struct SelectionRequest: Equatable, Sendable {
             && profile.metadata.gpuCount < gpu.count && memory[profile.location.path]?.verdict == .fits
     }
 
+    /// With AIM_PRECISION auto, a base AIM's general profiles rank first where their precision is the one the
+    /// model's checkpoint is stored in (bf16 and fp16 count as one); known only from its config.json.
+    public func precisionDiffersFromModel(_ profile: Profile) -> Bool {
+        guard precision == nil, aimID == nil, profile.isGeneral,
+            let model = memory[profile.location.path]?.modelPrecision
+        else { return false }
+        let sixteen: Set<Precision> = [.fp16, .bf16]
+        let wanted = profile.metadata.precision
+        return !(wanted == model || (sixteen.contains(wanted) && sixteen.contains(model)))
+    }
+
     public init(
         aimID: String?, engine: EngineKind, metric: Metric, precision: Precision?, gpu: GPUTarget,
         allowGeneralFallback: Bool, gpuCountIsAuto: Bool = false, memoryCheck: MemoryCheck = .off,

@@ -42,6 +42,12 @@ import Testing
         #expect(abs(Double(try shape("command-a").parameters.total) / 1e9 - 111.06) < 0.1)
     }
 
+    @Test func theCheckpointsPrecisionComesFromItsQuantizationElseItsDtype() throws {
+        #expect(try shape("llama-3.1-8b").precision == .bf16)
+        #expect(try shape("deepseek-v3").precision == .fp8)
+        #expect(try shape("gpt-oss-20b").precision == .fp4)
+    }
+
     @Test func attentionLayoutsAndSlidingLayersComeFromTheConfig() throws {
         #expect(try shape("llama-3.1-8b").attention == .standard(kvHeads: 8, headDim: 128))
         #expect(try shape("deepseek-v3").attention == .latent(kvLoraRank: 512, ropeHeadDim: 64))

@@ -55,6 +55,28 @@ import Testing
         #expect(try selector.select(from: catalog, for: four, forcedID: nil).profile.metadata.gpuCount == 4)
     }
 
+    /// With AIM_PRECISION auto, a bf16 checkpoint takes the 16-bit general profile over an fp8 one that
+    /// would otherwise rank first (smaller precision); an fp8 checkpoint takes the fp8 one.
+    @Test func aBaseAIMsProfilePrecisionFollowsTheCheckpoint() throws {
+        try root.write(
+            "general/vllm-mi300x-fp8-tp8-latency.yaml", ProfileFixture.general(gpuCount: "8", precision: "fp8"))
+        func chosen(_ model: Precision) throws -> String {
+            var memory: [String: MemoryEstimate] = [:]
+            for profile in catalog.profiles {
+                memory[profile.location.path] = MemoryEstimate(
+                    verdict: .fitsWithMaxModelLen, requiredBytesPerGPU: 1, availableBytesPerGPU: 1,
+                    maxModelLenThatFits: 4096, reason: "", modelPrecision: model)
+            }
+            let request = SelectionRequest(
+                aimID: nil, engine: .vllm, metric: .latency, precision: nil,
+                gpu: GPUTarget(model: .mi300x, count: 8, source: "test"), allowGeneralFallback: true,
+                gpuCountIsAuto: true, memoryCheck: .warn, memory: memory)
+            return try ProfileSelector().select(from: catalog, for: request, forcedID: nil).profile.id
+        }
+        #expect(try chosen(.bf16) == "general/vllm-mi300x-fp16-tp8-latency")
+        #expect(try chosen(.fp8) == "general/vllm-mi300x-fp8-tp8-latency")
+    }
+
     @Test func whatCannotFitIsSkippedAndSaysWhy() throws {
         let selector = ProfileSelector()
         let nothing = request([1: .doesNotFit, 2: .doesNotFit, 4: .doesNotFit, 8: .doesNotFit])
