@@ -85,7 +85,7 @@ public enum ModelShapeReader {
                 experts: try count(parts.experts), other: try count(other)))
     }
 
-    /// Which layers slide, from `layer_types`, a `sliding_window_pattern`, or a window on every layer
+    /// Which layers slide, from `layer_types`, Gemma 2's alternation, a `sliding_window_pattern`, or a window on every layer
     /// (Mistral), unless `use_sliding_window` is false (Qwen2 keeps a window it does not use).
     static func sliding(_ fields: Fields, layers: Int) throws(Problem) -> (layers: Int, window: Int?) {
         guard let window = try fields.optional(["sliding_window"], 1...1_000_000_000),
@@ -95,6 +95,8 @@ public enum ModelShapeReader {
             let sliding = types.filter { $0.stringValue == "sliding_attention" }.count
             return (min(sliding, layers), window)
         }
+        // Gemma 2 alternates sliding and full layers without saying so in its config.
+        if fields.string("model_type") == "gemma2" { return (layers / 2, window) }
         if let pattern = try fields.optional(["sliding_window_pattern"], 1...4096) {
             return (layers - layers / pattern, window)
         }
