@@ -39,7 +39,8 @@ extension RuntimeConfiguration {
         StoreSettings(
             cacheRoot: cachePath, layout: layout, stallSeconds: downloadStallSeconds,
             connectSeconds: downloadConnectTimeoutSeconds,
-            connections: downloadConnections, chunkSize: StoreSettings.bytes(mebibytes: downloadChunkMiB),
+            connections: downloadConnections, maxConnections: downloadMaxConnections,
+            chunkSize: StoreSettings.bytes(mebibytes: downloadChunkMiB),
             verifyHashes: verifyHashes,
             selection: FileSelection(include: downloadInclude, exclude: downloadExclude),
             customModelName: customModelName ?? self.customModelName)

@@ -28,6 +28,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case downloadStallSeconds = "AIM_DOWNLOAD_STALL_SECONDS"
     case downloadConnectTimeout = "AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS"
     case downloadConnections = "AIM_DOWNLOAD_CONNECTIONS"
+    case downloadMaxConnections = "AIM_DOWNLOAD_MAX_CONNECTIONS"
     case downloadChunkMiB = "AIM_DOWNLOAD_CHUNK_MIB"
     case downloadInclude = "AIM_DOWNLOAD_INCLUDE"
     case downloadExclude = "AIM_DOWNLOAD_EXCLUDE"
@@ -65,7 +66,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .gpuSource: return "--gpu-source"
         case .sysfsPath: return "--sysfs-path"
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
-            .downloadConnections, .downloadChunkMiB,
+            .downloadConnections, .downloadMaxConnections, .downloadChunkMiB,
             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
             .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
             return nil
@@ -97,6 +98,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .downloadStallSeconds: return String(Defaults.downloadStallSeconds)
         case .downloadConnectTimeout: return String(Defaults.downloadConnectTimeoutSeconds)
         case .downloadConnections: return String(Defaults.downloadConnections)
+        case .downloadMaxConnections: return String(Defaults.downloadMaxConnections)
         case .downloadChunkMiB: return String(Defaults.downloadChunkMiB)
         case .startupTimeout: return String(Defaults.startupTimeoutSeconds)
         case .healthInterval: return String(Defaults.healthIntervalSeconds)
@@ -139,7 +141,10 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .downloadStallSeconds: return "Seconds a download may move no byte before it is aborted and retried."
         case .downloadConnectTimeout:
             return "Seconds to keep trying to connect to the Hub or S3 endpoint before an attempt fails."
-        case .downloadConnections: return "Parallel transfers per model (files and ranges of large files)."
+        case .downloadConnections:
+            return "Parallel transfers a model's download starts with (files and ranges of large files)."
+        case .downloadMaxConnections:
+            return "The most parallel transfers a download grows to while throughput keeps rising."
         case .downloadChunkMiB: return "Size in MiB of the ranges large files are split into."
         case .downloadInclude:
             return "Comma-separated globs of repository files to download (default: all but duplicate weights)."

@@ -22,8 +22,9 @@ public enum ConfigurationDefaults {
     public static let gpuDetectTimeoutSeconds = 10
     public static let downloadStallSeconds = 60
     public static let downloadConnectTimeoutSeconds = 15
-    public static let downloadConnections = 8
-    public static let downloadChunkMiB = 64
+    public static let downloadConnections = 4
+    public static let downloadMaxConnections = 32
+    public static let downloadChunkMiB = 16
     public static let startupTimeoutSeconds = 1800
     public static let healthIntervalSeconds = 10
     public static let healthFailureThreshold = 3

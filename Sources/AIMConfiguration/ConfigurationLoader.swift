@@ -63,6 +63,9 @@ public struct ConfigurationLoader: Sendable {
                 unit: "seconds"),
             downloadConnections: try parseNumber(
                 input, .downloadConnections, default: Defaults.downloadConnections, range: 1...256, unit: "connections"),
+            downloadMaxConnections: try parseNumber(
+                input, .downloadMaxConnections, default: Defaults.downloadMaxConnections, range: 1...256,
+                unit: "connections"),
             downloadChunkMiB: try parseNumber(
                 input, .downloadChunkMiB, default: Defaults.downloadChunkMiB, range: 1...4096, unit: "MiB"),
             downloadInclude: try globs(input, .downloadInclude),

@@ -31,6 +31,7 @@ public struct RuntimeConfiguration: Sendable {
     public var downloadStallSeconds: Int
     public var downloadConnectTimeoutSeconds: Int
     public var downloadConnections: Int
+    public var downloadMaxConnections: Int
     public var downloadChunkMiB: Int
     public var downloadInclude: [String]
     public var downloadExclude: [String]

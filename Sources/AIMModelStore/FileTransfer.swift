@@ -125,6 +125,8 @@ struct FileTransfer: Sendable {
         do {
             response = try await http.execute(outgoing, deadline: .distantFuture)
         } catch {
+            // The server or the path to it pushes back: fewer connections from now on.
+            await limiter.congested()
             throw ConnectionFailureCause(url: outgoing.url, setting: setting, refusalIsPermanent: false).failure(
                 for: error)
         }
@@ -142,6 +144,7 @@ struct FileTransfer: Sendable {
         case 200:
             throw RangeIgnored(status: 200)
         default:
+            if [429, 503].contains(response.status.code) { await limiter.congested() }
             throw TransferFailure(
                 (429...429).contains(Int(response.status.code)) || response.status.code >= 500
                     ? .transient(retryAfter: HTTPHeaderValues.retryAfter(response.headers.first(name: "Retry-After")))

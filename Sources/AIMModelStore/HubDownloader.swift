@@ -44,7 +44,7 @@ public struct HubDownloader: Sendable {
                 .modelNotFound, "\(repo)@\(revision) has no files to download with the current include/exclude patterns"
             )
         }
-        let limiter = ConnectionLimiter(limit: settings.connections)
+        let limiter = ConnectionLimiter(start: settings.connections, cap: settings.maxConnections)
         let metadata = try await withThrowingTaskGroup(of: (String, HubFileMetadata).self) { group in
             for file in wanted {
                 group.addTask {
@@ -127,6 +127,15 @@ public struct HubDownloader: Sendable {
         let reporter = DownloadReporter(progress: progress, label: label, logger: logger)
         reporter.start()
         defer { reporter.finish() }
+        try await ParallelismTuner.during(limiter, progress: progress, logger: logger) {
+            try await transferAll(files, repo: repo, commit: commit, transfer: transfer, client: client)
+        }
+    }
+
+    private func transferAll(
+        _ files: [(file: String, info: HubFileMetadata, path: String)], repo: String, commit: String,
+        transfer: FileTransfer, client: HubClient
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for target in files {
                 try CacheFileSystem.makeParent(of: target.path)

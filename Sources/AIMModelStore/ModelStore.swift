@@ -35,6 +35,9 @@ public struct ModelStore: Sendable {
         // A refused or unresolvable host fails at once and RetryPolicy decides; the client would
         // otherwise retry the connection silently until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // The connection limiter decides how many transfers run (up to AIM_DOWNLOAD_MAX_CONNECTIONS's 256);
+        // the client's own per-host default of 8 would otherwise queue the rest behind it.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         configuration.decompression = .disabled
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -66,26 +66,29 @@ struct S3Downloader: Sendable {
             )
             let progress = TransferProgress()
             missing.forEach { progress.expect($0.object.size) }
+            let limiter = ConnectionLimiter(start: settings.connections, cap: settings.maxConnections)
             let transfer = FileTransfer(
-                http: http, limiter: ConnectionLimiter(limit: settings.connections), progress: progress,
+                http: http, limiter: limiter, progress: progress,
                 retry: RetryPolicy(), chunkSize: settings.chunkSize, logger: logger, setting: client.setting)
             let reporter = DownloadReporter(progress: progress, label: "s3://\(bucket)/\(prefix)", logger: logger)
             reporter.start()
             defer { reporter.finish() }
-            try await withThrowingTaskGroup(of: (String, ContentCheck).self) { group in
-                for target in missing {
-                    try CacheFileSystem.makeParent(of: target.path)
-                    let url = try client.url(bucket: bucket, key: target.object.key)
-                    group.addTask {
-                        let applied = try await transfer.download(
-                            to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)
-                        ) { range in
-                            client.request(url, range: range)
+            try await ParallelismTuner.during(limiter, progress: progress, logger: logger) {
+                try await withThrowingTaskGroup(of: (String, ContentCheck).self) { group in
+                    for target in missing {
+                        try CacheFileSystem.makeParent(of: target.path)
+                        let url = try client.url(bucket: bucket, key: target.object.key)
+                        group.addTask {
+                            let applied = try await transfer.download(
+                                to: target.path, size: target.object.size, check: Self.check(for: target.object.etag)
+                            ) { range in
+                                client.request(url, range: range)
+                            }
+                            return (target.relative, applied)
                         }
-                        return (target.relative, applied)
                     }
+                    for try await (relative, applied) in group where applied == .sizeOnly { sizeOnly.insert(relative) }
                 }
-                for try await (relative, applied) in group where applied == .sizeOnly { sizeOnly.insert(relative) }
             }
         }
         try FlatManifest(

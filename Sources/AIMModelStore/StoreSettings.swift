@@ -14,8 +14,10 @@ public struct StoreSettings: Sendable {
     public var stallSeconds: Int
     /// Seconds to keep trying to connect before an attempt fails (`AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS`).
     public var connectSeconds: Int
-    /// Transfers at once, files and ranges of large files together (`AIM_DOWNLOAD_CONNECTIONS`).
+    /// Transfers to start with, files and ranges of large files together (`AIM_DOWNLOAD_CONNECTIONS`).
     public var connections: Int
+    /// The most transfers at once the download may grow to (`AIM_DOWNLOAD_MAX_CONNECTIONS`).
+    public var maxConnections: Int
     /// Large files are fetched in ranges of this many bytes.
     public var chunkSize: Int64
     /// Check the hashes of cached files, not only their sizes.
@@ -26,13 +28,15 @@ public struct StoreSettings: Sendable {
 
     public init(
         cacheRoot: String, layout: Layout, stallSeconds: Int, connectSeconds: Int, connections: Int,
-        chunkSize: Int64, verifyHashes: Bool, selection: FileSelection, customModelName: String?
+        maxConnections: Int? = nil, chunkSize: Int64, verifyHashes: Bool, selection: FileSelection,
+        customModelName: String?
     ) {
         self.cacheRoot = cacheRoot
         self.layout = layout
         self.stallSeconds = stallSeconds
         self.connectSeconds = connectSeconds
         self.connections = connections
+        self.maxConnections = max(connections, maxConnections ?? connections)
         self.chunkSize = chunkSize
         self.verifyHashes = verifyHashes
         self.selection = selection
