@@ -63,6 +63,13 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The host checks of `doctor` and serve's preflight, over an injected world (a root for /proc, /sys
+        // and /dev, the environment, the GPU report, processes).
+        .target(
+            name: "AIMHost",
+            dependencies: ["AIMCore", "AIMGPU", "AIMProcess"],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMProfiles",
             dependencies: [
@@ -114,7 +121,7 @@ let package = Package(
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMHost",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -126,7 +133,7 @@ let package = Package(
             name: "AIMCommands",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
-                "AIMSupervisor",
+                "AIMSupervisor", "AIMHost", "AIMProcess",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -167,7 +174,7 @@ let package = Package(
             dependencies: [
                 "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection",
                 "AIMModelStore",
-                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
+                "AIMEngine", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI", "AIMHost",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -39,6 +39,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
     case terminationMessagePath = "AIM_TERMINATION_MESSAGE_PATH"
     case statusPath = "AIM_STATUS_PATH"
+    case hostRoot = "AIM_HOST_ROOT"
+    case preflight = "AIM_PREFLIGHT"
 
     public var name: String { rawValue }
 
@@ -65,7 +67,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
             .downloadConnections, .downloadChunkMiB,
             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
+            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight:
             return nil
         }
     }
@@ -88,7 +90,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .allowGeneralFallback: return String(Defaults.allowGeneralFallback)
         case .profileBasePath:
             return "\(Defaults.containerProfileRoot) if it exists, else the profiles/ shipped with the build"
-        case .sysfsPath: return Defaults.sysfsPath
+        case .sysfsPath: return "\(Defaults.sysfsPath) (under AIM_HOST_ROOT)"
         case .gpuDetectTimeout: return String(Defaults.gpuDetectTimeoutSeconds)
         case .downloadStallSeconds: return String(Defaults.downloadStallSeconds)
         case .downloadConnectTimeout: return String(Defaults.downloadConnectTimeoutSeconds)
@@ -102,6 +104,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .shutdownGrace: return String(Defaults.shutdownGraceSeconds)
         case .terminationMessagePath: return Defaults.terminationMessagePath
         case .statusPath: return Defaults.statusPath
+        case .hostRoot: return Defaults.hostRoot
+        case .preflight: return Defaults.preflight ? "on" : "off"
         }
     }
 
@@ -148,6 +152,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .terminationMessagePath:
             return
                 "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
+        case .hostRoot: return "Directory under which doctor and serve's preflight read /proc, /sys and /dev."
+        case .preflight:
+            return "on or off: whether serve runs the host checks (doctor's fast ones) before the engine starts."
         }
     }
 }
