@@ -18,7 +18,7 @@ enum HostCheckSetup {
             files: files, environment: environment,
             portProblem: { PortAvailability.problem(port: $0, proc: files.path("/proc")) },
             runProgram: { executable, arguments, timeout in
-                do {
+                do throws(ToolProcessFailure) {
                     return .success(
                         try await ToolProcess.run(
                             executable, arguments: arguments, environment: environment, timeout: timeout,

@@ -56,8 +56,8 @@ public struct HostWorld: Sendable {
 
     @Sendable public static func memlockLimit() -> UInt64? {
         var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_MEMLOCK.rawValue), &limit) == 0 else { return 0 }
-        return limit.rlim_cur == RLIM_INFINITY ? nil : UInt64(limit.rlim_cur)
+        guard getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &limit) == 0 else { return 0 }
+        return limit.rlim_cur == rlim_t.max ? nil : UInt64(limit.rlim_cur)  // RLIM_INFINITY
     }
 
     @Sendable public static func filesystemSize(_ path: String) -> UInt64? {

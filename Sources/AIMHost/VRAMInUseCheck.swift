@@ -1,3 +1,4 @@
+import AIMCore
 import AIMGPU
 
 /// `vram_in_use`: VRAM already taken on the GPUs the launch will use, most often by an engine that outlived

@@ -2,6 +2,7 @@ import AIMCore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Asks the Hub whether a repository is gated (`GET {HF_ENDPOINT}/api/models/{repo}` → `"gated"`: false,
 /// "auto" or "manual"), for `doctor`'s `hf_token` check. Sends no token: it is asked only where none is set.
@@ -61,10 +62,10 @@ public struct HubGateProbe: Sendable {
             }
             return .unknown("the Hub answered \(status) for \(repo)")
         }
-        guard let document = try? JSONParser.parse(body), let fields = document.mappingValue else {
+        guard let document = try? JSONParser.parse(body), document.mappingValue != nil else {
             return .unknown("the Hub's answer for \(repo) is not a JSON object")
         }
-        switch fields["gated"] {
+        switch document[key: "gated"] {
         case .bool(false): return .open
         case .string(let kind) where ["auto", "manual"].contains(kind): return .gated(kind)
         case .bool(true): return .gated("manual")

@@ -1,6 +1,7 @@
 import AIMCore
 import AIMHost
 import Foundation
+import OrderedCollections
 
 /// `aim-runtime doctor`: one row per check, as a table or as the documented JSON (docs/doctor.md).
 public enum DoctorReportView {
