@@ -1,5 +1,6 @@
 import AIMCore
 import AIMGPU
+
 /// `kfd_access` and `render_access`: the engine opens /dev/kfd (compute) and a /dev/dri/renderD* node per GPU.
 ///
 /// A missing or closed device fails only where the host shows AMD GPUs (a container started without

@@ -11,8 +11,8 @@ public enum PortAvailability {
     public static func ensureFree(port: Int, proc: String = "/proc") throws {
         guard let (problem, inUse) = check(port: port, proc: proc) else { return }
         let fix =
-            inUse ? "stop that process or set AIM_PORT to a free port" : "set AIM_PORT to a port the engine may use"
-        throw AIMError.configuration("\(problem); \(fix)")
+            inUse ? "; stop that process or set AIM_PORT to a free port" : "; set AIM_PORT to a port the engine may use"
+        throw AIMError.configuration(problem + fix)
     }
 
     /// Why the engine could not listen on the port (naming the holder where /proc shows it), or nil when it can.

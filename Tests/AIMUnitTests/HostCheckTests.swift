@@ -1,3 +1,4 @@
+import AIMConfiguration
 import AIMCore
 import AIMGPU
 import AIMHost
@@ -321,5 +322,32 @@ import Testing
         let table = DoctorReportView.render(checks, format: .table)
         #expect(table.split(separator: "\n").count == 13)
         #expect(table.contains("fail  engine_import    ") && table.hasSuffix("11 ok, 0 warn, 1 fail\n"))
+    }
+}
+
+/// AIM_HOST_ROOT and AIM_PREFLIGHT as the loader reads them.
+@Suite struct HostConfigurationTests {
+    let loader = ConfigurationLoader(bundledProfileRoot: "/bundled/profiles", directoryExists: { _ in false })
+
+    func load(_ environment: [String: String]) throws -> RuntimeConfiguration {
+        try loader.load(ConfigurationInput(environment: environment), requireModel: false)
+    }
+
+    @Test func theHostRootDefaultsToTheHostAndCarriesSysfsAlong() throws {
+        let plain = try load([:])
+        #expect(plain.hostRoot == "/" && plain.sysfsPath == "/sys" && plain.preflight)
+        let tree = try HostTree(machine: nil)
+        let rooted = try load(["AIM_HOST_ROOT": tree.root])
+        #expect(rooted.hostRoot == tree.root && rooted.sysfsPath == tree.root + "/sys")
+        #expect(try load(["AIM_HOST_ROOT": tree.root, "AIM_SYSFS_PATH": "/elsewhere"]).sysfsPath == "/elsewhere")
+        #expect(try load(["AIM_PREFLIGHT": "OFF"]).preflight == false)
+    }
+
+    @Test(arguments: [
+        ("AIM_HOST_ROOT", "relative/dir"), ("AIM_HOST_ROOT", "/nonexistent/host"), ("AIM_PREFLIGHT", "maybe"),
+    ])
+    func badValuesAreConfigurationErrors(variable: String, value: String) throws {
+        let error = try #require(throws: AIMError.self) { try load([variable: value]) }
+        #expect(error.status == .configuration && error.message.contains(variable))
     }
 }
