@@ -63,6 +63,13 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The host checks of `doctor` and serve's preflight, over an injected world (a root for /proc, /sys
+        // and /dev, the environment, the GPU report, processes).
+        .target(
+            name: "AIMHost",
+            dependencies: ["AIMCore", "AIMGPU", "AIMProcess"],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMProfiles",
             dependencies: [
@@ -121,7 +128,7 @@ let package = Package(
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMMemory",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMMemory", "AIMHost",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -133,7 +140,7 @@ let package = Package(
             name: "AIMCommands",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
-                "AIMMemory", "AIMSupervisor",
+                "AIMMemory", "AIMSupervisor", "AIMHost", "AIMProcess",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -175,6 +182,7 @@ let package = Package(
                 "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection",
                 "AIMModelStore",
                 "AIMEngine", "AIMMemory", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
+                "AIMHost",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -10,6 +10,6 @@ public enum EnvironmentHelp {
                 + "  " + variable.summary + " Default: " + variable.defaultDescription + "."
         }
         return "ENVIRONMENT VARIABLES (a flag beats its variable):\n" + lines.joined(separator: "\n")
-            + "\n\nExit codes: 0 ok, 1 internal error, 2 bad configuration, 3 no compatible profile, 4 invalid profile, 5 no GPU, 6-11 model fetch problems, 12-15 engine problems (docs/exit-codes.md)."
+            + "\n\nExit codes: 0 ok, 1 internal error, 2 bad configuration, 3 no compatible profile, 4 invalid profile, 5 no GPU, 6-11 model fetch problems, 12-15 engine problems, 16 a failed host check (docs/exit-codes.md)."
     }
 }

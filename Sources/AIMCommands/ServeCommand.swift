@@ -34,6 +34,12 @@ public struct ServeCommand: RuntimeCommand {
         try PortAvailability.ensureFree(port: configuration.port)
         let model = try await ModelPlacement.ensure(spec.model, context: context, stages: stages)
         phases[.download] = context.now()
+        // With the model in place and before the engine starts: what would make it fail on this host.
+        if configuration.preflight {
+            try await Preflight.run(context, stages, spec: spec)
+        } else {
+            logger.info("AIM_PREFLIGHT=off: the host checks are skipped")
+        }
         let program = spec.command.argv[0]
         guard let executable = ExecutableLocator(path: context.environment["PATH"]).find(program) else {
             throw AIMError.configuration(

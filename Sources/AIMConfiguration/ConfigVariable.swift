@@ -40,6 +40,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case shutdownGrace = "AIM_SHUTDOWN_GRACE_SECONDS"
     case terminationMessagePath = "AIM_TERMINATION_MESSAGE_PATH"
     case statusPath = "AIM_STATUS_PATH"
+    case hostRoot = "AIM_HOST_ROOT"
+    case preflight = "AIM_PREFLIGHT"
     case memoryCheck = "AIM_MEMORY_CHECK"
     case autoMaxModelLen = "AIM_AUTO_MAX_MODEL_LEN"
 
@@ -68,7 +70,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
             .downloadConnections, .downloadMaxConnections, .downloadChunkMiB,
             .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath:
+            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight:
             return nil
         case .memoryCheck: return "--memory-check"
         case .autoMaxModelLen: return "--auto-max-model-len"
@@ -93,7 +95,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .allowGeneralFallback: return String(Defaults.allowGeneralFallback)
         case .profileBasePath:
             return "\(Defaults.containerProfileRoot) if it exists, else the profiles/ shipped with the build"
-        case .sysfsPath: return Defaults.sysfsPath
+        case .sysfsPath: return "\(Defaults.sysfsPath) (under AIM_HOST_ROOT)"
         case .gpuDetectTimeout: return String(Defaults.gpuDetectTimeoutSeconds)
         case .downloadStallSeconds: return String(Defaults.downloadStallSeconds)
         case .downloadConnectTimeout: return String(Defaults.downloadConnectTimeoutSeconds)
@@ -108,6 +110,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .shutdownGrace: return String(Defaults.shutdownGraceSeconds)
         case .terminationMessagePath: return Defaults.terminationMessagePath
         case .statusPath: return Defaults.statusPath
+        case .hostRoot: return Defaults.hostRoot
+        case .preflight: return Defaults.preflight ? "on" : "off"
         case .memoryCheck: return Defaults.memoryCheck.rawValue
         case .autoMaxModelLen: return String(Defaults.autoMaxModelLen)
         }
@@ -165,6 +169,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .terminationMessagePath:
             return
                 "Where serve writes the one-line reason of an abnormal end, if the file exists (Kubernetes' terminationMessagePath)."
+        case .hostRoot: return "Directory under which doctor and serve's preflight read /proc, /sys and /dev."
+        case .preflight:
+            return "on or off: whether serve runs the host checks (doctor's fast ones) before the engine starts."
         }
     }
 }

@@ -36,4 +36,8 @@ public enum ConfigurationDefaults {
     public static let shutdownGraceSeconds = 30
     public static let terminationMessagePath = "/dev/termination-log"
     public static let statusPath = "/tmp/aim-runtime/serve-status.json"
+    /// The host itself; a fixture tree in tests.
+    public static let hostRoot = "/"
+    /// serve checks the host before it starts the engine.
+    public static let preflight = true
 }

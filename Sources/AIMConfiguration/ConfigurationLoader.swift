@@ -29,6 +29,7 @@ public struct ConfigurationLoader: Sendable {
             try checkModelIdentity(aimID: aimID, modelID: modelID)
         }
         typealias Defaults = ConfigurationDefaults
+        let hostRoot = try parseHostRoot(input)
         return RuntimeConfiguration(
             aimID: aimID,
             modelID: modelID,
@@ -53,7 +54,7 @@ public struct ConfigurationLoader: Sendable {
             allowGeneralFallback: try parseBoolean(input, .allowGeneralFallback) ?? Defaults.allowGeneralFallback,
             profileBasePath: try parseProfileRoot(input),
             gpuSource: try parseAutoOrChoice(input, .gpuSource, lowercased: true) { GPUSource(rawValue: $0) },
-            sysfsPath: input.value(.sysfsPath)?.text ?? Defaults.sysfsPath,
+            sysfsPath: input.value(.sysfsPath)?.text ?? Self.path(Defaults.sysfsPath, under: hostRoot),
             gpuDetectTimeoutSeconds: try parseNumber(
                 input, .gpuDetectTimeout, default: Defaults.gpuDetectTimeoutSeconds, range: 1...600, unit: "seconds"),
             downloadStallSeconds: try parseNumber(
@@ -83,11 +84,42 @@ public struct ConfigurationLoader: Sendable {
                 input, .shutdownGrace, default: Defaults.shutdownGraceSeconds, range: 1...3600, unit: "seconds"),
             terminationMessagePath: input.value(.terminationMessagePath)?.text ?? Defaults.terminationMessagePath,
             statusPath: input.value(.statusPath)?.text ?? Defaults.statusPath,
+            hostRoot: hostRoot,
+            preflight: try parseOnOff(input, .preflight) ?? Defaults.preflight,
             memoryCheck: try parseChoice(input, .memoryCheck, default: Defaults.memoryCheck, lowercased: true) {
                 MemoryCheck(rawValue: $0)
             },
             autoMaxModelLen: try parseBoolean(input, .autoMaxModelLen) ?? Defaults.autoMaxModelLen
         )
+    }
+
+    /// An absolute path of the host as seen under `root` (`/` leaves it as it is).
+    public static func path(_ absolute: String, under root: String) -> String {
+        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+        return base + absolute
+    }
+
+    /// A host root that is not a directory would make every check read nothing and report it as missing.
+    private func parseHostRoot(_ input: ConfigurationInput) throws -> String {
+        guard let (text, origin) = input.value(.hostRoot) else { return ConfigurationDefaults.hostRoot }
+        guard text.hasPrefix("/") else {
+            throw invalid(origin, text, expected: "an absolute path of a directory, e.g. / or /host")
+        }
+        guard Directory.exists(text) else {
+            throw AIMError.configuration(
+                "\(origin)=\(Self.quoted(text)) is not a directory; set it to the directory holding the host's proc/, sys/ and dev/ (default /)"
+            )
+        }
+        return text
+    }
+
+    private func parseOnOff(_ input: ConfigurationInput, _ variable: ConfigVariable) throws -> Bool? {
+        guard let (text, origin) = input.value(variable) else { return nil }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "on": return true
+        case "off": return false
+        default: throw invalid(origin, text, expected: "on or off")
+        }
     }
 
     /// No setting has a use for control characters; in a path or an id they only hide what the

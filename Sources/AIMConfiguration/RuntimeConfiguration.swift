@@ -44,6 +44,10 @@ public struct RuntimeConfiguration: Sendable {
     public var shutdownGraceSeconds: Int
     public var terminationMessagePath: String
     public var statusPath: String
+    /// Where /proc, /sys and /dev are read from (`/` is the host itself).
+    public var hostRoot: String
+    /// Whether serve runs the host checks before it starts the engine.
+    public var preflight: Bool
     public var memoryCheck: MemoryCheck
     public var autoMaxModelLen: Bool
 }

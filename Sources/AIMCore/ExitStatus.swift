@@ -31,6 +31,8 @@ public enum ExitStatus: Int32, Sendable {
     case restartBudgetSpent = 14
     /// The engine exited with code 0 before it was asked to stop.
     case engineExitedEarly = 15
+    /// A host check (`doctor`, or serve's preflight) failed: the engine would not run well, or at all, here.
+    case preflightFailed = 16
     /// The model cannot fit in the GPUs' memory with the profile AIM_PROFILE_ID forces (AIM_MEMORY_CHECK=strict).
     case insufficientMemory = 17
 
@@ -53,6 +55,7 @@ public enum ExitStatus: Int32, Sendable {
         case .engineUnhealthy: return "engine_unhealthy"
         case .restartBudgetSpent: return "restart_budget_spent"
         case .engineExitedEarly: return "engine_exited_early"
+        case .preflightFailed: return "preflight_failed"
         case .insufficientMemory: return "insufficient_memory"
         }
     }

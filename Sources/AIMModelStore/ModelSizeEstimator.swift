@@ -28,6 +28,25 @@ public struct ModelSizeEstimator: Sendable {
 
     /// GiB with two decimals, or nil when the size is unknown or zero.
     public func gibibytes(_ reference: ModelReference) async -> Double? {
+        await bytes(reference).flatMap(Self.gibibytes(bytes:))
+    }
+
+    /// `bytes(_:)`, or nil when the answer takes longer than `limit`.
+    public func bytes(_ reference: ModelReference, within limit: Duration) async -> Int64? {
+        await withTaskGroup(of: Int64?.self) { group in
+            group.addTask { await bytes(reference) }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// The total bytes of the model's files, or nil when unknown (offline, an error).
+    public func bytes(_ reference: ModelReference) async -> Int64? {
         let bytes: Int64?
         switch reference {
         case .huggingFace(let repo, let revision):
@@ -41,7 +60,7 @@ public struct ModelSizeEstimator: Sendable {
         case .local(let path):
             bytes = (try? DirectoryWalk.list(under: path, what: path)).map { ByteSum.saturating($0.files.map(\.size)) }
         }
-        return bytes.flatMap(Self.gibibytes(bytes:))
+        return bytes
     }
 
     /// GiB with two decimals, or nil for zero.

@@ -10,7 +10,7 @@ struct AIMRuntimeCommand: ParsableCommand {
             ServeArguments.self, GPUsArguments.self, SelectArguments.self, DryRunArguments.self,
             ListProfilesArguments.self,
             ValidateProfilesArguments.self, DownloadToCacheArguments.self, CacheArguments.self, HealthArguments.self,
-            ReceiptArguments.self,
+            ReceiptArguments.self, DoctorArguments.self,
         ],
         defaultSubcommand: ServeArguments.self)
 }

@@ -30,7 +30,7 @@ import Testing
             ExitStatus.success, .failure, .configuration, .noCompatibleProfile, .invalidProfile, .noGPU,
             .modelFetchFailed, .modelNotFound,
             .modelAuthRequired, .modelTokenRejected, .modelAccessDenied, .diskFull,
-            .startupTimeout, .engineUnhealthy, .restartBudgetSpent, .engineExitedEarly,
+            .startupTimeout, .engineUnhealthy, .restartBudgetSpent, .engineExitedEarly, .preflightFailed,
         ] {
             #expect(text.contains("| \(status.rawValue) | `\(status.name)` |"), "exit code \(status.rawValue)")
         }
