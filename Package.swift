@@ -128,7 +128,8 @@ let package = Package(
         .target(
             name: "AIMReports",
             dependencies: [
-                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMMemory", "AIMHost",
+                "AIMCore", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMEngine", "AIMModelStore", "AIMMemory",
+                "AIMHost",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],

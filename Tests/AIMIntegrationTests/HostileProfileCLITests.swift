@@ -176,7 +176,7 @@ import Testing
         let text = try CLI.run(["select", "--dry-run", "--format", "text"], environment: environment)
         #expect(text.status == 0, "\(text.stderr)")
         let comments = text.stdout.split(separator: "\n").filter { $0.hasPrefix("#") }
-        #expect(comments.count == 5, "\(text.stdout)")
+        #expect(comments.count == 6, "\(text.stdout)")
         #expect(comments.first?.hasPrefix("# profile: custom/general/evil $(touch pwned-name)") == true)
         let json = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment)
         let plan = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
