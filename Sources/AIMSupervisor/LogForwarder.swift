@@ -9,11 +9,25 @@ import Synchronization
 /// Text mode passes the bytes through unchanged; JSON mode wraps each line as an object
 /// (time, level, logger `engine`, message, stream, pid).
 final class LogForwarder: Sendable {
+    /// The last lines of one stream, and the start of the line it is writing.
+    private struct Tail {
+        var lines: [String] = []
+        var partial: [UInt8] = []
+        /// Longer lines are cut to this many bytes.
+        let lineLimit: Int
+
+        var withPartial: [String] {
+            partial.isEmpty
+                ? lines : Array((lines + [String(decoding: partial, as: UTF8.self)]).suffix(LogForwarder.tailLength))
+        }
+    }
+
     private struct State {
         var lastLine = ""
-        /// The engine's last stderr lines, shown when it ends abnormally.
-        var stderrTail: [String] = []
-        var stderrPartial: [UInt8] = []
+        /// stdout's tail, for the failure diagnosis only (vLLM writes some errors there): short lines suffice.
+        var stdoutTail = Tail(lineLimit: 4 << 10)
+        /// stderr's tail, shown in full when the engine ends abnormally.
+        var stderrTail = Tail(lineLimit: LogForwarder.maximumLine)
         var openStreams = 2
     }
 
@@ -50,12 +64,12 @@ final class LogForwarder: Sendable {
 
     /// The last lines the engine wrote to stderr (a final line without a newline included).
     var recentErrors: [String] {
-        state.withLock { state in
-            state.stderrPartial.isEmpty
-                ? state.stderrTail
-                : Array(
-                    (state.stderrTail + [String(decoding: state.stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
-        }
+        state.withLock { $0.stderrTail.withPartial }
+    }
+
+    /// The last lines the engine wrote to stdout, each cut to 4 KiB.
+    var recentOutput: [String] {
+        state.withLock { $0.stdoutTail.withPartial }
     }
 
     private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
@@ -67,7 +81,7 @@ final class LogForwarder: Sendable {
             if count <= 0 { break }
             let chunk = buffer[0..<count]
             activity.notify()
-            if stream == "stderr" { keepTail(chunk) }
+            keepTail(chunk, stderr: stream == "stderr")
             switch format {
             case .text:
                 writeAll(Array(chunk), to: destination)
@@ -92,9 +106,9 @@ final class LogForwarder: Sendable {
         }
     }
 
-    /// Keeps the last lines of stderr, looking only at the end of each chunk: a flood on stderr
-    /// (where vLLM logs) must cost no more than passing it through.
-    private func keepTail(_ chunk: ArraySlice<UInt8>) {
+    /// Keeps the last lines of a stream, looking only at the end of each chunk: a flood (vLLM logs on
+    /// stderr, and prints on stdout) must cost no more than passing it through.
+    private func keepTail(_ chunk: ArraySlice<UInt8>, stderr: Bool) {
         let newline = UInt8(ascii: "\n")
         var ends: [Int] = []
         var index = chunk.endIndex
@@ -103,28 +117,37 @@ final class LogForwarder: Sendable {
             index = found
         }
         state.withLock { state in
-            guard let last = ends.first else {
-                state.stderrPartial.append(contentsOf: chunk.suffix(Self.maximumLine))
-                if state.stderrPartial.count > Self.maximumLine {
-                    state.stderrPartial.removeFirst(state.stderrPartial.count - Self.maximumLine)
-                }
-                return
+            if stderr {
+                Self.append(chunk, ends: ends, to: &state.stderrTail)
+            } else {
+                Self.append(chunk, ends: ends, to: &state.stdoutTail)
             }
-            var lines: [String] = []
-            for (position, end) in ends.enumerated().reversed() {
-                if position == ends.count - 1 {
-                    // The first newline found closes the line that began in an earlier chunk.
-                    guard ends.count <= Self.tailLength else { continue }
-                    let line = (state.stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine)
-                    lines.append(String(decoding: line, as: UTF8.self))
-                } else {
-                    lines.append(
-                        String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
-                }
-            }
-            state.stderrTail = Array((state.stderrTail + lines).suffix(Self.tailLength))
-            state.stderrPartial = Array(chunk[(last + 1)...].suffix(Self.maximumLine))
         }
+    }
+
+    /// Adds the chunk's complete lines (`ends`: its last newlines, the last first) to `tail`.
+    private static func append(_ chunk: ArraySlice<UInt8>, ends: [Int], to tail: inout Tail) {
+        let limit = tail.lineLimit
+        guard let last = ends.first else {
+            tail.partial.append(contentsOf: chunk.suffix(limit))
+            if tail.partial.count > limit {
+                tail.partial.removeFirst(tail.partial.count - limit)
+            }
+            return
+        }
+        var lines: [String] = []
+        for (position, end) in ends.enumerated().reversed() {
+            if position == ends.count - 1 {
+                // The first newline found closes the line that began in an earlier chunk.
+                guard ends.count <= tailLength else { continue }
+                let line = (tail.partial + chunk[chunk.startIndex..<end]).prefix(limit)
+                lines.append(String(decoding: line, as: UTF8.self))
+            } else {
+                lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(limit), as: UTF8.self))
+            }
+        }
+        tail.lines = Array((tail.lines + lines).suffix(tailLength))
+        tail.partial = Array(chunk[(last + 1)...].suffix(limit))
     }
 
     private func remember(_ chunk: ArraySlice<UInt8>) {

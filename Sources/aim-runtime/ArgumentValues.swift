@@ -10,6 +10,7 @@ extension GPUReportView.Format: ExpressibleByArgument {}
 extension ProfileListReport.Format: ExpressibleByArgument {}
 extension StoreSettings.Layout: ExpressibleByArgument {}
 extension DryRunCommand.Format: ExpressibleByArgument {}
+extension HealthCommand.Format: ExpressibleByArgument {}
 
 extension StateFilter: ExpressibleByArgument {
     public var defaultValueDescription: String { argument }
