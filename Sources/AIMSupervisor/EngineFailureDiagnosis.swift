@@ -40,7 +40,7 @@ public struct EngineFailureDiagnosis: Equatable, Sendable {
             }
         }
         guard let best else {
-            let last = tail.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+            let last = tail.last { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? ""
             return EngineFailureDiagnosis(
                 cause: .unknown, fix: FailureCause.unknown.fix,
                 evidence: evidence(from: String(last.prefix(lineLength))))

@@ -81,7 +81,7 @@ final class EngineProcess: SupervisedEngine {
 
     var latestLine: String { output.latestLine }
     var recentErrors: [String] { output.recentErrors }
-    var recentOutput: [String] { output.recentOutput }
+    var diagnosisLines: [String] { output.diagnosisLines }
 
     func processActivity() -> [ProcessActivity] {
         ProcessActivity.read(group: pid)

@@ -228,9 +228,8 @@ public struct EngineSupervisor: Sendable {
     /// The reason, and why: the engine's last lines (stdout's, then stderr's, which count as later) against
     /// the failure catalogue. One `diagnosis:` line in the log, the status file, the termination message.
     private func reportAbnormalEnd(_ engine: any SupervisedEngine, reason: String) {
-        let errors = engine.recentErrors
-        let diagnosis = EngineFailureDiagnosis.diagnose(engine.recentOutput + errors)
-        reportEnd(reason, errors, diagnosis)
+        let diagnosis = EngineFailureDiagnosis.diagnose(engine.diagnosisLines)
+        reportEnd(reason, engine.recentErrors, diagnosis)
         status.record(diagnosis)
         logger.error("serve failed: \(reason)")
         logger.error("diagnosis: \(diagnosis.cause.rawValue): \(diagnosis.fix)")

@@ -58,6 +58,7 @@ enum FailureCatalogue {
             rank: 40, fix: maxModelLenFix),
         // The same messages without a usable number (cut, or another wording of the estimate).
         // https://github.com/vllm-project/vllm/issues/25350
+        .init(.kvCacheTooSmall, .text("the estimated maximum model length is"), rank: 30),
         .init(.kvCacheTooSmall, .text("which is larger than the available KV cache memory"), rank: 30),
         .init(.kvCacheTooSmall, .text("that can be stored in KV cache"), rank: 30),
         // vLLM: "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when
@@ -92,7 +93,7 @@ enum FailureCatalogue {
         .init(
             .trustRemoteCodeRequired,
             .pattern(
-                "(set the option|passing the argument) `?trust_remote_code=True", anchor: "trust_remote_code=True"),
+                "(set the option|pass(ing)? the argument) `?trust_remote_code=True", anchor: "trust_remote_code=True"),
             rank: 30),
 
         // MARK: unsupported_architecture

@@ -13,26 +13,33 @@ final class LogForwarder: Sendable {
     private struct Tail {
         var lines: [String] = []
         var partial: [UInt8] = []
+        /// How many lines are kept.
+        let length: Int
         /// Longer lines are cut to this many bytes.
         let lineLimit: Int
 
         var withPartial: [String] {
-            partial.isEmpty
-                ? lines : Array((lines + [String(decoding: partial, as: UTF8.self)]).suffix(LogForwarder.tailLength))
+            partial.isEmpty ? lines : Array((lines + [String(decoding: partial, as: UTF8.self)]).suffix(length))
         }
     }
 
     private struct State {
         var lastLine = ""
-        /// stdout's tail, for the failure diagnosis only (vLLM writes some errors there): short lines suffice.
-        var stdoutTail = Tail(lineLimit: 4 << 10)
         /// stderr's tail, shown in full when the engine ends abnormally.
-        var stderrTail = Tail(lineLimit: LogForwarder.maximumLine)
+        var stderrTail = Tail(length: LogForwarder.tailLength, lineLimit: LogForwarder.maximumLine)
+        /// Longer tails of both streams, lines cut short, for the failure diagnosis: vLLM logs its error on
+        /// stdout and then prints 60 lines of traceback on stderr, past the 50 shown.
+        var stdoutDiagnosisTail = Tail(
+            length: LogForwarder.diagnosisTailLength, lineLimit: LogForwarder.diagnosisLineLimit)
+        var stderrDiagnosisTail = Tail(
+            length: LogForwarder.diagnosisTailLength, lineLimit: LogForwarder.diagnosisLineLimit)
         var openStreams = 2
     }
 
     private let state = Mutex(State())
     static let tailLength = 50
+    static let diagnosisTailLength = 100
+    static let diagnosisLineLimit = 4 << 10
     /// JSON mode splits longer lines into several records rather than buffering without end.
     static let maximumLine = 64 << 10
     /// Each write of the engine: news worth a health probe.
@@ -67,9 +74,9 @@ final class LogForwarder: Sendable {
         state.withLock { $0.stderrTail.withPartial }
     }
 
-    /// The last lines the engine wrote to stdout, each cut to 4 KiB.
-    var recentOutput: [String] {
-        state.withLock { $0.stdoutTail.withPartial }
+    /// The last 100 lines of stdout, then the last 100 of stderr, each cut to 4 KiB: what the diagnosis reads.
+    var diagnosisLines: [String] {
+        state.withLock { $0.stdoutDiagnosisTail.withPartial + $0.stderrDiagnosisTail.withPartial }
     }
 
     private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
@@ -112,22 +119,26 @@ final class LogForwarder: Sendable {
         let newline = UInt8(ascii: "\n")
         var ends: [Int] = []
         var index = chunk.endIndex
-        while ends.count <= Self.tailLength, let found = chunk[chunk.startIndex..<index].lastIndex(of: newline) {
+        while ends.count <= Self.diagnosisTailLength,
+            let found = chunk[chunk.startIndex..<index].lastIndex(of: newline)
+        {
             ends.append(found)
             index = found
         }
         state.withLock { state in
             if stderr {
                 Self.append(chunk, ends: ends, to: &state.stderrTail)
+                Self.append(chunk, ends: ends, to: &state.stderrDiagnosisTail)
             } else {
-                Self.append(chunk, ends: ends, to: &state.stdoutTail)
+                Self.append(chunk, ends: ends, to: &state.stdoutDiagnosisTail)
             }
         }
     }
 
-    /// Adds the chunk's complete lines (`ends`: its last newlines, the last first) to `tail`.
-    private static func append(_ chunk: ArraySlice<UInt8>, ends: [Int], to tail: inout Tail) {
-        let limit = tail.lineLimit
+    /// Adds the chunk's complete lines (`allEnds`: its last newlines, the last first) to `tail`.
+    private static func append(_ chunk: ArraySlice<UInt8>, ends allEnds: [Int], to tail: inout Tail) {
+        let (limit, length) = (tail.lineLimit, tail.length)
+        let ends = Array(allEnds.prefix(length + 1))
         guard let last = ends.first else {
             tail.partial.append(contentsOf: chunk.suffix(limit))
             if tail.partial.count > limit {
@@ -139,14 +150,14 @@ final class LogForwarder: Sendable {
         for (position, end) in ends.enumerated().reversed() {
             if position == ends.count - 1 {
                 // The first newline found closes the line that began in an earlier chunk.
-                guard ends.count <= tailLength else { continue }
+                guard ends.count <= length else { continue }
                 let line = (tail.partial + chunk[chunk.startIndex..<end]).prefix(limit)
                 lines.append(String(decoding: line, as: UTF8.self))
             } else {
                 lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(limit), as: UTF8.self))
             }
         }
-        tail.lines = Array((tail.lines + lines).suffix(tailLength))
+        tail.lines = Array((tail.lines + lines).suffix(length))
         tail.partial = Array(chunk[(last + 1)...].suffix(limit))
     }
 

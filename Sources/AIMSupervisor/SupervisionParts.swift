@@ -26,8 +26,9 @@ public protocol SupervisedEngine: Sendable {
     var latestLine: String { get }
     /// Its last stderr lines, shown when it ends abnormally.
     var recentErrors: [String] { get }
-    /// Its last stdout lines, read with the stderr ones to diagnose a failure.
-    var recentOutput: [String] { get }
+    /// Its last lines of stdout then of stderr (longer tails than `recentErrors`, lines cut short), which the
+    /// failure diagnosis reads.
+    var diagnosisLines: [String] { get }
     /// What each process of its group is doing (state, kernel wait channel), for the silence report.
     func processActivity() -> [ProcessActivity]
 }

@@ -1,4 +1,5 @@
 import AIMCore
+import AIMTestSupport
 import Foundation
 import Testing
 
@@ -146,7 +147,7 @@ import Testing
         "/usr/lib/python3.11/multiprocessing/resource_tracker.py:254: UserWarning: resource_tracker: There appear to be 1 leaked semaphore objects to clean up at shutdown",
         "/usr/lib/python3.11/multiprocessing/resource_tracker.py:254: UserWarning: resource_tracker: There appear to be 1 leaked shared_memory objects to clean up at shutdown",
         "nanobind: leaked 12 instances!",
-        "DeprecationWarning: vllm.entrypoints.openai.api_server is deprecated; use `vllm serve`",
+        "/root/.cache/aim-runtime-vllm-venv/lib/python3.11/site-packages/vllm/entrypoints/openai/api_server.py:24: DeprecationWarning: `vllm.entrypoints.openai.api_server` is deprecated and will likely beunsupported in a future version. Use the corresponding function from `vllm.entrypoints.launchers` instead.",
         "[rank0]:[W508 11:47:03.157708266 ProcessGroupNCCL.cpp:1554] Warning: WARNING: destroy_process_group() was not called before program exit, which can leak resources.",
         "[2026-08-23 09:56:58] node [0] /app/rccl/build/release/hipify/src/init.cc:213 NCCL WARN Missing \"iommu=pt\" from kernel command line which can lead to system instablity or hang!",
         "WARNING 11-24 10:00:03 [custom_all_reduce.py:80] Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs.",
@@ -163,12 +164,61 @@ import Testing
     }
 
     @Test func unknownNamesTheLastLineAsItsEvidence() {
-        let diagnosis = EngineFailureDiagnosis.diagnose(["first", "RuntimeError: something new", "   "])
+        let diagnosis = EngineFailureDiagnosis.diagnose(["first", "RuntimeError: something new\r", "   ", "\r"])
         #expect(
             diagnosis
                 == EngineFailureDiagnosis(
                     cause: .unknown, fix: FailureCause.unknown.fix, evidence: "RuntimeError: something new"))
         #expect(EngineFailureDiagnosis.diagnose([]).evidence == "")
+    }
+
+    /// A real vLLM run that failed (Tests/Fixtures/engine-failures/FIXTURES.md), through the tails serve keeps
+    /// for the diagnosis: the last 100 lines of stdout, then of stderr.
+    @Test func aRealVLLMFailureIsDiagnosedFromItsTails() throws {
+        func lines(_ name: String, last count: Int = 100) throws -> [String] {
+            let text = try String(
+                contentsOfFile: CLI.packageRoot + "/Tests/Fixtures/engine-failures/" + name, encoding: .utf8)
+            // Split on the byte, as the log forwarder does: vLLM ends some lines with "\r\n", one Character.
+            return Array(
+                text.utf8.split(separator: 10, omittingEmptySubsequences: false).map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+                .suffix(count))
+        }
+        let stdout = try lines("vllm-0.32-cpu-kv-cache.stdout")
+        let stderr = try lines("vllm-0.32-cpu-kv-cache.stderr")
+        // The 50 stderr lines shown on failure hold only the API server's traceback: the ValueError is above.
+        #expect(cause(try lines("vllm-0.32-cpu-kv-cache.stderr", last: 50)) == .unknown)
+        for tail in [stdout + stderr, stdout, stderr] {
+            let diagnosis = EngineFailureDiagnosis.diagnose(tail)
+            #expect(diagnosis.cause == .kvCacheTooSmall)
+            #expect(diagnosis.fix.hasPrefix(#"set AIM_ENGINE_ARGS='{"max-model-len": 1048448}'"#), "\(diagnosis.fix)")
+            #expect(diagnosis.evidence.contains("the estimated maximum model length is 1048448"))
+        }
+        // A model directory without config.json: pydantic's validation error on stderr.
+        let missing = EngineFailureDiagnosis.diagnose(
+            try lines("vllm-0.32-cpu-no-config.stdout") + lines("vllm-0.32-cpu-no-config.stderr"))
+        #expect(missing.cause == .modelNotFound)
+        #expect(missing.evidence.hasPrefix("Value error, Invalid repository ID or local directory specified: "))
+        for (name, expected, evidence) in [
+            (
+                "unsupported-architecture", FailureCause.unsupportedArchitecture,
+                "Value error, Model architectures ['NoSuchModelForCausalLM'] are not supported for now."
+            ),
+            (
+                "remote-code", .trustRemoteCodeRequired,
+                "Value error, The repository /tmp/diag-real/remote contains custom code which must be executed"
+            ),
+        ] {
+            let diagnosis = EngineFailureDiagnosis.diagnose(
+                try lines("vllm-0.32-cpu-\(name).stdout") + lines("vllm-0.32-cpu-\(name).stderr"))
+            #expect(diagnosis.cause == expected, "\(name)")
+            #expect(diagnosis.evidence.hasPrefix(evidence), "\(diagnosis.evidence)")
+        }
+        // Its harmless warnings alone (the ulimit, Triton, LD_PRELOAD, the long max_model_len) match nothing.
+        let warnings = stdout.filter { $0.contains(" WARNING ") }
+        #expect(warnings.count >= 4)
+        #expect(cause(warnings) == .unknown, "\(warnings)")
     }
 
     // MARK: precedence

@@ -339,7 +339,7 @@ final class ScriptedEngine: SupervisedEngine {
     func cleanUp(grace: Duration) async {}
     var latestLine: String { "" }
     var recentErrors: [String] { output.stderr }
-    var recentOutput: [String] { output.stdout }
+    var diagnosisLines: [String] { output.stdout + output.stderr }
     func processActivity() -> [ProcessActivity] { output.processes }
 }
 
