@@ -23,23 +23,45 @@ final class LogForwarder: Sendable {
         }
     }
 
+    /// The last bytes of a stream, split into lines only when a diagnosis reads them: while the engine
+    /// writes, keeping them costs one copy of each chunk's end, however many lines it holds.
+    private struct ByteWindow {
+        var bytes: [UInt8] = []
+        let limit: Int
+
+        mutating func append(_ chunk: ArraySlice<UInt8>) {
+            bytes.append(contentsOf: chunk.suffix(limit))
+            // Trimmed only past twice the limit, so that the copy is paid once per `limit` bytes.
+            if bytes.count > 2 * limit { bytes.removeFirst(bytes.count - limit) }
+        }
+
+        /// The last `count` lines (the oldest may begin mid-line), each cut to `lineLimit` bytes.
+        func lines(last count: Int, lineLimit: Int) -> [String] {
+            let window = bytes.suffix(limit)
+            var lines = window.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            if window.last == UInt8(ascii: "\n") { lines.removeLast() }
+            return lines.suffix(count).map { String(decoding: $0.prefix(lineLimit), as: UTF8.self) }
+        }
+    }
+
     private struct State {
         var lastLine = ""
         /// stderr's tail, shown in full when the engine ends abnormally.
         var stderrTail = Tail(length: LogForwarder.tailLength, lineLimit: LogForwarder.maximumLine)
-        /// Longer tails of both streams, lines cut short, for the failure diagnosis: vLLM logs its error on
-        /// stdout and then prints 60 lines of traceback on stderr, past the 50 shown.
-        var stdoutDiagnosisTail = Tail(
-            length: LogForwarder.diagnosisTailLength, lineLimit: LogForwarder.diagnosisLineLimit)
-        var stderrDiagnosisTail = Tail(
-            length: LogForwarder.diagnosisTailLength, lineLimit: LogForwarder.diagnosisLineLimit)
+        /// Longer tails of both streams for the failure diagnosis: vLLM 0.32 logs its error on stdout and
+        /// then prints 60 lines of traceback on stderr, past the 50 shown.
+        var stdoutWindow = ByteWindow(limit: LogForwarder.diagnosisWindow)
+        var stderrWindow = ByteWindow(limit: LogForwarder.diagnosisWindow)
         var openStreams = 2
     }
 
     private let state = Mutex(State())
     static let tailLength = 50
+    /// The diagnosis reads at most this many lines of each stream, each cut to `diagnosisLineLimit` bytes,
+    /// from the stream's last `diagnosisWindow` bytes.
     static let diagnosisTailLength = 100
     static let diagnosisLineLimit = 4 << 10
+    static let diagnosisWindow = 128 << 10
     /// JSON mode splits longer lines into several records rather than buffering without end.
     static let maximumLine = 64 << 10
     /// Each write of the engine: news worth a health probe.
@@ -76,7 +98,10 @@ final class LogForwarder: Sendable {
 
     /// The last 100 lines of stdout, then the last 100 of stderr, each cut to 4 KiB: what the diagnosis reads.
     var diagnosisLines: [String] {
-        state.withLock { $0.stdoutDiagnosisTail.withPartial + $0.stderrDiagnosisTail.withPartial }
+        let (stdout, stderr) = state.withLock { ($0.stdoutWindow.bytes, $0.stderrWindow.bytes) }
+        let (window, count, limit) = (Self.diagnosisWindow, Self.diagnosisTailLength, Self.diagnosisLineLimit)
+        return ByteWindow(bytes: stdout, limit: window).lines(last: count, lineLimit: limit)
+            + ByteWindow(bytes: stderr, limit: window).lines(last: count, lineLimit: limit)
     }
 
     private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
@@ -113,32 +138,29 @@ final class LogForwarder: Sendable {
         }
     }
 
-    /// Keeps the last lines of a stream, looking only at the end of each chunk: a flood (vLLM logs on
-    /// stderr, and prints on stdout) must cost no more than passing it through.
+    /// Keeps the last lines of stderr (looking only at the end of each chunk) and the last bytes of both
+    /// streams: a flood (vLLM logs on stderr, and prints on stdout) must cost no more than passing it through.
     private func keepTail(_ chunk: ArraySlice<UInt8>, stderr: Bool) {
+        guard stderr else {
+            state.withLock { $0.stdoutWindow.append(chunk) }
+            return
+        }
         let newline = UInt8(ascii: "\n")
         var ends: [Int] = []
         var index = chunk.endIndex
-        while ends.count <= Self.diagnosisTailLength,
-            let found = chunk[chunk.startIndex..<index].lastIndex(of: newline)
-        {
+        while ends.count <= Self.tailLength, let found = chunk[chunk.startIndex..<index].lastIndex(of: newline) {
             ends.append(found)
             index = found
         }
         state.withLock { state in
-            if stderr {
-                Self.append(chunk, ends: ends, to: &state.stderrTail)
-                Self.append(chunk, ends: ends, to: &state.stderrDiagnosisTail)
-            } else {
-                Self.append(chunk, ends: ends, to: &state.stdoutDiagnosisTail)
-            }
+            Self.append(chunk, ends: ends, to: &state.stderrTail)
+            state.stderrWindow.append(chunk)
         }
     }
 
-    /// Adds the chunk's complete lines (`allEnds`: its last newlines, the last first) to `tail`.
-    private static func append(_ chunk: ArraySlice<UInt8>, ends allEnds: [Int], to tail: inout Tail) {
+    /// Adds the chunk's complete lines (`ends`: its last newlines, the last first) to `tail`.
+    private static func append(_ chunk: ArraySlice<UInt8>, ends: [Int], to tail: inout Tail) {
         let (limit, length) = (tail.lineLimit, tail.length)
-        let ends = Array(allEnds.prefix(length + 1))
         guard let last = ends.first else {
             tail.partial.append(contentsOf: chunk.suffix(limit))
             if tail.partial.count > limit {
