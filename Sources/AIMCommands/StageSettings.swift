@@ -51,7 +51,8 @@ extension RuntimeConfiguration {
             port: port, servedModelName: servedModelName, startupTimeout: .seconds(startupTimeoutSeconds),
             healthInterval: .seconds(healthIntervalSeconds), healthFailureThreshold: healthFailureThreshold,
             restartOnFailure: restartOnFailure, maxRestarts: maxRestarts, shutdownGrace: .seconds(shutdownGraceSeconds),
-            logFormat: logFormat, terminationMessagePath: terminationMessagePath, statusPath: statusPath)
+            logFormat: logFormat, startupSilence: .seconds(startupSilenceSeconds),
+            terminationMessagePath: terminationMessagePath, statusPath: statusPath)
     }
 
     public var profileListHeading: ProfileListHeading {

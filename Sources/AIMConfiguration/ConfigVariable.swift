@@ -33,6 +33,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case downloadInclude = "AIM_DOWNLOAD_INCLUDE"
     case downloadExclude = "AIM_DOWNLOAD_EXCLUDE"
     case startupTimeout = "AIM_STARTUP_TIMEOUT_SECONDS"
+    case startupSilence = "AIM_STARTUP_SILENCE_SECONDS"
     case healthInterval = "AIM_HEALTH_INTERVAL_SECONDS"
     case healthFailures = "AIM_HEALTH_FAILURE_THRESHOLD"
     case restartPolicy = "AIM_RESTART_POLICY"
@@ -69,8 +70,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .sysfsPath: return "--sysfs-path"
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
             .downloadConnections, .downloadMaxConnections, .downloadChunkMiB,
-            .downloadInclude, .downloadExclude, .startupTimeout, .healthInterval, .healthFailures, .restartPolicy,
-            .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight:
+            .downloadInclude, .downloadExclude, .startupTimeout, .startupSilence, .healthInterval, .healthFailures,
+            .restartPolicy, .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight:
             return nil
         case .memoryCheck: return "--memory-check"
         case .autoMaxModelLen: return "--auto-max-model-len"
@@ -103,6 +104,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .downloadMaxConnections: return String(Defaults.downloadMaxConnections)
         case .downloadChunkMiB: return String(Defaults.downloadChunkMiB)
         case .startupTimeout: return String(Defaults.startupTimeoutSeconds)
+        case .startupSilence: return String(Defaults.startupSilenceSeconds)
         case .healthInterval: return String(Defaults.healthIntervalSeconds)
         case .healthFailures: return String(Defaults.healthFailureThreshold)
         case .restartPolicy: return Defaults.restartOnFailure ? "on-failure" : "never"
@@ -154,6 +156,9 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
             return "Comma-separated globs of repository files to download (default: all but duplicate weights)."
         case .downloadExclude: return "Comma-separated globs of repository files to skip."
         case .startupTimeout: return "Seconds the engine may take to become ready before serve stops it (exit 12)."
+        case .startupSilence:
+            return
+                "Seconds without an engine line during start after which serve logs what each engine process is doing (10-86400)."
         case .healthInterval: return "Seconds between liveness checks once the engine is ready."
         case .healthFailures: return "Consecutive failed liveness checks that make the engine unhealthy."
         case .restartPolicy: return "never (stop and exit) or on-failure (restart a crashed or unhealthy engine)."

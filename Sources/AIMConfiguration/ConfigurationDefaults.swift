@@ -26,6 +26,8 @@ public enum ConfigurationDefaults {
     public static let downloadMaxConnections = 32
     public static let downloadChunkMiB = 16
     public static let startupTimeoutSeconds = 1800
+    /// Model loading prints progress; five silent minutes is a hang more often than a slow disk.
+    public static let startupSilenceSeconds = 300
     public static let healthIntervalSeconds = 10
     public static let healthFailureThreshold = 3
     /// `never`: stop and exit when the engine fails.

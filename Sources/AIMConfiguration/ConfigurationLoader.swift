@@ -73,6 +73,9 @@ public struct ConfigurationLoader: Sendable {
             downloadExclude: try globs(input, .downloadExclude),
             startupTimeoutSeconds: try parseNumber(
                 input, .startupTimeout, default: Defaults.startupTimeoutSeconds, range: 1...604_800, unit: "seconds"),
+            // No 0 to turn it off: the report costs one /proc walk per silence, and a hang needs it most.
+            startupSilenceSeconds: try parseNumber(
+                input, .startupSilence, default: Defaults.startupSilenceSeconds, range: 10...86_400, unit: "seconds"),
             healthIntervalSeconds: try parseNumber(
                 input, .healthInterval, default: Defaults.healthIntervalSeconds, range: 1...3600, unit: "seconds"),
             healthFailureThreshold: try parseNumber(

@@ -36,6 +36,7 @@ public struct RuntimeConfiguration: Sendable {
     public var downloadInclude: [String]
     public var downloadExclude: [String]
     public var startupTimeoutSeconds: Int
+    public var startupSilenceSeconds: Int
     public var healthIntervalSeconds: Int
     public var healthFailureThreshold: Int
     /// True for `on-failure`.

@@ -74,4 +74,41 @@ public enum SecretRedaction {
     where Environment.Element == (key: String, value: String) {
         environment.map { (key: $0.key, value: isSecretName($0.key) ? placeholder : $0.value) }
     }
+
+    /// Free text from outside (an engine's log line) with what looks like a secret hidden: the
+    /// password of a URL (`https://user:secret@host`), Hugging Face tokens (`hf_…`), bearer tokens,
+    /// and the value of every secret-named key (`HF_TOKEN=…`, `'api_key': '…'`, `?token=…`).
+    public static func redact(text: String) -> String {
+        guard !text.isEmpty else { return text }
+        var result = text
+        for (pattern, template) in textRules {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+            result = expression.stringByReplacingMatches(
+                in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template)
+        }
+        return redactSecretKeys(result)
+    }
+
+    private static let textRules: [(String, String)] = [
+        ("(://[^/\\s:@]+:)[^/\\s@]+@", "$1" + placeholder + "@"),
+        ("\\bhf_[A-Za-z0-9]{8,}", "hf_" + placeholder),
+        ("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+", "$1" + placeholder),
+    ]
+
+    /// `key=value`, `key: value`, `'key': 'value'`: the value replaced where the key names a secret. A value
+    /// ends at `?`, `@` and `&` and `scheme://` is no key, so a URL's own `?token=` is found too.
+    private static func redactSecretKeys(_ text: String) -> String {
+        let pattern = "([A-Za-z][A-Za-z0-9_.-]*)(['\"]?\\s*[:=](?!//)\\s*['\"]?)([^\\s'\",&}?@]+)"
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return text }
+        var result = ""
+        var position = text.startIndex
+        for found in expression.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let key = Range(found.range(at: 1), in: text), let value = Range(found.range(at: 3), in: text),
+                isSecretName(String(text[key])), text[value] != placeholder
+            else { continue }
+            result += text[position..<value.lowerBound] + placeholder
+            position = value.upperBound
+        }
+        return result + text[position...]
+    }
 }

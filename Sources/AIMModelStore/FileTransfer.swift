@@ -41,7 +41,15 @@ struct FileTransfer: Sendable {
             let applied: ContentCheck = {
                 if case .md5 = check, notes.encrypted { return .sizeOnly } else { return check }
             }()
-            if try applied.matches(fileAt: temporary, size: size) {
+            let checking = ContinuousClock.now
+            let matched = try applied.matches(fileAt: temporary, size: size)
+            if applied != .sizeOnly {
+                let seconds = (ContinuousClock.now - checking) / .seconds(1)
+                logger.debug(
+                    "Checked \(finalPath.split(separator: "/").last ?? "") (\(ByteCount.text(size))) against its \(applied) in \(String(format: "%.2f", seconds)) s (\(ByteCount.text(DownloadReporter.byteCount(Double(size) / max(seconds, 1e-6))))/s)"
+                )
+            }
+            if matched {
                 try Self.removeIfPresent(temporary + ".chunks")
                 guard rename(temporary, finalPath) == 0 else {
                     throw TransferFailure(

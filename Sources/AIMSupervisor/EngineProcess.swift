@@ -81,6 +81,11 @@ final class EngineProcess: SupervisedEngine {
 
     var latestLine: String { output.latestLine }
     var recentErrors: [String] { output.recentErrors }
+    var diagnosisLines: [String] { output.diagnosisLines }
+
+    func processActivity() -> [ProcessActivity] {
+        ProcessActivity.read(group: pid)
+    }
 
     /// True while any process of the group, the engine's workers included, is alive.
     private var groupAlive: Bool {

@@ -16,14 +16,17 @@ public struct EngineSupervisor: Sendable {
     let clock: any Clock<Duration>
     let signals: any StopSignalSource
     let logger: Logger
-    /// Where the one-line reason of an abnormal end goes besides the log (Kubernetes' termination message).
-    let reportEnd: @Sendable (_ reason: String, _ engineErrors: [String]) -> Void
+    /// Where the one-line reason of an abnormal end and its diagnosis go besides the log (the engine's
+    /// stderr tail, Kubernetes' termination message).
+    let reportEnd: @Sendable (_ reason: String, _ engineErrors: [String], _ diagnosis: EngineFailureDiagnosis) -> Void
 
     public init(
         settings: SupervisorSettings, launcher: any EngineLaunching, health: any EngineHealthChecking,
         status: any ServeStatusRecording, clock: any Clock<Duration>, signals: any StopSignalSource,
         logger: Logger = Logger(label: "aim_runtime.supervisor"),
-        reportEnd: @escaping @Sendable (_ reason: String, _ engineErrors: [String]) -> Void = { _, _ in }
+        reportEnd:
+            @escaping @Sendable (_ reason: String, _ engineErrors: [String], _ diagnosis: EngineFailureDiagnosis) ->
+            Void = { _, _, _ in }
     ) {
         self.settings = settings
         self.launcher = launcher
@@ -134,6 +137,7 @@ public struct EngineSupervisor: Sendable {
             group.addTask { await watch.health() }
             group.addTask { await watch.startupTimer() }
             group.addTask { await watch.progress() }
+            group.addTask { await watch.silence() }
             for await event in group {
                 if let event {
                     group.cancelAll()
@@ -221,9 +225,14 @@ public struct EngineSupervisor: Sendable {
         return ready ? .failed(code) : .finished(code)
     }
 
+    /// The reason, and why: the engine's last lines (stdout's, then stderr's, which count as later) against
+    /// the failure catalogue. One `diagnosis:` line in the log, the status file, the termination message.
     private func reportAbnormalEnd(_ engine: any SupervisedEngine, reason: String) {
-        reportEnd(reason, engine.recentErrors)
+        let diagnosis = EngineFailureDiagnosis.diagnose(engine.diagnosisLines)
+        reportEnd(reason, engine.recentErrors, diagnosis)
+        status.record(diagnosis)
         logger.error("serve failed: \(reason)")
+        logger.error("diagnosis: \(diagnosis.cause.rawValue): \(diagnosis.fix)")
     }
 }
 

@@ -89,6 +89,36 @@ final class EngineWatch: Sendable {
         return .startupTimedOut
     }
 
+    /// While the engine starts, each time it has written nothing for `startupSilence`: one report of what
+    /// each of its processes is doing (a hang in the GPU driver shows as state D). Once per silence: the
+    /// next report waits for a new line and another full silence.
+    func silence() async -> EngineSupervisor.Event? {
+        let (clock, engine, limit) = (clock, engine, settings.startupSilence)
+        while !Task.isCancelled && !isReady {
+            let seen = engine.outputGeneration
+            let wrote = await Race.first(
+                {
+                    await engine.outputActivity(after: seen)
+                    return true
+                },
+                { (try? await clock.sleep(for: limit)) == nil })
+            guard !wrote, !Task.isCancelled, !isReady else { continue }
+            reportSilence(limit)
+            await engine.outputActivity(after: seen)
+        }
+        return nil
+    }
+
+    private func reportSilence(_ limit: Duration) {
+        let processes = engine.processActivity()
+        logger.warning(
+            "The engine has written nothing for \(limit.wholeSeconds) s while starting; \(processes.isEmpty ? "/proc shows none of its processes" : "what its processes are doing:")"
+        )
+        for process in processes {
+            logger.warning("  engine process \(process.summary)")
+        }
+    }
+
     /// A line at least every `progressInterval` while the engine starts.
     func progress() async -> EngineSupervisor.Event? {
         while (try? await clock.sleep(for: settings.progressInterval)) != nil, !isReady {

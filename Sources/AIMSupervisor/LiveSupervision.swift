@@ -26,7 +26,7 @@ extension EngineSupervisor {
                 path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName,
                 phaseChanged: phaseChanged),
             clock: ContinuousClock(), signals: LauncherSignals.source,
-            reportEnd: { reason, engineErrors in
+            reportEnd: { reason, engineErrors, diagnosis in
                 if !engineErrors.isEmpty {
                     let text =
                         "----- last \(engineErrors.count) lines of the engine's stderr -----\n"
@@ -35,7 +35,9 @@ extension EngineSupervisor {
                 }
                 // Only where the file exists (Kubernetes provides it), and never blocking on a FIFO.
                 _ = SafeFileWrite.overwriteExisting(
-                    terminationMessagePath, with: Array("aim-runtime: \(reason)\n".utf8))
+                    terminationMessagePath,
+                    with: Array(
+                        "aim-runtime: \(reason)\ndiagnosis: \(diagnosis.cause.rawValue): \(diagnosis.fix)\n".utf8))
             })
     }
 }
@@ -87,15 +89,33 @@ final class EngineHealthCheck: EngineHealthChecking {
     }
 }
 
-/// The status file `aim-runtime health` reads.
-struct ServeStatusFile: ServeStatusRecording {
+/// The status file `aim-runtime health` reads: the phase, and the last failure's diagnosis once there is one.
+final class ServeStatusFile: ServeStatusRecording {
     let path: String
-    let port: Int
-    let servedModelName: String
     let phaseChanged: @Sendable (ServeStatus.Phase) -> Void
+    /// Written under the lock, so that a phase and a diagnosis recorded at once cannot undo each other.
+    private let current: Mutex<ServeStatus>
+
+    init(
+        path: String, port: Int, servedModelName: String, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void
+    ) {
+        self.path = path
+        self.phaseChanged = phaseChanged
+        current = Mutex(ServeStatus(pid: getpid(), phase: .starting, port: port, servedModelName: servedModelName))
+    }
 
     func record(_ phase: ServeStatus.Phase) {
-        ServeStatus(pid: getpid(), phase: phase, port: port, servedModelName: servedModelName).write(to: path)
+        current.withLock { status in
+            status.phase = phase
+            status.write(to: path)
+        }
         phaseChanged(phase)
+    }
+
+    func record(_ diagnosis: EngineFailureDiagnosis) {
+        current.withLock { status in
+            status.diagnosis = diagnosis
+            status.write(to: path)
+        }
     }
 }

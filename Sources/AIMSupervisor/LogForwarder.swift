@@ -9,16 +9,59 @@ import Synchronization
 /// Text mode passes the bytes through unchanged; JSON mode wraps each line as an object
 /// (time, level, logger `engine`, message, stream, pid).
 final class LogForwarder: Sendable {
+    /// The last lines of one stream, and the start of the line it is writing.
+    private struct Tail {
+        var lines: [String] = []
+        var partial: [UInt8] = []
+        /// How many lines are kept.
+        let length: Int
+        /// Longer lines are cut to this many bytes.
+        let lineLimit: Int
+
+        var withPartial: [String] {
+            partial.isEmpty ? lines : Array((lines + [String(decoding: partial, as: UTF8.self)]).suffix(length))
+        }
+    }
+
+    /// The last bytes of a stream, split into lines only when a diagnosis reads them: while the engine
+    /// writes, keeping them costs one copy of each chunk's end, however many lines it holds.
+    private struct ByteWindow {
+        var bytes: [UInt8] = []
+        let limit: Int
+
+        mutating func append(_ chunk: ArraySlice<UInt8>) {
+            bytes.append(contentsOf: chunk.suffix(limit))
+            // Trimmed only past twice the limit, so that the copy is paid once per `limit` bytes.
+            if bytes.count > 2 * limit { bytes.removeFirst(bytes.count - limit) }
+        }
+
+        /// The last `count` lines (the oldest may begin mid-line), each cut to `lineLimit` bytes.
+        func lines(last count: Int, lineLimit: Int) -> [String] {
+            let window = bytes.suffix(limit)
+            var lines = window.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            if window.last == UInt8(ascii: "\n") { lines.removeLast() }
+            return lines.suffix(count).map { String(decoding: $0.prefix(lineLimit), as: UTF8.self) }
+        }
+    }
+
     private struct State {
         var lastLine = ""
-        /// The engine's last stderr lines, shown when it ends abnormally.
-        var stderrTail: [String] = []
-        var stderrPartial: [UInt8] = []
+        /// stderr's tail, shown in full when the engine ends abnormally.
+        var stderrTail = Tail(length: LogForwarder.tailLength, lineLimit: LogForwarder.maximumLine)
+        /// Longer tails of both streams for the failure diagnosis: vLLM 0.32 logs its error on stdout and
+        /// then prints 60 lines of traceback on stderr, past the 50 shown.
+        var stdoutWindow = ByteWindow(limit: LogForwarder.diagnosisWindow)
+        var stderrWindow = ByteWindow(limit: LogForwarder.diagnosisWindow)
         var openStreams = 2
     }
 
     private let state = Mutex(State())
     static let tailLength = 50
+    /// The diagnosis reads at most this many lines of each stream, each cut to `diagnosisLineLimit` bytes,
+    /// from the stream's last `diagnosisWindow` bytes.
+    static let diagnosisTailLength = 100
+    static let diagnosisLineLimit = 4 << 10
+    static let diagnosisWindow = 128 << 10
     /// JSON mode splits longer lines into several records rather than buffering without end.
     static let maximumLine = 64 << 10
     /// Each write of the engine: news worth a health probe.
@@ -50,12 +93,15 @@ final class LogForwarder: Sendable {
 
     /// The last lines the engine wrote to stderr (a final line without a newline included).
     var recentErrors: [String] {
-        state.withLock { state in
-            state.stderrPartial.isEmpty
-                ? state.stderrTail
-                : Array(
-                    (state.stderrTail + [String(decoding: state.stderrPartial, as: UTF8.self)]).suffix(Self.tailLength))
-        }
+        state.withLock { $0.stderrTail.withPartial }
+    }
+
+    /// The last 100 lines of stdout, then the last 100 of stderr, each cut to 4 KiB: what the diagnosis reads.
+    var diagnosisLines: [String] {
+        let (stdout, stderr) = state.withLock { ($0.stdoutWindow.bytes, $0.stderrWindow.bytes) }
+        let (window, count, limit) = (Self.diagnosisWindow, Self.diagnosisTailLength, Self.diagnosisLineLimit)
+        return ByteWindow(bytes: stdout, limit: window).lines(last: count, lineLimit: limit)
+            + ByteWindow(bytes: stderr, limit: window).lines(last: count, lineLimit: limit)
     }
 
     private func pump(from source: Int32, to destination: Int32, stream: String, pid: pid_t, format: LogOutputFormat) {
@@ -67,7 +113,7 @@ final class LogForwarder: Sendable {
             if count <= 0 { break }
             let chunk = buffer[0..<count]
             activity.notify()
-            if stream == "stderr" { keepTail(chunk) }
+            keepTail(chunk, stderr: stream == "stderr")
             switch format {
             case .text:
                 writeAll(Array(chunk), to: destination)
@@ -92,9 +138,13 @@ final class LogForwarder: Sendable {
         }
     }
 
-    /// Keeps the last lines of stderr, looking only at the end of each chunk: a flood on stderr
-    /// (where vLLM logs) must cost no more than passing it through.
-    private func keepTail(_ chunk: ArraySlice<UInt8>) {
+    /// Keeps the last lines of stderr (looking only at the end of each chunk) and the last bytes of both
+    /// streams: a flood (vLLM logs on stderr, and prints on stdout) must cost no more than passing it through.
+    private func keepTail(_ chunk: ArraySlice<UInt8>, stderr: Bool) {
+        guard stderr else {
+            state.withLock { $0.stdoutWindow.append(chunk) }
+            return
+        }
         let newline = UInt8(ascii: "\n")
         var ends: [Int] = []
         var index = chunk.endIndex
@@ -103,28 +153,34 @@ final class LogForwarder: Sendable {
             index = found
         }
         state.withLock { state in
-            guard let last = ends.first else {
-                state.stderrPartial.append(contentsOf: chunk.suffix(Self.maximumLine))
-                if state.stderrPartial.count > Self.maximumLine {
-                    state.stderrPartial.removeFirst(state.stderrPartial.count - Self.maximumLine)
-                }
-                return
-            }
-            var lines: [String] = []
-            for (position, end) in ends.enumerated().reversed() {
-                if position == ends.count - 1 {
-                    // The first newline found closes the line that began in an earlier chunk.
-                    guard ends.count <= Self.tailLength else { continue }
-                    let line = (state.stderrPartial + chunk[chunk.startIndex..<end]).prefix(Self.maximumLine)
-                    lines.append(String(decoding: line, as: UTF8.self))
-                } else {
-                    lines.append(
-                        String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(Self.maximumLine), as: UTF8.self))
-                }
-            }
-            state.stderrTail = Array((state.stderrTail + lines).suffix(Self.tailLength))
-            state.stderrPartial = Array(chunk[(last + 1)...].suffix(Self.maximumLine))
+            Self.append(chunk, ends: ends, to: &state.stderrTail)
+            state.stderrWindow.append(chunk)
         }
+    }
+
+    /// Adds the chunk's complete lines (`ends`: its last newlines, the last first) to `tail`.
+    private static func append(_ chunk: ArraySlice<UInt8>, ends: [Int], to tail: inout Tail) {
+        let (limit, length) = (tail.lineLimit, tail.length)
+        guard let last = ends.first else {
+            tail.partial.append(contentsOf: chunk.suffix(limit))
+            if tail.partial.count > limit {
+                tail.partial.removeFirst(tail.partial.count - limit)
+            }
+            return
+        }
+        var lines: [String] = []
+        for (position, end) in ends.enumerated().reversed() {
+            if position == ends.count - 1 {
+                // The first newline found closes the line that began in an earlier chunk.
+                guard ends.count <= length else { continue }
+                let line = (tail.partial + chunk[chunk.startIndex..<end]).prefix(limit)
+                lines.append(String(decoding: line, as: UTF8.self))
+            } else {
+                lines.append(String(decoding: chunk[(ends[position + 1] + 1)..<end].prefix(limit), as: UTF8.self))
+            }
+        }
+        tail.lines = Array((tail.lines + lines).suffix(length))
+        tail.partial = Array(chunk[(last + 1)...].suffix(limit))
     }
 
     private func remember(_ chunk: ArraySlice<UInt8>) {

@@ -15,21 +15,38 @@ public struct ServeStatus: Equatable, Sendable {
     public var phase: Phase
     public var port: Int
     public var servedModelName: String
+    /// Why the engine last failed, when it has.
+    public var diagnosis: EngineFailureDiagnosis?
 
-    public init(pid: Int32, phase: Phase, port: Int, servedModelName: String) {
+    public init(
+        pid: Int32, phase: Phase, port: Int, servedModelName: String, diagnosis: EngineFailureDiagnosis? = nil
+    ) {
         self.pid = pid
         self.phase = phase
         self.port = port
         self.servedModelName = servedModelName
+        self.diagnosis = diagnosis
     }
 
     /// Written through a temporary file and a rename: a reader never sees half a file.
     public func write(to path: String) {
-        let document: StructuredValue = .mapping([
+        SafeFileWrite.replace(path, with: Array((JSONWriter.write(document) + "\n").utf8))
+    }
+
+    /// The file's JSON: pid, phase, port, served_model_name, and `diagnosis` (cause, fix, evidence) when
+    /// there is one.
+    public var document: StructuredValue {
+        var mapping: OrderedDictionary<String, StructuredValue> = [
             "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port),
             "served_model_name": .string(servedModelName),
-        ])
-        SafeFileWrite.replace(path, with: Array((JSONWriter.write(document) + "\n").utf8))
+        ]
+        if let diagnosis {
+            mapping["diagnosis"] = .mapping([
+                "cause": .string(diagnosis.cause.rawValue), "fix": .string(diagnosis.fix),
+                "evidence": .string(diagnosis.evidence),
+            ])
+        }
+        return .mapping(mapping)
     }
 
     /// The status file holds a few dozen bytes; anything much larger is not one.
@@ -44,7 +61,18 @@ public struct ServeStatus: Equatable, Sendable {
             let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
             let name = document["served_model_name"]?.stringValue
         else { return nil }
-        return ServeStatus(pid: pid, phase: phase, port: port, servedModelName: name)
+        return ServeStatus(
+            pid: pid, phase: phase, port: port, servedModelName: name,
+            diagnosis: document["diagnosis"].flatMap(readDiagnosis))
+    }
+
+    /// Files written before diagnoses existed have none; one that is not whole is left out, the status kept.
+    private static func readDiagnosis(_ value: StructuredValue) -> EngineFailureDiagnosis? {
+        guard let mapping = value.mappingValue,
+            let cause = mapping["cause"]?.stringValue.flatMap(FailureCause.init(rawValue:)),
+            let fix = mapping["fix"]?.stringValue, let evidence = mapping["evidence"]?.stringValue
+        else { return nil }
+        return EngineFailureDiagnosis(cause: cause, fix: fix, evidence: evidence)
     }
 
     /// Whether the serve process that wrote the file still runs.
@@ -59,7 +87,20 @@ public enum HealthCheck {
     /// Two requests of at most 3 s each, so the check ends within the 8-10 s probe timeouts of the
     /// shipped HEALTHCHECK and Kubernetes manifests.
     public static func check(ready: Bool, statusPath: String, port: Int) async -> (healthy: Bool, line: String) {
+        let report = await report(ready: ready, statusPath: statusPath, port: port)
+        return (report.healthy, report.line)
+    }
+
+    /// The check's answer with the status it read, for `health --format json`.
+    public static func report(ready: Bool, statusPath: String, port: Int) async -> HealthReport {
         let status = ServeStatus.read(from: statusPath)
+        let (healthy, line) = await answer(ready: ready, status: status, statusPath: statusPath, port: port)
+        return HealthReport(healthy: healthy, line: line, status: status)
+    }
+
+    private static func answer(
+        ready: Bool, status: ServeStatus?, statusPath: String, port: Int
+    ) async -> (healthy: Bool, line: String) {
         if !ready {
             guard let status else { return (false, "not live: no serve status at \(OneLineText.escape(statusPath))") }
             return status.processAlive
@@ -79,5 +120,24 @@ public enum HealthCheck {
                 : (false, "not ready: /v1/models does not list \(OneLineText.escape(status.servedModelName)) yet")
         }
         return (true, "ready: the engine answers on port \(port)")
+    }
+}
+
+/// What `aim-runtime health` found: the verdict, its one line, and serve's status file when there is one.
+public struct HealthReport: Sendable {
+    public var healthy: Bool
+    public var line: String
+    public var status: ServeStatus?
+
+    /// `health --format json`: healthy, message, then the status file's fields (phase, pid, port,
+    /// served_model_name, diagnosis when there is one).
+    public var document: StructuredValue {
+        var mapping: OrderedDictionary<String, StructuredValue> = ["healthy": .bool(healthy), "message": .string(line)]
+        if let fields = status?.document.mappingValue {
+            for key in ["phase", "pid", "port", "served_model_name", "diagnosis"] {
+                if let value = fields[key] { mapping[key] = value }
+            }
+        }
+        return .mapping(mapping)
     }
 }

@@ -26,6 +26,11 @@ public protocol SupervisedEngine: Sendable {
     var latestLine: String { get }
     /// Its last stderr lines, shown when it ends abnormally.
     var recentErrors: [String] { get }
+    /// Its last lines of stdout then of stderr (longer tails than `recentErrors`, lines cut short), which the
+    /// failure diagnosis reads.
+    var diagnosisLines: [String] { get }
+    /// What each process of its group is doing (state, kernel wait channel), for the silence report.
+    func processActivity() -> [ProcessActivity]
 }
 
 /// Asks the engine whether it serves.
@@ -39,4 +44,6 @@ public protocol EngineHealthChecking: Sendable {
 /// Where `serve` reports its phase (the status file that `aim-runtime health` reads).
 public protocol ServeStatusRecording: Sendable {
     func record(_ phase: ServeStatus.Phase)
+    /// Why the engine failed; kept in the status with every later phase.
+    func record(_ diagnosis: EngineFailureDiagnosis)
 }

@@ -14,13 +14,15 @@ public struct SupervisorSettings: Sendable {
     public var logFormat: LogOutputFormat
     /// Print a progress line at least this often while the engine starts.
     public var progressInterval: Duration
+    /// While it starts, an engine that writes nothing for this long gets its processes described, once a silence.
+    public var startupSilence: Duration
     public var terminationMessagePath: String
     public var statusPath: String
 
     public init(
         port: Int, servedModelName: String, startupTimeout: Duration, healthInterval: Duration,
         healthFailureThreshold: Int, restartOnFailure: Bool, maxRestarts: Int, shutdownGrace: Duration,
-        logFormat: LogOutputFormat, progressInterval: Duration = .seconds(30),
+        logFormat: LogOutputFormat, progressInterval: Duration = .seconds(30), startupSilence: Duration = .seconds(300),
         terminationMessagePath: String, statusPath: String
     ) {
         self.port = port
@@ -33,6 +35,7 @@ public struct SupervisorSettings: Sendable {
         self.shutdownGrace = shutdownGrace
         self.logFormat = logFormat
         self.progressInterval = progressInterval
+        self.startupSilence = startupSilence
         self.terminationMessagePath = terminationMessagePath
         self.statusPath = statusPath
     }

@@ -11,6 +11,7 @@ extension ProfileListReport.Format: ExpressibleByArgument {}
 extension StoreSettings.Layout: ExpressibleByArgument {}
 extension DryRunCommand.Format: ExpressibleByArgument {}
 extension DoctorReportView.Format: ExpressibleByArgument {}
+extension HealthCommand.Format: ExpressibleByArgument {}
 
 extension StateFilter: ExpressibleByArgument {
     public var defaultValueDescription: String { argument }

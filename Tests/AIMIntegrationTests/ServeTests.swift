@@ -181,9 +181,11 @@ import Testing
         #expect(result.stderr.contains("----- last 50 lines of the engine's stderr -----"))
         #expect(result.stderr.contains("loading step 11") && !result.stderr.contains("loading step 10\n-----"))
         #expect(result.stderr.contains("serve failed: the engine exited with code 3 during start"))
+        // Its last line, "CUDA out of memory (pretend)", is a GPU out of memory.
+        #expect(result.stderr.contains("diagnosis: hip_oom: "))
         #expect(
-            try String(contentsOfFile: termination, encoding: .utf8)
-                == "aim-runtime: the engine exited with code 3 during start\n")
+            try String(contentsOfFile: termination, encoding: .utf8).hasPrefix(
+                "aim-runtime: the engine exited with code 3 during start\ndiagnosis: hip_oom: "))
     }
 
     @Test func aPortAlreadyHeldIsRefusedBeforeTheEngineStarts() throws {

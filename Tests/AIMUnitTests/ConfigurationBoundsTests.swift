@@ -1,6 +1,8 @@
+import AIMCommands
 import AIMConfiguration
 import AIMCore
 import AIMReports
+import AIMSupervisor
 import AIMTestSupport
 import Foundation
 import OrderedCollections
@@ -30,6 +32,9 @@ import Testing
         ("AIM_DOWNLOAD_STALL_SECONDS", "inf"),
         ("AIM_DOWNLOAD_CONNECT_TIMEOUT_SECONDS", "nan"), ("AIM_GPU_COUNT", "1025"), ("AIM_GPU_COUNT", "1e30"),
         ("AIM_PORT", "99999999999999999999"), ("AIM_PORT", "0"),
+        // No 0 to turn the silence report off; fewer than 10 s would report every pause of a normal start.
+        ("AIM_STARTUP_SILENCE_SECONDS", "0"), ("AIM_STARTUP_SILENCE_SECONDS", "9"),
+        ("AIM_STARTUP_SILENCE_SECONDS", "86401"),
     ])
     func numbersOutsideTheirRangeAreConfigurationErrors(variable: String, value: String) throws {
         let error = try #require(failure([variable: value]))
@@ -42,13 +47,17 @@ import Testing
             ConfigurationInput(environment: [
                 "AIM_ID": "org/model", "AIM_DOWNLOAD_CHUNK_MIB": "4096", "AIM_DOWNLOAD_CONNECTIONS": "1",
                 "AIM_MAX_RESTARTS": "0",
-                "AIM_GPU_COUNT": "1024", "AIM_STARTUP_TIMEOUT_SECONDS": "604800",
+                "AIM_GPU_COUNT": "1024", "AIM_STARTUP_TIMEOUT_SECONDS": "604800", "AIM_STARTUP_SILENCE_SECONDS": "10",
             ]), requireModel: true)
+        #expect(configuration.startupSilenceSeconds == 10)
         #expect(configuration.downloadChunkMiB == 4096)
         #expect(configuration.downloadConnections == 1)
         #expect(configuration.maxRestarts == 0)
         #expect(configuration.gpuCount == 1024)
         #expect(configuration.startupTimeoutSeconds == 604_800)
+        let defaults = try loader.load(ConfigurationInput(environment: ["AIM_ID": "org/model"]), requireModel: true)
+        #expect(defaults.startupSilenceSeconds == 300)
+        #expect(defaults.supervisorSettings(servedModelName: "m").startupSilence == .seconds(300))
     }
 
     @Test(arguments: [

@@ -125,6 +125,62 @@ import Testing
         #expect(result.elapsed >= .seconds(45) && result.elapsed < .seconds(46), "grace, then 15 s: \(result.elapsed)")
     }
 
+    @Test func aFailureIsDiagnosedFromTheEngineLinesLoggedRecordedAndReported() async throws {
+        let output = ScriptedOutput(
+            stdout: ["INFO 11-24 10:00:00 [api_server.py] starting"],
+            stderr: [
+                "(EngineCore_DP0 pid=18799) ERROR 10-08 20:33:48 [core.py:708] ValueError: To serve at least one request with the models's max seq len (40960), (5.62 GiB KV cache is needed, which is larger than the available KV cache memory (4.50 GiB). Based on the available memory, the estimated maximum model length is 32768. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+                "(APIServer pid=18700) RuntimeError: Engine core initialization failed. See root cause above.",
+            ])
+        let harness = Harness(ready: false, crashAfter: .seconds(1), output: output)
+        let result = await harness.run()
+        #expect(result.code == 1)
+        let diagnosis = try #require(harness.status.diagnoses.first)
+        #expect(diagnosis.cause == .kvCacheTooSmall)
+        #expect(diagnosis.fix.hasPrefix(#"set AIM_ENGINE_ARGS='{"max-model-len": 32768}'"#))
+        #expect(diagnosis.evidence.contains("estimated maximum model length is 32768"))
+        #expect(harness.ended.diagnoses == [diagnosis])
+        let messages = harness.logs.messages
+        let failed = try #require(messages.firstIndex(of: "serve failed: the engine exited with code 1 during start"))
+        #expect(messages.dropFirst(failed + 1).first == "diagnosis: kv_cache_too_small: \(diagnosis.fix)")
+    }
+
+    @Test func aStartupTimeoutWithoutKnownLinesIsDiagnosedUnknown() async throws {
+        let harness = Harness(
+            ready: false, output: ScriptedOutput(stderr: ["Loading safetensors checkpoint shards: 50%"]))
+        let result = await harness.run()
+        #expect(result.code == ExitStatus.startupTimeout.rawValue)
+        let diagnosis = try #require(harness.status.diagnoses.first)
+        #expect(diagnosis.cause == .unknown)
+        #expect(diagnosis.evidence == "Loading safetensors checkpoint shards: 50%")
+        #expect(harness.logs.messages.contains("diagnosis: unknown: \(FailureCause.unknown.fix)"))
+    }
+
+    @Test func aSilentStartIsReportedOncePerSilenceWithWhatEachProcessDoes() async {
+        let processes = [
+            ProcessActivity(pid: 1000, name: "python3", state: "S", waitChannel: "do_epoll_wait"),
+            ProcessActivity(pid: 1001, name: "VLLM::Worker", state: "D", waitChannel: "amdgpu_bo_wait"),
+        ]
+        let harness = Harness(
+            ready: false, crashAfter: .seconds(300), output: ScriptedOutput(processes: processes),
+            startupTimeout: .seconds(1000), startupSilence: .seconds(60))
+        // The engine prints one line at 100 s: silent again from then, the next report is due at 160 s.
+        let result = await harness.run([
+            .init(when: { $0.elapsed >= .seconds(100) }, act: { $0.launcher.engines.first?.write() })
+        ])
+        #expect(result.code == 1)
+        let reports = harness.logs.entries.filter { $0.message.hasPrefix("The engine has written nothing for 60 s") }
+        // Once per silence: at 60 s, then nothing until the line at 100 s re-arms it, then at 160 s; from there to
+        // the crash at 300 s no line came, so no third report.
+        #expect(reports.map { $0.at.components.seconds } == [60, 160], "\(reports)")
+        #expect(reports.first?.message.hasSuffix("what its processes are doing:") == true)
+        #expect(
+            harness.logs.messages.contains(
+                "  engine process pid 1001 (VLLM::Worker): waiting in the kernel, uninterruptibly (D) in amdgpu_bo_wait"
+            ))
+        #expect(harness.logs.messages.contains("  engine process pid 1000 (python3): sleeping (S) in do_epoll_wait"))
+    }
+
     @Test func aLaunchFailureEndsWithItsStatus() async {
         let harness = Harness(launchError: AIMError(.configuration, "port 8000 (AIM_PORT) is already in use"))
         let result = await harness.run()
@@ -139,6 +195,7 @@ final class Harness: Sendable {
     let launcher: ScriptedLauncher
     let status = PhaseLog()
     let ended = EndLog()
+    let logs: LogCapture
     let settings: SupervisorSettings
     private let health: ScriptedHealth
     private let signals = ManualStopSignals()
@@ -146,33 +203,41 @@ final class Harness: Sendable {
     convenience init(
         ready: Bool = true, healthy: Bool = true, restartOnFailure: Bool = false, maxRestarts: Int = 3,
         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, survivesKill: Bool = false,
-        launchError: AIMError? = nil, gatedLaunch: Bool = false
+        launchError: AIMError? = nil, gatedLaunch: Bool = false, output: ScriptedOutput = ScriptedOutput(),
+        startupTimeout: Duration = .seconds(10), startupSilence: Duration = .seconds(300)
     ) {
         self.init(
             ready: ready, healthy: { healthy }, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
             crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm, survivesKill: survivesKill,
-            launchError: launchError, gatedLaunch: gatedLaunch)
+            launchError: launchError, gatedLaunch: gatedLaunch, output: output, startupTimeout: startupTimeout,
+            startupSilence: startupSilence)
     }
 
     init(
         ready: Bool = true, healthy: @escaping @Sendable () -> Bool, restartOnFailure: Bool = false,
         maxRestarts: Int = 3,
         crashAfter: Duration? = nil, crashCode: Int32 = 1, ignoresTerm: Bool = false, survivesKill: Bool = false,
-        launchError: AIMError? = nil, gatedLaunch: Bool = false
+        launchError: AIMError? = nil, gatedLaunch: Bool = false, output: ScriptedOutput = ScriptedOutput(),
+        startupTimeout: Duration = .seconds(10), startupSilence: Duration = .seconds(300)
     ) {
         settings = SupervisorSettings(
-            port: 8000, servedModelName: "org/model", startupTimeout: .seconds(10), healthInterval: .seconds(5),
+            port: 8000, servedModelName: "org/model", startupTimeout: startupTimeout, healthInterval: .seconds(5),
             healthFailureThreshold: 3, restartOnFailure: restartOnFailure, maxRestarts: maxRestarts,
-            shutdownGrace: .seconds(30), logFormat: .text, terminationMessagePath: "", statusPath: "")
+            shutdownGrace: .seconds(30), logFormat: .text, startupSilence: startupSilence, terminationMessagePath: "",
+            statusPath: "")
         launcher = ScriptedLauncher(
             clock: clock, crashAfter: crashAfter, crashCode: crashCode, ignoresTerm: ignoresTerm,
-            survivesKill: survivesKill, error: launchError, gated: gatedLaunch)
+            survivesKill: survivesKill, error: launchError, gated: gatedLaunch, output: output)
         health = ScriptedHealth(ready: ready, healthy: healthy)
+        logs = LogCapture(clock: clock)
     }
 
     func signal(_ number: Int32) {
         signals.send(number)
     }
+
+    /// Simulated time since the run began.
+    var elapsed: Duration { TestClock<Duration>.Instant().duration(to: clock.now) }
 
     /// A signal sent once `when` holds; the clock stands still from then until it is sent.
     struct Step {
@@ -194,11 +259,11 @@ final class Harness: Sendable {
     /// simulated hours), sending each step's signal when its condition holds. Nothing waits on real time,
     /// so a loaded machine makes the run slower, never different.
     func run(_ steps: [Step] = []) async -> (code: Int32, elapsed: Duration) {
-        let ended = ended
+        let (ended, logs) = (ended, logs)
         let supervisor = EngineSupervisor(
             settings: settings, launcher: launcher, health: health, status: status, clock: clock, signals: signals,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            reportEnd: { reason, _ in ended.add(reason) })
+            logger: Logger(label: "test", factory: { _ in logs }),
+            reportEnd: { reason, _, diagnosis in ended.add(reason, diagnosis) })
         let result = OneShot<Int32>()
         let running = Task { result.set(await supervisor.run()) }
         var pending = steps[...]
@@ -223,18 +288,31 @@ final class Harness: Sendable {
     }
 }
 
+/// What a scripted engine has written and what its processes do.
+struct ScriptedOutput: Sendable {
+    var stdout: [String] = []
+    var stderr: [String] = []
+    var processes: [ProcessActivity] = []
+}
+
 final class ScriptedEngine: SupervisedEngine {
     let pid: Int32
     private let exit = OneShot<Int32>()
     private let signals = Mutex<[Int32]>([])
     private let ignoresTerm: Bool
     private let survivesKill: Bool
+    private let output: ScriptedOutput
+    private let writes = WakeUps()
 
-    init(pid: Int32, ignoresTerm: Bool, survivesKill: Bool) {
+    init(pid: Int32, ignoresTerm: Bool, survivesKill: Bool, output: ScriptedOutput = ScriptedOutput()) {
         self.pid = pid
         self.ignoresTerm = ignoresTerm
         self.survivesKill = survivesKill
+        self.output = output
     }
+
+    /// The engine prints a line (its content does not matter to the supervisor).
+    func write() { writes.notify() }
 
     var received: [Int32] { signals.withLock { $0 } }
     func end(_ code: Int32) { exit.set(code) }
@@ -251,16 +329,18 @@ final class ScriptedEngine: SupervisedEngine {
         }
     }
 
-    // Never writes: readiness comes from the probes alone.
-    var outputGeneration: Int { 0 }
+    // Writes only when a test says so: readiness comes from the probes alone.
+    var outputGeneration: Int { writes.generation }
 
     func outputActivity(after generation: Int) async {
-        await OneShot<Void>().value()
+        await writes.wait(after: generation)
     }
 
     func cleanUp(grace: Duration) async {}
     var latestLine: String { "" }
-    var recentErrors: [String] { [] }
+    var recentErrors: [String] { output.stderr }
+    var diagnosisLines: [String] { output.stdout + output.stderr }
+    func processActivity() -> [ProcessActivity] { output.processes }
 }
 
 final class ScriptedLauncher: EngineLaunching {
@@ -270,6 +350,7 @@ final class ScriptedLauncher: EngineLaunching {
     private let ignoresTerm: Bool
     private let survivesKill: Bool
     private let error: AIMError?
+    private let output: ScriptedOutput
     /// Opened by the test to let a launch finish; none: launches finish at once.
     let gate: OneShot<Void>?
     private let entered = Mutex(0)
@@ -277,8 +358,9 @@ final class ScriptedLauncher: EngineLaunching {
 
     init(
         clock: TestClock<Duration>, crashAfter: Duration?, crashCode: Int32, ignoresTerm: Bool, survivesKill: Bool,
-        error: AIMError?, gated: Bool
+        error: AIMError?, gated: Bool, output: ScriptedOutput
     ) {
+        self.output = output
         self.survivesKill = survivesKill
         gate = gated ? OneShot<Void>() : nil
         self.clock = clock
@@ -299,7 +381,8 @@ final class ScriptedLauncher: EngineLaunching {
         if let gate { _ = await gate.value() }
         if let error { throw error }
         let engine = ScriptedEngine(
-            pid: Int32(1000 + started.withLock { $0.count }), ignoresTerm: ignoresTerm, survivesKill: survivesKill)
+            pid: Int32(1000 + started.withLock { $0.count }), ignoresTerm: ignoresTerm, survivesKill: survivesKill,
+            output: output)
         let now = TestClock<Duration>.Instant().duration(to: clock.now)
         started.withLock { $0.append((engine, now)) }
         if let crashAfter {
@@ -323,12 +406,48 @@ struct ScriptedHealth: EngineHealthChecking {
 
 final class PhaseLog: ServeStatusRecording {
     private let recorded = Mutex<[ServeStatus.Phase]>([])
+    private let diagnosed = Mutex<[EngineFailureDiagnosis]>([])
     var phases: [ServeStatus.Phase] { recorded.withLock { $0 } }
+    var diagnoses: [EngineFailureDiagnosis] { diagnosed.withLock { $0 } }
     func record(_ phase: ServeStatus.Phase) { recorded.withLock { $0.append(phase) } }
+    func record(_ diagnosis: EngineFailureDiagnosis) { diagnosed.withLock { $0.append(diagnosis) } }
 }
 
 final class EndLog: Sendable {
-    private let recorded = Mutex<[String]>([])
-    var reasons: [String] { recorded.withLock { $0 } }
-    func add(_ reason: String) { recorded.withLock { $0.append(reason) } }
+    private let recorded = Mutex<[(String, EngineFailureDiagnosis)]>([])
+    var reasons: [String] { recorded.withLock { $0.map(\.0) } }
+    var diagnoses: [EngineFailureDiagnosis] { recorded.withLock { $0.map(\.1) } }
+    func add(_ reason: String, _ diagnosis: EngineFailureDiagnosis) {
+        recorded.withLock { $0.append((reason, diagnosis)) }
+    }
+}
+
+/// Keeps every message logged, with the test clock's time when it was logged.
+final class LogCapture: LogHandler, Sendable {
+    private let clock: TestClock<Duration>
+    private let recorded = Mutex<[(at: Duration, message: String)]>([])
+    var messages: [String] { recorded.withLock { $0.map(\.message) } }
+    var entries: [(at: Duration, message: String)] { recorded.withLock { $0 } }
+
+    init(clock: TestClock<Duration>) {
+        self.clock = clock
+    }
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        let at = TestClock<Duration>.Instant().duration(to: clock.now)
+        recorded.withLock { $0.append((at, event.message.description)) }
+    }
 }

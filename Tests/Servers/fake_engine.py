@@ -5,7 +5,9 @@ It takes vLLM's arguments, serves /health and /v1/models on --port for --served-
 and misbehaves as FAKE_ENGINE_MODE asks:
   ok, slow-start, crash-start, crash-after-ready, unhealthy, ignore-term, child-ignore-term,
   flood, flood-exit, no-newline, exit0, orphans (leaves short-lived orphaned grandchildren behind),
-  setsid-grandchild (starts a grandchild in a session of its own that ignores SIGTERM).
+  setsid-grandchild (starts a grandchild in a session of its own that ignores SIGTERM),
+  lines (prints FAKE_ENGINE_LINES, one line per newline, to FAKE_ENGINE_STREAM — stderr unless it says
+  stdout — then exits with FAKE_ENGINE_EXIT, default 1), silent (one line, then nothing for 600 s).
 FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
 Run as `python -c CODE` (the planner's engine probe), it obeys FAKE_PROBE: hang (ignores SIGTERM and
 sleeps, with a child, forever), flood (prints without end); otherwise it exits 1 (no vLLM here).
@@ -96,6 +98,14 @@ if mode == "orphans":
         subprocess.Popen(["sh", "-c", "sleep 0.3 & exit 0"]).wait()
 
 print("INFO 11-24 10:00:00 [api_server.py] starting fake engine", flush=True)
+if mode == "lines":
+    out = sys.stdout if os.environ.get("FAKE_ENGINE_STREAM") == "stdout" else sys.stderr
+    for line in os.environ.get("FAKE_ENGINE_LINES", "").split("\n"):
+        print(line, file=out)
+    out.flush()
+    sys.exit(int(os.environ.get("FAKE_ENGINE_EXIT", "1")))
+if mode == "silent":
+    time.sleep(600)
 if mode == "crash-start":
     time.sleep(0.3)
     for i in range(60):
