@@ -6,7 +6,8 @@
 #   2. with a per-connection rate limit (BENCH_RATE, 25m), as CDNs cap one stream.
 # Reports wall time, throughput and peak RSS, and aim-runtime's throughput as a ratio of each other's.
 # Goals: capped, >= 1.0x hf_transfer; unthrottled, >= 1.0x curl; peak RSS under 50 MiB.
-# Usage: scripts/bench-download.sh [MB_PER_FILE]   (AIM_BENCH_BINARY=path skips the build)
+# Usage: scripts/bench-download.sh [MB_PER_FILE]   (AIM_BENCH_BINARY=path skips the build;
+#        BENCH_ONLY=aim-runtime measures aim-runtime alone, for quick experiments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb="${1:-400}"
@@ -115,6 +116,12 @@ names="model-00001-of-00002.safetensors model-00002-of-00002.safetensors"
 for setting in unthrottled throttled; do
   echo "$setting (2 x $size_mb MiB$( [ "$setting" = throttled ] && echo ", $rate/s per connection"))"
   endpoint="http://127.0.0.1:$([ "$setting" = throttled ] && echo 18100 || echo 18099)"
+  if [ "${BENCH_ONLY:-}" = aim-runtime ]; then
+    rm -rf "$work/aim"
+    measure aim-runtime env AIM_CACHE_PATH="$work/aim" HF_ENDPOINT="$endpoint" "$binary" download-to-cache --model-id "$repo"
+    rm -rf "$work/aim"
+    continue
+  fi
   measure curl bash -c "for f in model-00001-of-00002.safetensors model-00002-of-00002.safetensors; do curl -sf -o \"$work/curl-\$f\" \"$endpoint/$repo/resolve/main/\$f\"; done"
   rm -f "$work"/curl-*
   rm -rf "$work/hf"

@@ -29,7 +29,6 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The Hub's ETag names a blob: 64 hex digits are a sha256, 40 a git sha1.
-
     static func forHubETag(_ etag: String) -> ContentCheck {
         switch etag.count {
         case 64: return .sha256(etag.lowercased())
@@ -45,27 +44,13 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path)
         else { return false }
         defer { try? handle.close() }
-        var sha256 = SHA256()
-        var sha1 = Insecure.SHA1()
-        var md5 = Insecure.MD5()
-        if case .gitBlobSHA1 = self { sha1.update(data: Data("blob \(size)\0".utf8)) }
+        var hasher = ContentHasher(self, size: size)
         var read: Int64 = 0
         while let block = try Self.readBlock(handle, path: path), !block.isEmpty {
             read += Int64(block.count)
-            switch self {
-            case .sha256: sha256.update(data: block)
-            case .gitBlobSHA1: sha1.update(data: block)
-            case .md5: md5.update(data: block)
-            case .sizeOnly: break
-            }
+            hasher.update(block)
         }
-        guard read == size else { return false }
-        switch self {
-        case .sha256(let hex): return Self.hex(sha256.finalize()) == hex
-        case .gitBlobSHA1(let hex): return Self.hex(sha1.finalize()) == hex
-        case .md5(let hex): return Self.hex(md5.finalize()) == hex
-        case .sizeOnly: return true
-        }
+        return read == size && hasher.matches()
     }
 
     /// A read error names the file and the system's reason, not Foundation's error domain.
@@ -85,5 +70,37 @@ public enum ContentCheck: Equatable, Sendable, CustomStringConvertible {
 
     static func hex<D: Digest>(_ digest: D) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A content check fed in order, block by block: what `ContentCheck.matches` reads from a file, or what
+/// a download hashes while its later ranges are still arriving.
+struct ContentHasher {
+    private let check: ContentCheck
+    private var sha256 = SHA256()
+    private var sha1 = Insecure.SHA1()
+    private var md5 = Insecure.MD5()
+
+    init(_ check: ContentCheck, size: Int64) {
+        self.check = check
+        if case .gitBlobSHA1 = check { sha1.update(data: Data("blob \(size)\0".utf8)) }
+    }
+
+    mutating func update<D: DataProtocol>(_ data: D) {
+        switch check {
+        case .sha256: sha256.update(data: data)
+        case .gitBlobSHA1: sha1.update(data: data)
+        case .md5: md5.update(data: data)
+        case .sizeOnly: break
+        }
+    }
+
+    func matches() -> Bool {
+        switch check {
+        case .sha256(let hex): return ContentCheck.hex(sha256.finalize()) == hex
+        case .gitBlobSHA1(let hex): return ContentCheck.hex(sha1.finalize()) == hex
+        case .md5(let hex): return ContentCheck.hex(md5.finalize()) == hex
+        case .sizeOnly: return true
+        }
     }
 }

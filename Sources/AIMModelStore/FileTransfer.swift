@@ -37,17 +37,29 @@ struct FileTransfer: Sendable {
         let temporary = finalPath + ".incomplete"
         let notes = ResponseNotes()
         for attempt in 1...2 {
-            try await fetchAllBytes(to: temporary, size: size, notes: notes, request: request)
+            let hashed = try await fetchAllBytes(
+                to: temporary, size: size, check: check, notes: notes, request: request)
             let applied: ContentCheck = {
                 if case .md5 = check, notes.encrypted { return .sizeOnly } else { return check }
             }()
-            let checking = ContinuousClock.now
-            let matched = try applied.matches(fileAt: temporary, size: size)
-            if applied != .sizeOnly {
+            let name = finalPath.split(separator: "/").last.map(String.init) ?? finalPath
+            let matched: Bool
+            if applied == check, let verdict = hashed?.verdict {
+                matched = verdict
+                if let rate = hashed?.rate {
+                    logger.debug(
+                        "Hashed \(name) (\(ByteCount.text(size))) while it downloaded, at \(ByteCount.text(DownloadReporter.byteCount(rate)))/s"
+                    )
+                }
+            } else {
+                let checking = ContinuousClock.now
+                matched = try applied.matches(fileAt: temporary, size: size)
                 let seconds = (ContinuousClock.now - checking) / .seconds(1)
-                logger.debug(
-                    "Checked \(finalPath.split(separator: "/").last ?? "") (\(ByteCount.text(size))) against its \(applied) in \(String(format: "%.2f", seconds)) s (\(ByteCount.text(DownloadReporter.byteCount(Double(size) / max(seconds, 1e-6))))/s)"
-                )
+                if applied != .sizeOnly {
+                    logger.debug(
+                        "Checked \(name) (\(ByteCount.text(size))) against its \(applied) in \(String(format: "%.2f", seconds)) s (\(ByteCount.text(DownloadReporter.byteCount(Double(size) / max(seconds, 1e-6))))/s)"
+                    )
+                }
             }
             if matched {
                 try Self.removeIfPresent(temporary + ".chunks")
@@ -67,10 +79,14 @@ struct FileTransfer: Sendable {
             .checksum, "\(finalPath) failed its \(check) check twice; the server sent different bytes than it lists")
     }
 
+    /// - Returns: the hasher that checked the content while the ranges arrived, for files of several ranges
+    ///   with a hash to check; nil otherwise (the caller then reads the file once more).
     private func fetchAllBytes(
-        to temporary: String, size: Int64, notes: ResponseNotes, request: @escaping RequestBuilder
-    ) async throws {
-        let descriptor = open(temporary, O_WRONLY | O_CREAT, 0o644)
+        to temporary: String, size: Int64, check: ContentCheck, notes: ResponseNotes,
+        request: @escaping RequestBuilder
+    ) async throws -> RangeHasher? {
+        // Read and write: the hasher reads back what the transfers wrote.
+        let descriptor = open(temporary, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else {
             throw TransferFailure(.permanent, "cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
@@ -81,6 +97,10 @@ struct FileTransfer: Sendable {
         let missing = chunks.indices.filter { !done.contains($0) }
         progress.add(ByteSum.saturating(chunks.indices.filter(done.contains).map { Int64(chunks[$0].count) }))
         let file = FileWriter(descriptor: descriptor)
+        let hasher =
+            chunks.count > 1 && check != .sizeOnly
+            ? RangeHasher(check: check, size: size, ranges: chunks, descriptor: descriptor) : nil
+        done.forEach { hasher?.arrived($0) }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in missing {
@@ -90,8 +110,10 @@ struct FileTransfer: Sendable {
                                 chunks[index], into: file, whole: chunks.count == 1, notes: notes, request: request)
                         }
                         journal.markCompleted(index)
+                        hasher?.arrived(index)
                     }
                 }
+                if let hasher { group.addTask { try await hasher.run() } }
                 for try await _ in group {}
             }
         } catch let ignored as RangeIgnored where chunks.count > 1 {
@@ -108,6 +130,7 @@ struct FileTransfer: Sendable {
         guard ftruncate(descriptor, off_t(size)) == 0 else {
             throw TransferFailure(.permanent, "cannot size \(temporary)")
         }
+        return hasher?.verdict == nil ? nil : hasher
     }
 
     private func fetchWithRetries(

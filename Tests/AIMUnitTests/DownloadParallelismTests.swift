@@ -1,4 +1,6 @@
 import Clocks
+import Crypto
+import Foundation
 import Testing
 
 @testable import AIMModelStore
@@ -73,5 +75,50 @@ import Testing
         await tuner.value
         #expect(await limiter.limit == 4)
         #expect(await limiter.state.settled)
+    }
+}
+
+/// Hashing overlaps the transfer: ranges arrive in any order and are hashed in order as they can be.
+@Suite struct RangeHasherTests {
+    func file(_ bytes: [UInt8]) throws -> (path: String, descriptor: Int32) {
+        let path = NSTemporaryDirectory() + "range-hasher-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return (path, open(path, O_RDONLY))
+    }
+
+    @Test func rangesArrivingOutOfOrderAreHashedInOrder() async throws {
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let (path, descriptor) = try file(bytes)
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let ranges = FileTransfer.chunks(size: 10_000, chunkSize: 3_000)
+        let digest = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        for (check, expected) in [
+            (ContentCheck.sha256(digest), true), (.sha256(String(repeating: "0", count: 64)), false),
+        ] {
+            let hasher = RangeHasher(check: check, size: 10_000, ranges: ranges, descriptor: descriptor)
+            let run = Task { try await hasher.run() }
+            for index in ranges.indices.reversed() { hasher.arrived(index) }
+            try await run.value
+            #expect(hasher.verdict == expected)
+            #expect((hasher.rate ?? 0) > 0)
+        }
+    }
+
+    @Test func aCancelledDownloadLeavesNoVerdict() async throws {
+        let (path, descriptor) = try file([1, 2, 3, 4])
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let hasher = RangeHasher(
+            check: .sha256(String(repeating: "0", count: 64)), size: 4, ranges: [0...1, 2...3], descriptor: descriptor)
+        let run = Task { try await hasher.run() }
+        hasher.arrived(1)
+        run.cancel()
+        try await run.value
+        #expect(hasher.verdict == nil)
     }
 }
