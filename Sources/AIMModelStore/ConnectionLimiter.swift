@@ -68,7 +68,7 @@ actor ConnectionLimiter {
 /// Samples a download's aggregate throughput at a fixed interval and feeds it to the limiter, until
 /// cancelled or the limiter has settled.
 enum ParallelismTuner {
-    static let interval: Duration = .milliseconds(300)
+    static let interval: Duration = .milliseconds(200)
 
     /// Runs `body` (a model's transfers) with the tuner beside it, and says how many connections it came to.
     static func during<T: Sendable>(
