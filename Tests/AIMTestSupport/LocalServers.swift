@@ -133,4 +133,14 @@ public enum TestTools {
         return environment["AIM_VLLM_VENV"] ?? (environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache")
             + "/aim-runtime-vllm-venv"
     }
+
+    /// SmolLM2-135M-Instruct as scripts/prepare-smollm2.sh builds it (scripts/test.sh runs it next to the vLLM venv).
+    public static var smollm2: String {
+        ProcessInfo.processInfo.environment["AIM_SMOLLM2_DIR"] ?? cacheHome + "/aim-runtime-smollm2"
+    }
+
+    /// The script writes this file last, inside a folder it renames into place: present means complete.
+    public static var smollm2IsPrepared: Bool {
+        FileManager.default.fileExists(atPath: smollm2 + "/aim-prepared.json")
+    }
 }
