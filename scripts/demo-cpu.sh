@@ -118,6 +118,22 @@ grep "Engine ready" "$work/serve.err" || { echo "not ready in time"; tail -30 "$
 "$binary" health --ready
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$launcher/status")
 
+step "The KV cache: aim-runtime's estimate against what vLLM allocated"
+# vLLM logs on stdout and stderr alike; the estimate is the plan's KV bytes per token into VLLM_CPU_KVCACHE_SPACE.
+"$binary" select --dry-run --format json 2>/dev/null > "$work/plan.json"
+"$venv/bin/python" - "$work/plan.json" "$work/serve.out" "$work/serve.err" <<'PY'
+import json, re, sys
+per_token = json.load(open(sys.argv[1]))["memory"]["kv_cache_bytes_per_token"]
+logs = "".join(open(path, errors="replace").read() for path in sys.argv[2:])
+found = re.search(r"CPU KV cache size: ([0-9,]+) tokens", logs)
+if not per_token or not found:
+    sys.exit(f"no KV figure to compare: estimate {per_token}, vLLM {found and found.group(0)}")
+vllm = int(found.group(1).replace(",", ""))
+estimate = (1 << 30) / per_token  # the profile's VLLM_CPU_KVCACHE_SPACE: 1 GiB
+print(f"kv cache: vLLM allocated {vllm:,} tokens in 1 GiB; aim-runtime estimates {estimate:,.0f} "
+      f"({per_token} bytes a token), {abs(estimate - vllm) / vllm:.2%} apart")
+PY
+
 step "A real question through the openai client (temperature 0)"
 "$venv/bin/python" - "$port" "$work/smollm2" "$work/answer" <<'PY'
 import sys, time

@@ -453,5 +453,11 @@ struct VLLMEndToEndTests {
         // Greedy decoding (temperature 0) of a real model: the answer is the capital, not noise.
         let answer = text.split(separator: "\n").first { $0.hasPrefix("answer: ") }
         #expect(answer?.contains("Paris") == true, "the model's answer: \(answer ?? "none")")
+        // The memory estimate's KV capacity against the KV cache vLLM allocated for the same model.
+        let kv = text.split(separator: "\n").first { $0.hasPrefix("kv cache: ") }
+        let apart = kv.flatMap { $0.split(separator: " ").first { $0.hasSuffix("%") } }.flatMap {
+            Double($0.dropLast())
+        }
+        #expect(apart.map { $0 < 15 } == true, "\(kv ?? "no KV cache comparison")")
     }
 }
