@@ -111,7 +111,7 @@ measure() {  # label, then the command; prints seconds and peak RSS in MiB, and 
   printf "  %-16s %6.2f s  %7.1f MB/s  peak RSS %6.1f MiB\n" "$label" "${seconds[$label]}" \
     "$(echo "2 * $size_mb * 1.048576 / ${seconds[$label]}" | bc -l)" "$(echo "$(tail -1 "$work/rss") / 1024" | bc -l)"
 }
-names="model-00001-of-00002.safetensors model-00002-of-00002.safetensors"
+names=(model-00001-of-00002.safetensors model-00002-of-00002.safetensors)
 
 for setting in unthrottled throttled; do
   echo "$setting (2 x $size_mb MiB$( [ "$setting" = throttled ] && echo ", $rate/s per connection"))"
@@ -132,7 +132,7 @@ for setting in unthrottled throttled; do
 import hf_transfer, sys
 for name in sys.argv[1:]:
     hf_transfer.download('$endpoint/$repo/resolve/main/' + name, '$work/hft/' + name, max_files=64, chunk_size=10485760)
-" $names
+" "${names[@]}"
   rm -rf "$work/aria" && mkdir -p "$work/aria"
   measure aria2c aria2c -q -x16 -s16 -k1M --file-allocation=none -d "$work/aria" \
     "$endpoint/$repo/resolve/main/model-00001-of-00002.safetensors" "$endpoint/$repo/resolve/main/model-00002-of-00002.safetensors"

@@ -24,7 +24,7 @@ public enum ConfigurationDefaults {
     public static let downloadConnectTimeoutSeconds = 15
     public static let downloadConnections = 4
     public static let downloadMaxConnections = 32
-    public static let downloadChunkMiB = 16
+    public static let downloadChunkMiB = 8
     public static let startupTimeoutSeconds = 1800
     /// Model loading prints progress; five silent minutes is a hang more often than a slow disk.
     public static let startupSilenceSeconds = 300

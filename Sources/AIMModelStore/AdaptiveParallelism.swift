@@ -1,4 +1,4 @@
-/// How many connections a model's download uses: it starts with a few and doubles them while the
+/// How many connections a model's download uses: it starts with a few and multiplies them while the
 /// aggregate throughput keeps rising by more than 10% a step, up to a cap; it stops growing at the first
 /// step that does not pay, and halves at once when the server pushes back (429, 503, connection errors).
 ///
@@ -7,6 +7,9 @@
 struct AdaptiveParallelism: Equatable, Sendable {
     /// A step must raise throughput by this factor to count as paying.
     static let gain = 1.10
+    /// Connections are multiplied by this at each paying step: 4, 16, 64 (capped at 32). Few steps matter,
+    /// since each one costs a sampling interval at the lower count.
+    static let step = 4
 
     let cap: Int
     private(set) var limit: Int
@@ -30,7 +33,7 @@ struct AdaptiveParallelism: Equatable, Sendable {
         }
         best = throughput
         if limit < cap {
-            limit = min(cap, limit * 2)
+            limit = min(cap, limit * Self.step)
         } else {
             settled = true
         }

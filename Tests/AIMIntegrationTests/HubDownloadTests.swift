@@ -130,7 +130,7 @@ import Testing
         process.arguments = ["download-to-cache", "--model-id", "faults/slow"]
         process.environment = [
             "HF_ENDPOINT": hub.url, "AIM_CACHE_PATH": cache.path, "AIM_DOWNLOAD_CHUNK_MIB": "1",
-            "AIM_DOWNLOAD_CONNECTIONS": "1", "PATH": "/usr/bin:/bin",
+            "AIM_DOWNLOAD_CONNECTIONS": "1", "AIM_DOWNLOAD_MAX_CONNECTIONS": "1", "PATH": "/usr/bin:/bin",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
