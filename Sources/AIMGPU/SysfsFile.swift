@@ -6,7 +6,7 @@ import Foundation
 /// A copied or hostile tree may hold a 200 MB `properties` file, a FIFO that never
 /// answers, or a directory of a million entries. Files are read through `BoundedFile`
 /// (regular files only, never blocking, at most `byteLimit` bytes); listings stop at a cap.
-enum SysfsFile {
+public enum SysfsFile {
     /// Real sysfs attributes are at most a page (4 KiB); KFD `properties` are about 1 KiB.
     static let byteLimit = 64 * 1024
 
@@ -40,14 +40,14 @@ enum SysfsFile {
         return text.isEmpty ? .missing : .text(text)
     }
 
-    enum Listing: Equatable {
+    public enum Listing: Equatable, Sendable {
         case names([String])
         case missing
         case tooMany
     }
 
     /// The entry names of a directory (without `.` and `..`), or `.tooMany` past `limit`.
-    static func list(_ path: String, limit: Int) -> Listing {
+    public static func list(_ path: String, limit: Int) -> Listing {
         guard let directory = opendir(path) else { return .missing }
         defer { closedir(directory) }
         var names: [String] = []

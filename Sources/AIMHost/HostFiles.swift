@@ -1,4 +1,5 @@
 import AIMCore
+import AIMGPU
 import Foundation
 
 /// The host's /proc, /sys and /dev as seen under a root (`AIM_HOST_ROOT`, `/` by default), read with bounds:
@@ -37,17 +38,7 @@ public struct HostFiles: Sendable {
 
     /// The entry names of a directory, sorted; nil when it does not exist or holds more than the limit.
     public func list(_ absolute: String) -> [String]? {
-        guard let directory = opendir(path(absolute)) else { return nil }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            guard names.count < Self.entryLimit else { return nil }
-            names.append(name)
-        }
+        guard case .names(let names) = SysfsFile.list(path(absolute), limit: Self.entryLimit) else { return nil }
         return names.sorted()
     }
 

@@ -26,17 +26,8 @@ public struct HubGateProbe: Sendable {
     static let bodyLimit = 4 << 20
 
     public func gate(repo: String, within limit: Duration) async -> Answer {
-        await withTaskGroup(of: Answer?.self) { group in
-            group.addTask { await ask(repo: repo, limit: limit) }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-                ?? .unknown("the Hub (\(settings.endpoint)) did not answer within \(limit.components.seconds) s")
-        }
+        await TimeLimit.first(within: limit) { await ask(repo: repo, limit: limit) }
+            ?? .unknown("the Hub (\(settings.endpoint)) did not answer within \(limit.components.seconds) s")
     }
 
     private func ask(repo: String, limit: Duration) async -> Answer {

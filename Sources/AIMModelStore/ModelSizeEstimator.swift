@@ -14,16 +14,7 @@ public struct ModelSizeEstimator: Sendable {
 
     /// `gibibytes(_:)`, or nil when the answer takes longer than `limit`: a size is a nicety, never a wait.
     public func gibibytes(_ reference: ModelReference, within limit: Duration) async -> Double? {
-        await withTaskGroup(of: Double?.self) { group in
-            group.addTask { await gibibytes(reference) }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await bytes(reference, within: limit).flatMap(Self.gibibytes(bytes:))
     }
 
     /// GiB with two decimals, or nil when the size is unknown or zero.
@@ -33,16 +24,7 @@ public struct ModelSizeEstimator: Sendable {
 
     /// `bytes(_:)`, or nil when the answer takes longer than `limit`.
     public func bytes(_ reference: ModelReference, within limit: Duration) async -> Int64? {
-        await withTaskGroup(of: Int64?.self) { group in
-            group.addTask { await bytes(reference) }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await TimeLimit.first(within: limit) { await bytes(reference) }
     }
 
     /// The total bytes of the model's files, or nil when unknown (offline, an error).

@@ -8,14 +8,7 @@ import Testing
     let port = LocalServer.freePort()
 
     init() throws {
-        work = try TemporaryDirectory()
-        try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
-        try work.write("model/config.json", "{}")
-        // A `python` first on PATH runs the scripted engine in place of vLLM (exec keeps the pid).
-        let python = try work.write(
-            "bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
-        chmod(python, 0o755)
-        try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
+        work = try ScriptedEngineWorkspace.make()
     }
 
     /// The fixture host's 8 MI300X, seen through sysfs only, with a one-GPU general profile and a local model.
@@ -102,6 +95,23 @@ import Testing
         return process
     }
 
+    /// Runs serve until the scripted engine is ready (30 s at most), then stops it with SIGTERM.
+    func serveUntilReadyThenStop(_ variables: [String: String]) throws -> (status: Int32, log: String) {
+        let process = try serve(variables)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: work.path + "/state/ready_at") && Date() < deadline {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, log)
+    }
+
     @Test func aFailingPreflightStopsServeBeforeTheEngineStarts() throws {
         let tree = try HostTree.healthy()
         try tree.remove("/dev/kfd")
@@ -120,39 +130,17 @@ import Testing
     @Test func preflightOffSkipsTheChecksAndTheEngineStarts() throws {
         let tree = try HostTree.healthy()
         try tree.remove("/dev/kfd")
-        let process = try serve(environment(tree, ["AIM_PREFLIGHT": "off"]))
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: work.path + "/state/ready_at") && Date() < deadline {
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGTERM)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, log) = try serveUntilReadyThenStop(environment(tree, ["AIM_PREFLIGHT": "off"]))
         #expect(FileManager.default.fileExists(atPath: work.path + "/state/ready_at"), "\(log)")
-        #expect(process.terminationStatus == 0, "\(log)")
+        #expect(status == 0, "\(log)")
         #expect(log.contains("AIM_PREFLIGHT=off: the host checks are skipped"))
     }
 
     @Test func warningsAreLoggedAndServeGoesOn() throws {
         let tree = try HostTree.healthy()
         try tree.write("/proc/sys/kernel/numa_balancing", "1\n")
-        let process = try serve(environment(tree))
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: work.path + "/state/ready_at") && Date() < deadline {
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGTERM)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(log)")
+        let (status, log) = try serveUntilReadyThenStop(environment(tree))
+        #expect(status == 0, "\(log)")
         #expect(log.contains("WARNING - Preflight numa_balancing: automatic NUMA balancing is on"), "\(log)")
         #expect(log.contains("Preflight: 8 host checks passed"))
     }

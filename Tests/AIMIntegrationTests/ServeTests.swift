@@ -8,14 +8,7 @@ import Testing
     let port = LocalServer.freePort()
 
     init() throws {
-        work = try TemporaryDirectory()
-        try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
-        try work.write("model/config.json", "{}")
-        // A `python` first on PATH runs the scripted engine in place of vLLM (exec keeps the pid).
-        let python = try work.write(
-            "bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
-        chmod(python, 0o755)
-        try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
+        work = try ScriptedEngineWorkspace.make()
     }
 
     /// A running `serve` whose output is drained as it comes, so a flood cannot block it.

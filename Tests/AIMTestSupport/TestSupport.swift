@@ -124,3 +124,19 @@ public enum CLI {
 
 /// The recorded GPU hosts and tool outputs (Tests/Fixtures/gpu/FIXTURES.md names each source).
 public let gpuFixtures = CLI.packageRoot + "/Tests/Fixtures/gpu"
+
+/// A work directory for `serve` with the scripted engine (Tests/Servers/fake_engine.py): a general profile,
+/// a local model, a `bin/python` first on PATH that runs the engine in place of vLLM (exec keeps the pid), and
+/// `state/`, where the engine notes what happened to it.
+public enum ScriptedEngineWorkspace {
+    public static func make() throws -> TemporaryDirectory {
+        let work = try TemporaryDirectory()
+        try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
+        try work.write("model/config.json", "{}")
+        let python = try work.write(
+            "bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
+        chmod(python, 0o755)
+        try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
+        return work
+    }
+}
