@@ -58,7 +58,8 @@ public struct LaunchPlanner: Sendable {
         let selection = try choose(settings, gpu: gpu, catalog: catalog)
         reached(.selected)
         let profile = selection.profile
-        let memory = memoryFit.estimates(for: [profile], settings: settings, gpu: gpu)[profile.location.path]
+        // Estimated once, with every other profile's, for the selection.
+        let memory = selection.assessments.first { $0.profile.location.path == profile.location.path }?.memory
         var settings = settings
         if settings.memoryCheck != .off, let memory, memory.verdict == .fitsWithMaxModelLen,
             let longest = memory.maxModelLenThatFits, settings.autoMaxModelLen,

@@ -44,6 +44,16 @@ import Testing
         #expect(error.message.hasPrefix("\(variable)='\(value)' is not valid: expected"))
     }
 
+    @Test(arguments: [
+        ("AIM_MEMORY_CHECK", "maybe"), ("AIM_MEMORY_CHECK", "strict;rm"), ("AIM_AUTO_MAX_MODEL_LEN", "perhaps"),
+        ("AIM_PREFLIGHT", "sometimes"),
+    ])
+    func choicesOutsideTheirSetAreConfigurationErrors(variable: String, value: String) throws {
+        let error = try #require(failure([variable: value]))
+        #expect(error.status == .configuration)
+        #expect(error.message.hasPrefix("\(variable)='\(value)' is not valid"), "\(error.message)")
+    }
+
     @Test func rangesIncludeTheirEnds() throws {
         let configuration = try loader.load(
             ConfigurationInput(environment: [
