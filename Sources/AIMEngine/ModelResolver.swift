@@ -34,7 +34,7 @@ public struct ModelResolver: Sendable {
             guard case .s3(let bucket, let prefix) = try ModelReference.parse(id) else {
                 throw AIMError.configuration("model \(OneLineText.quoted(id)) is not an S3 reference")
             }
-            let name = S3DirectoryName.name(bucket: bucket, prefix: prefix, customName: customModelName)
+            let name = try S3DirectoryName.checked(bucket: bucket, prefix: prefix, customName: customModelName)
             let directory = ProfileSearchPath.join(cacheRoot, name)
             let complete = directoryExists(directory) && CacheInventory.isCompleteFlatDirectory(directory)
             return ModelResolution(

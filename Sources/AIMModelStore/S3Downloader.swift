@@ -12,10 +12,7 @@ struct S3Downloader: Sendable {
     let freeSpace: @Sendable (String) -> Int64?
 
     func ensure(bucket: String, prefix: String) async throws -> CachedModel {
-        let name = S3DirectoryName.name(bucket: bucket, prefix: prefix, customName: settings.customModelName)
-        guard !name.split(separator: "/").contains("..") else {
-            throw AIMError.configuration("AIM_CUSTOM_MODEL_NAME='\(name)' is not valid: '..' segments are not allowed")
-        }
+        let name = try S3DirectoryName.checked(bucket: bucket, prefix: prefix, customName: settings.customModelName)
         let directory = settings.cacheRoot + "/" + name
         let lock = try ModelLock(
             path: settings.cacheRoot + "/.locks/s3--" + name.replacingOccurrences(of: "/", with: "--") + ".lock",
@@ -120,5 +117,15 @@ public enum S3DirectoryName {
         let parts = prefix.split(separator: "/")
         if parts.count >= 2 { return parts.suffix(2).joined(separator: "/") }
         return parts.first.map(String.init) ?? bucket
+    }
+
+    /// `name`, refused when it would leave the cache root.
+    public static func checked(bucket: String, prefix: String, customName: String?) throws -> String {
+        let name = name(bucket: bucket, prefix: prefix, customName: customName)
+        guard !name.split(separator: "/").contains("..") else {
+            throw AIMError.configuration(
+                "AIM_CUSTOM_MODEL_NAME=\(OneLineText.quoted(name)) is not valid: '..' segments are not allowed")
+        }
+        return name
     }
 }

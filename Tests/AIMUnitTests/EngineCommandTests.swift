@@ -138,6 +138,9 @@ import Testing
                     id: "s3://bucket/models/org/model", argument: "/cache/org/model", source: .s3,
                     location: "/cache/org/model"))
         #expect(try resolve("s3://bucket/models/org/model", custom: "mine/m").argument == "/cache/mine/m")
+        // A name that would leave the cache is refused in the plan too, not only when serve downloads.
+        let escape = #expect(throws: AIMError.self) { try resolve("s3://bucket/models/org/model", custom: "../../etc") }
+        #expect(escape?.status == .configuration && escape?.message.contains("AIM_CUSTOM_MODEL_NAME=") == true)
         let hub = try resolve("Qwen/Qwen3-32B")
         #expect(hub.argument == "Qwen/Qwen3-32B" && hub.source == .huggingFace && hub.cachedPath == nil)
         #expect(hub.location == "/cache/hub/models--Qwen--Qwen3-32B")
