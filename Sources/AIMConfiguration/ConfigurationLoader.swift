@@ -42,7 +42,7 @@ public struct ConfigurationLoader: Sendable {
                 ?? Defaults.engine,
             metric: try parseAutoOrChoice(input, .metric, lowercased: true) { Metric(rawValue: $0) } ?? Defaults.metric,
             profileID: input.value(.profileID)?.text,
-            cachePath: input.value(.cachePath)?.text ?? Defaults.cachePath,
+            cachePath: Self.withoutTrailingSlashes(input.value(.cachePath)?.text ?? Defaults.cachePath),
             port: try parsePort(input),
             engineArgs: try parseEngineArgs(input),
             logLevelRoot: try parseLogLevel(input, .logLevelRoot) ?? Defaults.logLevelRoot,
@@ -238,6 +238,13 @@ public struct ConfigurationLoader: Sendable {
                 origin, text, expected: "a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// `/cache/` and `/cache` name one directory; the paths built under it (and compared) must agree.
+    static func withoutTrailingSlashes(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 
     private func parseRestartPolicy(_ input: ConfigurationInput) throws -> Bool {

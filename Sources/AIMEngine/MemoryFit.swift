@@ -32,10 +32,10 @@ public struct MemoryFit: Sendable {
                 result[profile.location.path] = .unknown("the profile's model id is not valid")
                 continue
             }
-            let directory = model.cachedPath ?? ""
-            if models[directory] == nil { models[directory] = ModelFiles.read(directory, model: model) }
-            result[profile.location.path] = estimate(
-                profile, files: models[directory]!, settings: settings, gpu: gpu)
+            // One read a model: by its directory, or by its id while it is not on disk (the reason names it).
+            let key = model.cachedPath ?? "uncached:" + model.id
+            if models[key] == nil { models[key] = ModelFiles.read(model.cachedPath ?? "", model: model) }
+            result[profile.location.path] = estimate(profile, files: models[key]!, settings: settings, gpu: gpu)
         }
         return result
     }
@@ -77,8 +77,6 @@ struct ModelFiles: Sendable {
     /// nil when no weight file is there (a config-only directory): the weights are then derived.
     let weightBytes: Int64?
 
-    static let weightSuffixes = [".safetensors", ".bin", ".pt", ".pth"]
-
     static func read(_ directory: String, model: ModelResolution) -> Result<ModelFiles, ModelShapeReader.Problem> {
         guard !directory.isEmpty else {
             return .failure(
@@ -92,13 +90,34 @@ struct ModelFiles: Sendable {
             return .failure(.init(description: "\(OneLineText.quoted(directory))/config.json cannot be read"))
         }
         do {
-            let shape = try ModelShapeReader.read(json: text)
-            let weights = CachedFile.flatDirectory(directory)
-                .filter { file in weightSuffixes.contains { file.path.hasSuffix($0) } }.map(\.size)
-            return .success(ModelFiles(shape: shape, weightBytes: weights.isEmpty ? nil : ByteSum.saturating(weights)))
+            return .success(
+                ModelFiles(shape: try ModelShapeReader.read(json: text), weightBytes: weightBytes(directory)))
         } catch {
             return .failure(error)
         }
+    }
+}
+
+extension ModelFiles {
+    /// The weights the engine loads, as stored: the shards the safetensors index names; else the top-level
+    /// `*.safetensors` but Mistral's `consolidated*` copies; else the top-level `pytorch_model*.bin`. A repository
+    /// often holds the same weights twice (`original/*.pth`, `.bin` beside `.safetensors`): counting every file
+    /// would double them. nil when none is there (a config-only directory): the weights are then derived.
+    static func weightBytes(_ directory: String) -> Int64? {
+        let files = CachedFile.flatDirectory(directory)
+        let sizes = Dictionary(files.map { ($0.path, $0.size) }) { first, _ in first }
+        if let index = BoundedFile.text(directory + "/model.safetensors.index.json", limit: 32 << 20),
+            let map = (try? JSONParser.parse(index))?[key: "weight_map"]?.mappingValue
+        {
+            let shards = Set(map.values.compactMap(\.stringValue))
+            let known = shards.compactMap { sizes[$0] }
+            if !shards.isEmpty && known.count == shards.count { return ByteSum.saturating(known) }
+        }
+        let topLevel = files.filter { !$0.path.contains("/") }
+        let safetensors = topLevel.filter { $0.path.hasSuffix(".safetensors") && !$0.path.hasPrefix("consolidated") }
+        if !safetensors.isEmpty { return ByteSum.saturating(safetensors.map(\.size)) }
+        let bins = topLevel.filter { $0.path.hasPrefix("pytorch_model") && $0.path.hasSuffix(".bin") }
+        return bins.isEmpty ? nil : ByteSum.saturating(bins.map(\.size))
     }
 }
 
@@ -112,13 +131,25 @@ struct ProfileMemoryArguments {
     /// `--dtype`: the width unquantized weights and activations are loaded at.
     let dtypeBytes: Double?
 
+    /// SGLang's names of the settings the estimate reads → vLLM's.
+    static let vllmNames = [
+        "tp-size": "tensor-parallel-size", "tp": "tensor-parallel-size", "pp-size": "pipeline-parallel-size",
+        "mem-fraction-static": "gpu-memory-utilization", "context-length": "max-model-len",
+    ]
+
     /// vLLM's default `gpu-memory-utilization`; SGLang's `mem-fraction-static` on large GPUs.
     static let defaultFraction: [EngineKind: Double] = [.vllm: 0.9, .sglang: 0.88]
 
     init(profile: Profile, overrides: OrderedDictionary<String, StructuredValue>?) {
+        // One spelling a setting (vLLM's), so that an override in either engine's names beats the profile's,
+        // as the command builders merge them.
+        func canonical(_ key: String) -> String {
+            let dashed = key.replacingOccurrences(of: "_", with: "-")
+            return Self.vllmNames[dashed] ?? dashed
+        }
         var merged: [String: StructuredValue] = [:]
-        for (key, value) in profile.engineArgs { merged[key.replacingOccurrences(of: "_", with: "-")] = value }
-        for (key, value) in overrides ?? [:] { merged[key.replacingOccurrences(of: "_", with: "-")] = value }
+        for (key, value) in profile.engineArgs { merged[canonical(key)] = value }
+        for (key, value) in overrides ?? [:] { merged[canonical(key)] = value }
         func number(_ names: String...) -> Double? {
             for name in names {
                 switch merged[name] {
@@ -139,12 +170,12 @@ struct ProfileMemoryArguments {
         }
         let engine = profile.metadata.engine
         tensorParallel =
-            whole(number("tensor-parallel-size", "tp-size", "tp"), in: 1...1024)
+            whole(number("tensor-parallel-size"), in: 1...1024)
             ?? (engine == .sglang ? profile.metadata.gpuCount : 1)
-        pipelineParallel = whole(number("pipeline-parallel-size", "pp-size"), in: 1...1024) ?? 1
-        let fraction = number("gpu-memory-utilization", "mem-fraction-static")
+        pipelineParallel = whole(number("pipeline-parallel-size"), in: 1...1024) ?? 1
+        let fraction = number("gpu-memory-utilization")
         memoryFraction = fraction.flatMap { (0.01...1).contains($0) ? $0 : nil } ?? Self.defaultFraction[engine] ?? 0.9
-        maxModelLen = whole(number("max-model-len", "context-length"), in: 1...1_000_000_000)
+        maxModelLen = whole(number("max-model-len"), in: 1...1_000_000_000)
         let kvType = merged["kv-cache-dtype"]?.stringValue?.lowercased() ?? "auto"
         kvBytes = kvType.hasPrefix("fp8") || kvType == "int8" ? 1 : nil
         switch merged["dtype"]?.stringValue?.lowercased() {

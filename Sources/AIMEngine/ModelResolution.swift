@@ -11,18 +11,21 @@ public struct ModelResolution: Equatable, Sendable {
     public let location: String
     /// The complete copy there now, if there is one; nil means serve must download it first.
     public let cachedPath: String?
+    /// A Hub revision other than `main` (a branch, tag or commit), which the engine gets as `--revision`.
+    public let revision: String?
     /// Variables the engine needs to find the model (HF_HOME and HF_HUB_OFFLINE for the hub cache).
     public let environment: [(key: String, value: String)]
 
     public init(
         id: String, argument: String, source: ModelSource, location: String, cachedPath: String? = nil,
-        environment: [(key: String, value: String)] = []
+        revision: String? = nil, environment: [(key: String, value: String)] = []
     ) {
         self.id = id
         self.argument = argument
         self.source = source
         self.location = location
         self.cachedPath = cachedPath
+        self.revision = revision
         self.environment = environment
     }
 
@@ -31,6 +34,7 @@ public struct ModelResolution: Equatable, Sendable {
 
     public static func == (lhs: ModelResolution, rhs: ModelResolution) -> Bool {
         lhs.id == rhs.id && lhs.argument == rhs.argument && lhs.source == rhs.source && lhs.location == rhs.location
-            && lhs.cachedPath == rhs.cachedPath && lhs.environment.elementsEqual(rhs.environment) { $0 == $1 }
+            && lhs.cachedPath == rhs.cachedPath && lhs.revision == rhs.revision
+            && lhs.environment.elementsEqual(rhs.environment) { $0 == $1 }
     }
 }

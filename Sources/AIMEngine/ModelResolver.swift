@@ -51,15 +51,22 @@ public struct ModelResolver: Sendable {
                 return ModelResolution(id: id, argument: cached, source: .cache, location: cached, cachedPath: cached)
             }
         }
-        guard case .huggingFace(let repo, let revision) = try ModelReference.parse(id) else {
+        switch try ModelReference.parse(id) {
+        case .local(let path):
+            // file:///path
+            return ModelResolution(
+                id: id, argument: path, source: .local, location: path, cachedPath: directoryExists(path) ? path : nil)
+        case .s3:
             throw AIMError.configuration("model \(OneLineText.quoted(id)) is not a Hugging Face repo id")
+        case .huggingFace(let repo, let revision):
+            let hub = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
+            let snapshot = hub.commit(for: revision).map(hub.snapshotDirectory)
+            let complete = snapshot.map { directoryExists($0) && CacheInventory.isCompleteSnapshot($0) } ?? false
+            // The engine gets the repo id (never `hf://` or `@revision`) and the revision as its own flag.
+            return ModelResolution(
+                id: id, argument: repo, source: complete ? .hubCache : .huggingFace, location: hub.repoDirectory,
+                cachedPath: complete ? snapshot : nil, revision: revision == "main" ? nil : revision,
+                environment: [(key: "HF_HOME", value: cacheRoot), (key: "HF_HUB_OFFLINE", value: "1")])
         }
-        let hub = HubCacheLayout(cacheRoot: cacheRoot, repo: repo)
-        let snapshot = hub.commit(for: revision).map(hub.snapshotDirectory)
-        let complete = snapshot.map { directoryExists($0) && CacheInventory.isCompleteSnapshot($0) } ?? false
-        return ModelResolution(
-            id: id, argument: id, source: complete ? .hubCache : .huggingFace, location: hub.repoDirectory,
-            cachedPath: complete ? snapshot : nil,
-            environment: [(key: "HF_HOME", value: cacheRoot), (key: "HF_HUB_OFFLINE", value: "1")])
     }
 }

@@ -35,9 +35,10 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
         }
         // SGLang serves one name; the AIM id is the stable public one when there is one.
         let servedName = settings.aimID ?? model.id
-        let arguments = try EngineArgumentMerger.merge(
+        var arguments = try EngineArgumentMerger.merge(
             profile: profileArguments, overrides: settings.engineArgs.map(Self.translate), engine: .sglang,
             system: ["port": .int(settings.port), "served-model-name": .string(servedName)])
+        if let revision = model.revision, arguments["revision"] == nil { arguments["revision"] = .string(revision) }
         let argv = engine.entrypoint.argv(model: model.argument) + FlagRenderer.render(arguments)
         return EngineCommand(
             argv: argv, environment: profile.environmentStrings + model.environment, servedNames: [servedName],

@@ -21,6 +21,7 @@ public struct VLLMCommandBuilder: EngineCommandBuilding {
         var arguments = try EngineArgumentMerger.merge(
             profile: profile.engineArgs, overrides: settings.engineArgs, engine: .vllm,
             system: ["port": .int(settings.port), "served-model-name": .list(servedNames.map(StructuredValue.string))])
+        if let revision = model.revision, arguments["revision"] == nil { arguments["revision"] = .string(revision) }
         // Last, where the installed vLLM knows it and neither the profile nor AIM_ENGINE_ARGS chose a value.
         if let seconds = settings.shutdownTimeoutSeconds, engine.installation.acceptsShutdownTimeout,
             arguments["shutdown-timeout"] == nil

@@ -26,7 +26,8 @@ struct AdaptiveParallelism: Equatable, Sendable {
 
     /// One sample of the aggregate throughput at the current limit.
     mutating func observe(bytesPerSecond throughput: Double) {
-        guard !settled, throughput.isFinite else { return }
+        // Nothing yet (a redirect, a TLS handshake, a long round trip): no verdict on this count.
+        guard !settled, throughput.isFinite, best > 0 || throughput > 0 else { return }
         guard throughput > best * Self.gain else {
             settled = true
             return

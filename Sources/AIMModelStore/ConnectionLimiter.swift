@@ -89,11 +89,11 @@ enum ParallelismTuner {
         _ limiter: ConnectionLimiter, progress: TransferProgress, clock: any Clock<Duration> = ContinuousClock(),
         interval: Duration = interval
     ) async {
-        var last = progress.snapshot.done
+        var last = progress.fetched
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
         while !Task.isCancelled, await !limiter.state.settled {
             do { try await clock.sleep(for: interval) } catch { return }
-            let done = progress.snapshot.done
+            let done = progress.fetched
             await limiter.observe(bytesPerSecond: Double(done - last) / seconds)
             last = done
         }

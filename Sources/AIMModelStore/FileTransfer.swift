@@ -91,11 +91,11 @@ struct FileTransfer: Sendable {
             throw TransferFailure(.permanent, "cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        let journal = ChunkJournal(path: temporary + ".chunks")
         let chunks = Self.chunks(size: size, chunkSize: chunkSize)
+        let journal = ChunkJournal(path: temporary + ".chunks", chunkBytes: Int64(chunks.first?.count ?? 0))
         let done = journal.completed()
         let missing = chunks.indices.filter { !done.contains($0) }
-        progress.add(ByteSum.saturating(chunks.indices.filter(done.contains).map { Int64(chunks[$0].count) }))
+        progress.credit(ByteSum.saturating(chunks.indices.filter(done.contains).map { Int64(chunks[$0].count) }))
         let file = FileWriter(descriptor: descriptor)
         let hasher =
             chunks.count > 1 && check != .sizeOnly
@@ -298,17 +298,29 @@ final class FileWriter: Sendable {
     }
 }
 
-/// The chunks of a file already on disk, one index a line, appended as they finish.
+/// The chunks of a file already on disk, one index a line, appended as they finish, after a first line
+/// naming the chunk size: an index means nothing with another size (an earlier AIM_DOWNLOAD_CHUNK_MIB, or
+/// an older version's default), so a journal of another size (or none) is started afresh.
 struct ChunkJournal: Sendable {
     let path: String
+    let chunkBytes: Int64
+
+    private var header: String { "chunk-bytes \(chunkBytes)" }
 
     func completed() -> Set<Int> {
         guard let text = BoundedFile.text(path, limit: 16 << 20) else { return [] }
-        return Set(text.split(separator: "\n").compactMap { Int($0) })
+        let lines = text.split(separator: "\n")
+        guard lines.first.map(String.init) == header else {
+            try? FileTransfer.removeIfPresent(path)
+            return []
+        }
+        return Set(lines.dropFirst().compactMap { Int($0) })
     }
 
     func markCompleted(_ index: Int) {
-        let line = "\(index)\n"
+        var info = stat()
+        let fresh = stat(path, &info) != 0
+        let line = (fresh ? header + "\n" : "") + "\(index)\n"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard descriptor >= 0 else { return }
         _ = line.withCString { write(descriptor, $0, strlen($0)) }

@@ -19,6 +19,7 @@ final class RangeHasher: Sendable {
     private let ranges: [ClosedRange<Int64>]
     private let descriptor: Int32
     private let state = Mutex(State())
+    static let blockBytes = 256 << 10
 
     /// - Parameter descriptor: the temporary file, open for reading (it is written with pwrite at offsets).
     init(check: ContentCheck, size: Int64, ranges: [ClosedRange<Int64>], descriptor: Int32) {
@@ -53,9 +54,12 @@ final class RangeHasher: Sendable {
     /// Hashes the ranges in order as they arrive; returns early, with no verdict, when cancelled.
     func run() async throws {
         var hasher = ContentHasher(check, size: size)
-        var buffer = [UInt8](repeating: 0, count: 4 << 20)
+        // Allocated once the first range is there, and small: a model of hundreds of files has a hasher
+        // waiting for each, and memory must stay flat whatever their number.
+        var buffer: [UInt8] = []
         for (index, range) in ranges.enumerated() {
             guard await next(index) else { return }
+            if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: Self.blockBytes) }
             let started = ContinuousClock.now
             defer { state.withLock { $0.busy += ContinuousClock.now - started } }
             var offset = range.lowerBound

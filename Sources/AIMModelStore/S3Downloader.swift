@@ -99,7 +99,10 @@ struct S3Downloader: Sendable {
         return CachedModel(
             source: .s3, path: directory, commit: nil, inHubCache: false,
             files: targets.map {
-                CachedFile(path: $0.relative, size: $0.object.size, check: Self.check(for: $0.object.etag))
+                // What each file was really checked against: SSE-KMS and SSE-C objects by size only.
+                CachedFile(
+                    path: $0.relative, size: $0.object.size,
+                    check: sizeOnly.contains($0.relative) ? .sizeOnly : Self.check(for: $0.object.etag))
             }, downloadedBytes: needed)
     }
 

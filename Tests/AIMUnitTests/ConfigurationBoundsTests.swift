@@ -44,6 +44,15 @@ import Testing
         #expect(error.message.hasPrefix("\(variable)='\(value)' is not valid: expected"))
     }
 
+    /// `/cache/` and `/cache` are one directory: paths built under it must compare equal.
+    @Test func theCachePathLosesItsTrailingSlashes() throws {
+        for (given, expected) in [("/cache/", "/cache"), ("/cache//", "/cache"), ("/", "/"), ("/cache", "/cache")] {
+            let configuration = try loader.load(
+                ConfigurationInput(environment: ["AIM_ID": "org/model", "AIM_CACHE_PATH": given]), requireModel: true)
+            #expect(configuration.cachePath == expected)
+        }
+    }
+
     @Test(arguments: [
         ("AIM_MEMORY_CHECK", "maybe"), ("AIM_MEMORY_CHECK", "strict;rm"), ("AIM_AUTO_MAX_MODEL_LEN", "perhaps"),
         ("AIM_PREFLIGHT", "sometimes"),

@@ -24,6 +24,15 @@ import Testing
         #expect(full.limit == 16, "settled stays settled")
     }
 
+    /// No byte in the first sample (a redirect, a handshake, a long round trip) is no verdict on the count.
+    @Test func anEmptyFirstSampleDoesNotSettle() {
+        var parallelism = AdaptiveParallelism(start: 4, cap: 32)
+        parallelism.observe(bytesPerSecond: 0)
+        #expect(parallelism.limit == 4 && !parallelism.settled)
+        parallelism.observe(bytesPerSecond: 100e6)
+        #expect(parallelism.limit == 16)
+    }
+
     @Test func pushBackHalvesAndStopsGrowth() {
         var parallelism = AdaptiveParallelism(start: 16, cap: 32)
         parallelism.congested()
@@ -120,5 +129,22 @@ import Testing
         run.cancel()
         try await run.value
         #expect(hasher.verdict == nil)
+    }
+}
+
+/// A journal of finished ranges means nothing with another range size: it is started afresh.
+@Suite struct ChunkJournalTests {
+    @Test func aJournalOfAnotherRangeSizeIsDiscarded() throws {
+        let path = NSTemporaryDirectory() + "journal-\(UUID().uuidString)"
+        defer { unlink(path) }
+        let journal = ChunkJournal(path: path, chunkBytes: 8 << 20)
+        journal.markCompleted(2)
+        journal.markCompleted(5)
+        #expect(journal.completed() == [2, 5])
+        #expect(ChunkJournal(path: path, chunkBytes: 64 << 20).completed().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path), "the stale journal is removed")
+        // An older version's journal: indices without the size line.
+        try "0\n1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(journal.completed().isEmpty)
     }
 }

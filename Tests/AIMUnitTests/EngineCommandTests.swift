@@ -147,6 +147,17 @@ import Testing
         #expect(hub.environment.map(\.key) == ["HF_HOME", "HF_HUB_OFFLINE"])
         #expect(hub.environment.map(\.value) == ["/cache", "1"])
         #expect(try resolve("/models/local").cachedPath == nil)
+        #expect(try resolve("file:///models/local").argument == "/models/local")
+        // The engine gets the repo id; a revision other than main is its own flag.
+        let pinned = try resolve("hf://Qwen/Qwen3-32B@v1.0")
+        #expect(pinned.argument == "Qwen/Qwen3-32B" && pinned.revision == "v1.0")
+        #expect(try resolve("hf://Qwen/Qwen3-32B").revision == nil)
+        let argv = try VLLMCommandBuilder(engine: .notInstalled(.vllm, pythonName: "python")).command(
+            profile: general, model: pinned,
+            settings: try settings(["AIM_MODEL_ID": "hf://Qwen/Qwen3-32B@v1.0"]).engineCommand
+        ).argv
+        #expect(Array(argv.drop { $0 != "--model" }.prefix(2)) == ["--model", "Qwen/Qwen3-32B"])
+        #expect(Array(argv.drop { $0 != "--revision" }.prefix(2)) == ["--revision", "v1.0"])
         #expect(throws: AIMError.self) { try resolve("gs://bucket/model") }
     }
 

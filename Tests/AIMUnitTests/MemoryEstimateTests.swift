@@ -1,8 +1,12 @@
 import AIMCore
 import AIMMemory
+import AIMProfiles
 import AIMTestSupport
 import Foundation
+import OrderedCollections
 import Testing
+
+@testable import AIMEngine
 
 /// The estimator against hand-computed values for real model configs (Tests/Fixtures/models).
 @Suite struct MemoryEstimateTests {
@@ -141,5 +145,54 @@ import Testing
     ])
     func aBadConfigIsAReasonNotACrash(_ text: String) {
         #expect(throws: ModelShapeReader.Problem.self) { try ModelShapeReader.read(json: text) }
+    }
+}
+
+/// Which files count as the weights the engine loads.
+@Suite struct WeightFilesTests {
+    func directory(_ files: [String: Int]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        for (name, size) in files { try directory.write(name, String(repeating: "x", count: size)) }
+        return directory
+    }
+
+    @Test func copiesOfTheWeightsAreNotCountedTwice() throws {
+        // Llama 3 ships original/consolidated.00.pth beside the safetensors; repos often keep .bin too.
+        let both = try directory([
+            "model-00001-of-00002.safetensors": 100, "model-00002-of-00002.safetensors": 50,
+            "pytorch_model.bin": 150, "original/consolidated.00.pth": 150, "config.json": 2,
+        ])
+        #expect(ModelFiles.weightBytes(both.path) == 150)
+        // Mistral's consolidated.safetensors is a second copy of the shards.
+        let mistral = try directory(["consolidated.safetensors": 80, "model.safetensors": 80])
+        #expect(ModelFiles.weightBytes(mistral.path) == 80)
+        // The index names the shards.
+        let indexed = try directory([
+            "a.safetensors": 10, "b.safetensors": 20, "stray.safetensors": 1000,
+        ])
+        try indexed.write(
+            "model.safetensors.index.json",
+            #"{"weight_map": {"x": "a.safetensors", "y": "b.safetensors", "z": "a.safetensors"}}"#)
+        #expect(ModelFiles.weightBytes(indexed.path) == 30)
+        let bin = try directory(["pytorch_model.bin": 7])
+        #expect(ModelFiles.weightBytes(bin.path) == 7)
+        let configOnly = try directory(["config.json": 2])
+        #expect(ModelFiles.weightBytes(configOnly.path) == nil)
+    }
+}
+
+/// The estimate reads the engine arguments as the command builders merge them: an override in either
+/// engine's spelling beats the profile's.
+@Suite struct ProfileMemoryArgumentsTests {
+    @Test func anOverrideInSGLangsSpellingBeatsTheProfilesVLLMOne() throws {
+        let text = ProfileFixture.yaml(
+            engine: "sglang", gpuCount: "2", engineArgs: "  max-model-len: 4096\n  gpu-memory-utilization: 0.8\n")
+        let profile = try ProfileValidator().validate(
+            text: text,
+            location: ProfileLocation(path: "/r/org/model/p.yaml", relativePath: "org/model/p.yaml", searchPriority: 2))
+        let arguments = ProfileMemoryArguments(
+            profile: profile, overrides: ["context-length": .int(32768), "mem_fraction_static": .double(0.7)])
+        #expect(arguments.maxModelLen == 32768 && arguments.memoryFraction == 0.7)
+        #expect(arguments.tensorParallel == 2, "SGLang's tp-size defaults to the profile's gpu_count")
     }
 }
