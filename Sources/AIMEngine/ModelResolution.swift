@@ -29,8 +29,9 @@ public struct ModelResolution: Equatable, Sendable {
         self.environment = environment
     }
 
-    /// Whether serve fetches (or checks against its origin) the model before the engine starts.
-    public var goesThroughStore: Bool { source != .cache && source != .local }
+    /// Whether serve must download the model before the engine starts: a Hub or S3 model not yet complete in
+    /// the cache (a local path is used where it is, or not at all).
+    public var needsDownload: Bool { source != .cache && source != .local && cachedPath == nil }
 
     public static func == (lhs: ModelResolution, rhs: ModelResolution) -> Bool {
         lhs.id == rhs.id && lhs.argument == rhs.argument && lhs.source == rhs.source && lhs.location == rhs.location

@@ -25,7 +25,7 @@ public enum LaunchPlanReport {
                 "source": .string(plan.model.source.rawValue),
                 "argument": .string(plan.model.argument),
                 "location": .string(plan.model.location),
-                "download": .bool(plan.model.goesThroughStore && plan.model.cachedPath == nil),
+                "download": .bool(plan.model.needsDownload),
                 "cache": cacheDocument(plan.model, presence: presence),
             ]),
             "engine": .mapping([
