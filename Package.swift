@@ -125,6 +125,18 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // A group of nodes: the route to the leader, and the aim-runtimes of one group joining and watching each other.
+        .target(
+            name: "AIMGroup",
+            dependencies: [
+                "AIMCore", "AIMEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictImports
+        ),
         .target(
             name: "AIMReports",
             dependencies: [
@@ -141,7 +153,7 @@ let package = Package(
             name: "AIMCommands",
             dependencies: [
                 "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection", "AIMModelStore", "AIMEngine",
-                "AIMMemory", "AIMSupervisor", "AIMHost", "AIMProcess",
+                "AIMMemory", "AIMSupervisor", "AIMHost", "AIMProcess", "AIMGroup",
                 "AIMReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -183,7 +195,7 @@ let package = Package(
                 "AIMTestSupport", "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMSelection",
                 "AIMModelStore",
                 "AIMEngine", "AIMMemory", "AIMSupervisor", "AIMReports", "AIMCommands", "AIMFuzzTargets", "CRocmSMI",
-                "AIMHost",
+                "AIMHost", "AIMGroup",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

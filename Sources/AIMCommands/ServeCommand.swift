@@ -1,6 +1,7 @@
 import AIMConfiguration
 import AIMCore
 import AIMEngine
+import AIMGroup
 import AIMModelStore
 import AIMProfiles
 import AIMReports
@@ -22,7 +23,7 @@ public struct ServeCommand: RuntimeCommand {
     /// Returns the engine's own exit code, or 128+N after signal N (docs/exit-codes.md).
     public func run(_ context: CommandContext) async throws -> Int32 {
         let started = context.now()
-        let stages = try Stages(context, overrides: overrides, requireModel: true)
+        let stages = try Stages(context, overrides: overrides, requireModel: true, serving: true)
         let configuration = stages.configuration
         let logger = stages.logs.logger("aim_runtime.serve")
         var phases: [LaunchReceipt.Phase: Date] = [:]
@@ -32,6 +33,10 @@ public struct ServeCommand: RuntimeCommand {
         // Up front, before a long download: the status file is ours alone and the port is free.
         let statusLock = try StatusLock.acquire(statusPath: configuration.statusPath)
         try PortAvailability.ensureFree(port: configuration.port)
+        if let group = spec.group?.group, group.role == .leader {
+            try PortAvailability.ensureFree(port: group.masterPort)
+            try PortAvailability.ensureFree(port: group.groupPort)
+        }
         let model = try await ModelPlacement.ensure(spec.model, context: context, stages: stages)
         phases[.download] = context.now()
         // With the model in place and before the engine starts: what would make it fail on this host.
@@ -61,17 +66,23 @@ public struct ServeCommand: RuntimeCommand {
         } else {
             logger.warning("Could not write the launch receipt to \(receipt.path); serving without it")
         }
+        // Every node has its model in place: now the group assembles, and the engines rendezvous.
+        let members = try await GroupMembership.assemble(spec, configuration: configuration, logs: stages.logs)
+        var settings = configuration.supervisorSettings(servedModelName: spec.readiness.modelName)
+        if let group = spec.group?.group {
+            GroupMembership.adapt(&settings, to: group, logger: logger)
+        }
         let supervisor = EngineSupervisor.live(
-            executable: executable, argv: spec.command.argv, environment: environment,
-            settings: configuration.supervisorSettings(servedModelName: spec.readiness.modelName),
+            executable: executable, argv: spec.command.argv, environment: environment, settings: settings,
             phaseChanged: { phase in
                 switch phase {
                 case .starting: receipt.reached(.spawn)
                 case .ready: receipt.reached(.ready)
                 case .unhealthy, .stopping: break
                 }
-            })
+            }, group: members)
         let code = await supervisor.run()
+        await members?.end(ok: code == 0, reason: code == 0 ? "stopped" : "ended with exit code \(code)")
         withExtendedLifetime(statusLock) {}
         return code
     }

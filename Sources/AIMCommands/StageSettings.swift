@@ -25,6 +25,8 @@ extension RuntimeConfiguration {
             engineShutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
         settings.memoryCheck = memoryCheck
         settings.autoMaxModelLen = autoMaxModelLen
+        settings.nodeCount = nodeCount
+        settings.group = nodeGroup
         return settings
     }
 

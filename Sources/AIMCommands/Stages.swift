@@ -1,6 +1,8 @@
 import AIMConfiguration
 import AIMEngine
+import AIMCore
 import AIMGPU
+import AIMGroup
 import AIMMemory
 import AIMProfiles
 import AIMSelection
@@ -13,13 +15,33 @@ struct Stages {
     let logs: CommandLogs
     let detector: GPUDetector
     let planner: LaunchPlanner
+    let serving: Bool
+    /// Names set in aim-runtime's own environment (the engine inherits them).
+    let environmentNames: Set<String>
 
     /// - Parameter overrides: flag values, keyed by the variable each beats.
     /// - Parameter requireModel: whether exactly one of AIM_ID and AIM_MODEL_ID must be set.
-    init(_ context: CommandContext, overrides: [ConfigVariable: String], requireModel: Bool) throws {
+    /// - Parameter role: in a group, plan as the leader or a worker instead of this node's own rank (`select --role`).
+    /// - Parameter serving: serve waits for the leader's address to resolve and needs its route; a dry-run
+    ///   resolves no name and shows the plan without the route where there is none.
+    init(
+        _ context: CommandContext, overrides: [ConfigVariable: String], requireModel: Bool,
+        role: NodeGroup.Role? = nil, serving: Bool = false
+    ) throws {
         let loader = ConfigurationLoader(bundledProfileRoot: context.bundledProfileRoot)
-        configuration = try loader.load(
+        var configuration = try loader.load(
             ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
+        if let role {
+            guard let group = configuration.nodeGroup else {
+                throw AIMError.configuration(
+                    "--role \(role.rawValue) shows a group member's command, but this is a single node; set AIM_NODE_COUNT "
+                        + "(2 or more) and AIM_LEADER_ADDRESS, or LeaderWorkerSet's LWS_GROUP_SIZE and LWS_LEADER_ADDRESS")
+            }
+            configuration.nodeGroup = group.asRank(role == .leader ? 0 : max(group.rank, 1))
+        }
+        self.configuration = configuration
+        self.serving = serving
+        self.environmentNames = Set(context.environment.keys)
         logs = CommandLogs(
             configuration: configuration, sink: context.standardError,
             bootstrapsProcess: context.bootstrapsProcessLogging)
@@ -33,7 +55,10 @@ struct Stages {
             catalogLoader: ProfileCatalogLoader(logger: logs.logger("aim_runtime.profiles")),
             selector: ProfileSelector(logger: logs.logger("aim_runtime.selection")),
             executables: ExecutableLocator(path: context.environment["PATH"]),
-            probe: PythonEngineProbe(environment: context.environment))
+            probe: PythonEngineProbe(environment: context.environment),
+            routing: LeaderRouting(
+                patience: serving ? .seconds(configuration.groupTimeoutSeconds) : .zero, resolveNames: serving,
+                logger: logs.logger("aim_runtime.group")))
     }
 
     /// Says what the memory estimate means for this launch: a context that does not fit is named with the
@@ -61,7 +86,10 @@ struct Stages {
     /// The launch spec, with its engine choice in the log: a warning where the installed engine could not
     /// be inspected, since the command then leaves out what depends on its version.
     func plan(reached: (LaunchPlanner.Step) -> Void = { _ in }) async throws -> LaunchSpec {
-        let spec = try await planner.plan(configuration.launchSettings, reached: reached)
+        var settings = configuration.launchSettings
+        settings.inheritedVariableNames = environmentNames
+        settings.requireGroupRoute = serving
+        let spec = try await planner.plan(settings, reached: reached)
         let logger = logs.logger("aim_runtime.engine")
         if case .unknown = spec.engine.installation.state {
             logger.warning("Engine: \(spec.engine.entrypoint.reason)")

@@ -45,6 +45,16 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
     case preflight = "AIM_PREFLIGHT"
     case memoryCheck = "AIM_MEMORY_CHECK"
     case autoMaxModelLen = "AIM_AUTO_MAX_MODEL_LEN"
+    case nodeCount = "AIM_NODE_COUNT"
+    case nodeRank = "AIM_NODE_RANK"
+    case leaderAddress = "AIM_LEADER_ADDRESS"
+    case masterPort = "AIM_MASTER_PORT"
+    case groupPort = "AIM_GROUP_PORT"
+    case groupTimeout = "AIM_GROUP_TIMEOUT_SECONDS"
+    case lwsGroupSize = "LWS_GROUP_SIZE"
+    case lwsWorkerIndex = "LWS_WORKER_INDEX"
+    case lwsLeaderAddress = "LWS_LEADER_ADDRESS"
+    case lwsGroupIndex = "LWS_GROUP_INDEX"
 
     public var name: String { rawValue }
 
@@ -71,8 +81,11 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .logLevelRoot, .customModelName, .gpuDetectTimeout, .downloadStallSeconds, .downloadConnectTimeout,
             .downloadConnections, .downloadMaxConnections, .downloadChunkMiB,
             .downloadInclude, .downloadExclude, .startupTimeout, .startupSilence, .healthInterval, .healthFailures,
-            .restartPolicy, .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight:
+            .restartPolicy, .maxRestarts, .shutdownGrace, .terminationMessagePath, .statusPath, .hostRoot, .preflight,
+            .nodeRank, .leaderAddress, .masterPort, .groupPort, .groupTimeout, .lwsGroupSize, .lwsWorkerIndex,
+            .lwsLeaderAddress, .lwsGroupIndex:
             return nil
+        case .nodeCount: return "--node-count"
         case .memoryCheck: return "--memory-check"
         case .autoMaxModelLen: return "--auto-max-model-len"
         }
@@ -116,6 +129,13 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .preflight: return Defaults.preflight ? "on" : "off"
         case .memoryCheck: return Defaults.memoryCheck.rawValue
         case .autoMaxModelLen: return String(Defaults.autoMaxModelLen)
+        case .nodeCount: return "LWS_GROUP_SIZE, else 1"
+        case .nodeRank: return "LWS_WORKER_INDEX, else 0"
+        case .leaderAddress: return "LWS_LEADER_ADDRESS"
+        case .masterPort: return String(Defaults.masterPort)
+        case .groupPort: return String(Defaults.groupPort)
+        case .groupTimeout: return String(Defaults.groupTimeoutSeconds)
+        case .lwsGroupSize, .lwsWorkerIndex, .lwsLeaderAddress, .lwsGroupIndex: return "set by LeaderWorkerSet"
         }
     }
 
@@ -177,6 +197,20 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .hostRoot: return "Directory under which doctor and serve's preflight read /proc, /sys and /dev."
         case .preflight:
             return "on or off: whether serve runs the host checks (doctor's fast ones) before the engine starts."
+        case .nodeCount:
+            return "Nodes that run one engine together (1-64); only profiles with that metadata.node_count are chosen."
+        case .nodeRank: return "This node's rank in the group: 0 is the leader (API server), others run headless."
+        case .leaderAddress: return "DNS name or IP address of the group's leader (rank 0); required with 2 or more nodes."
+        case .masterPort:
+            return "Port on the leader where the engines rendezvous (vLLM --master-port, SGLang --dist-init-addr)."
+        case .groupPort: return "Port on the leader where the workers' aim-runtime joins the leader's (TCP)."
+        case .groupTimeout:
+            return "Seconds the leader waits for every worker to join, and a worker for the leader, before giving up (exit 18)."
+        case .lwsGroupSize: return "The group's size, from LeaderWorkerSet; read when AIM_NODE_COUNT is unset."
+        case .lwsWorkerIndex: return "This pod's index in its group (0 = leader), from LeaderWorkerSet; read when AIM_NODE_RANK is unset."
+        case .lwsLeaderAddress:
+            return "The leader pod's address, from LeaderWorkerSet; read when AIM_LEADER_ADDRESS is unset."
+        case .lwsGroupIndex: return "Which replica group this pod belongs to, from LeaderWorkerSet; shown in logs and the plan."
         }
     }
 }

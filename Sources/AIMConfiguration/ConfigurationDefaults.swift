@@ -42,4 +42,9 @@ public enum ConfigurationDefaults {
     public static let hostRoot = "/"
     /// serve checks the host before it starts the engine.
     public static let preflight = true
+    /// torch.distributed's customary rendezvous port.
+    public static let masterPort = 29500
+    public static let groupPort = 29600
+    /// Every worker downloads the model before it joins: a large model on a slow link takes a while.
+    public static let groupTimeoutSeconds = 1800
 }

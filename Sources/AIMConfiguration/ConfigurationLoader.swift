@@ -30,7 +30,7 @@ public struct ConfigurationLoader: Sendable {
         }
         typealias Defaults = ConfigurationDefaults
         let hostRoot = try parseHostRoot(input)
-        return RuntimeConfiguration(
+        var configuration = RuntimeConfiguration(
             aimID: aimID,
             modelID: modelID,
             precision: try parseAutoOrChoice(input, .precision, lowercased: true) { Precision(rawValue: $0) },
@@ -94,6 +94,8 @@ public struct ConfigurationLoader: Sendable {
             },
             autoMaxModelLen: try parseBoolean(input, .autoMaxModelLen) ?? Defaults.autoMaxModelLen
         )
+        try readNodeGroup(input, into: &configuration)
+        return configuration
     }
 
     /// An absolute path of the host as seen under `root` (`/` leaves it as it is).
@@ -177,7 +179,7 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    private func invalid(_ origin: String, _ text: String, expected: String) -> AIMError {
+    func invalid(_ origin: String, _ text: String, expected: String) -> AIMError {
         AIMError.configuration("\(origin)=\(Self.quoted(text)) is not valid: expected \(expected)")
     }
 
@@ -228,7 +230,7 @@ public struct ConfigurationLoader: Sendable {
 
     /// A whole number within the range the setting can sensibly take, so that no later
     /// arithmetic (seconds to nanoseconds, MiB to bytes) can overflow.
-    private func parseNumber(
+    func parseNumber(
         _ input: ConfigurationInput, _ variable: ConfigVariable, default defaultValue: Int, range: ClosedRange<Int>,
         unit: String
     ) throws -> Int {
@@ -283,7 +285,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Digits only: no sign, no spaces inside, no exponent.
-    private static func parseWholeNumber(_ text: String) -> Int? {
+    static func parseWholeNumber(_ text: String) -> Int? {
         guard !text.isEmpty, text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(text)
     }

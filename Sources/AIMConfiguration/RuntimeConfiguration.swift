@@ -51,4 +51,11 @@ public struct RuntimeConfiguration: Sendable {
     public var preflight: Bool
     public var memoryCheck: MemoryCheck
     public var autoMaxModelLen: Bool
+    /// Nodes in this node's group; 1 outside a group.
+    public var nodeCount: Int = 1
+    /// This node's place in a group of 2 or more nodes; nil on a single node.
+    public var nodeGroup: NodeGroup?
+    public var groupTimeoutSeconds: Int = ConfigurationDefaults.groupTimeoutSeconds
+    /// LWS_GROUP_INDEX: which replica group, for the log.
+    public var groupIndex: Int?
 }

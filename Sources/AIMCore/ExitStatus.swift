@@ -35,6 +35,10 @@ public enum ExitStatus: Int32, Sendable {
     case preflightFailed = 16
     /// The model cannot fit in the GPUs' memory with the profile AIM_PROFILE_ID forces (AIM_MEMORY_CHECK=strict).
     case insufficientMemory = 17
+    /// A group's leader did not see every worker join (or a worker the leader) within AIM_GROUP_TIMEOUT_SECONDS.
+    case groupIncomplete = 18
+    /// A member of the group died or left: the group fails as a whole (LeaderWorkerSet recreates it).
+    case groupMemberLost = 19
 
     /// The stable name used in `{"error": {"code": …}}` output.
     public var name: String {
@@ -57,6 +61,8 @@ public enum ExitStatus: Int32, Sendable {
         case .engineExitedEarly: return "engine_exited_early"
         case .preflightFailed: return "preflight_failed"
         case .insufficientMemory: return "insufficient_memory"
+        case .groupIncomplete: return "group_incomplete"
+        case .groupMemberLost: return "group_member_lost"
         }
     }
 }

@@ -5,10 +5,12 @@ public struct EngineChoice: Equatable, Sendable {
     public let installation: EngineInstallation
     public let entrypoint: EngineEntrypoint
 
-    public init(installation: EngineInstallation, pythonName: String, vllmProgramOnPath: Bool) {
+    public init(
+        installation: EngineInstallation, pythonName: String, vllmProgramOnPath: Bool, multiNode: Bool = false
+    ) {
         self.installation = installation
         entrypoint = EngineEntrypoint.choose(
-            for: installation, pythonName: pythonName, vllmProgramOnPath: vllmProgramOnPath)
+            for: installation, pythonName: pythonName, vllmProgramOnPath: vllmProgramOnPath, multiNode: multiNode)
     }
 
     /// No engine installed: the reference's module form, no version-dependent flags.

@@ -24,9 +24,20 @@ public struct EngineEntrypoint: Equatable, Sendable {
     /// - Parameters:
     ///   - pythonName: `python` or `python3`, as `ExecutableLocator.pythonName` chose.
     ///   - vllmProgramOnPath: whether vLLM's `vllm` console script is on PATH.
+    ///   - multiNode: the engine runs across a group of nodes.
     public static func choose(
-        for installation: EngineInstallation, pythonName: String, vllmProgramOnPath: Bool
+        for installation: EngineInstallation, pythonName: String, vllmProgramOnPath: Bool, multiNode: Bool = false
     ) -> EngineEntrypoint {
+        if multiNode, installation.kind == .vllm {
+            // The module form ignores --headless: a worker started that way fails on its first collective call.
+            let why = "a multi-node group: vLLM's serve command, the only form whose workers run --headless"
+            if vllmProgramOnPath {
+                return EngineEntrypoint(form: .cli, program: ["vllm", "serve"], modelFlag: nil, reason: why)
+            }
+            return EngineEntrypoint(
+                form: .cli, program: [pythonName, "-m", vllmCLIModule, "serve"], modelFlag: nil,
+                reason: "\(why), through \(vllmCLIModule) (no `vllm` program is on PATH)")
+        }
         switch installation.kind {
         case .sglang:
             return EngineEntrypoint(

@@ -16,6 +16,7 @@ public struct LaunchPlanner: Sendable {
     private let executables: ExecutableLocator
     private let probe: any EngineProbing
     private let memoryFit: MemoryFit
+    private let routing: any GroupRouting
 
     /// - Parameter probe: finds what of the engine is installed, which decides its entrypoint and flags.
     public init(
@@ -25,8 +26,10 @@ public struct LaunchPlanner: Sendable {
         modelResolver: ModelResolver = ModelResolver(),
         executables: ExecutableLocator,
         probe: any EngineProbing,
-        memoryFit: MemoryFit = MemoryFit()
+        memoryFit: MemoryFit = MemoryFit(),
+        routing: any GroupRouting = NoGroupRouting()
     ) {
+        self.routing = routing
         self.gpuResolver = gpuResolver
         self.catalogLoader = catalogLoader
         self.selector = selector
@@ -58,6 +61,7 @@ public struct LaunchPlanner: Sendable {
         let selection = try choose(settings, gpu: gpu, catalog: catalog)
         reached(.selected)
         let profile = selection.profile
+        try Self.checkNodeCount(profile, settings: settings)
         // Estimated once, with every other profile's, for the selection.
         let memory = selection.assessments.first { $0.profile.location.path == profile.location.path }?.memory
         var settings = settings
@@ -74,12 +78,62 @@ public struct LaunchPlanner: Sendable {
         let engine = EngineChoice(
             installation: await probe.inspect(
                 profile.metadata.engine, python: executables.find(executables.pythonName)),
-            pythonName: executables.pythonName, vllmProgramOnPath: executables.find("vllm") != nil)
-        let command = try builder(for: engine).command(profile: profile, model: model, settings: settings.engineCommand)
+            pythonName: executables.pythonName, vllmProgramOnPath: executables.find("vllm") != nil,
+            multiNode: settings.group != nil)
+        let builder = builder(for: engine)
+        var commandSettings = settings.engineCommand
+        var group: GroupPlan?
+        if let nodes = settings.group {
+            let partial = try await plan(nodes, profile: profile, model: model, settings: settings, builder: builder)
+            commandSettings.groupEnvironment = partial.networkVariables(engine: profile.metadata.engine)
+            group = partial
+        }
+        let command = try builder.command(profile: profile, model: model, settings: commandSettings)
         return LaunchSpec(
             selection: selection, gpu: gpu, model: model, engine: engine, command: command,
             readiness: EngineReadiness(port: settings.port, modelName: command.servedModelName),
-            memory: settings.memoryCheck == .off ? nil : memory)
+            memory: settings.memoryCheck == .off ? nil : memory, group: group?.adding(command))
+    }
+
+    /// The route to the leader and the other role's command (this node's is the spec's own).
+    private func plan(
+        _ group: NodeGroup, profile: Profile, model: ModelResolution, settings: LaunchSettings,
+        builder: any EngineCommandBuilding
+    ) async throws -> GroupPlan {
+        var route: GroupRoute?
+        var problem: String?
+        do {
+            route = try await routing.route(toLeader: group.leaderAddress)
+        } catch let error as AIMError {
+            if settings.requireGroupRoute { throw error }
+            problem = error.message
+        }
+        let profileNames = Set(profile.environmentStrings.map(\.key))
+        let taken = GroupPlan.networkVariableNames.filter {
+            settings.inheritedVariableNames.contains($0) || profileNames.contains($0)
+        }
+        let otherRole = group.asRank(group.role == .leader ? 1 : 0)
+        var other = settings.engineCommand
+        other.group = otherRole
+        let otherCommand = try builder.command(profile: profile, model: model, settings: other)
+        return GroupPlan(
+            group: group, route: route, routeProblem: problem, userNetworkVariables: taken.sorted(),
+            commands: [otherRole.role: otherCommand])
+    }
+
+    /// A group runs a profile made for its size, even one AIM_PROFILE_ID forces: with fewer ranks the engine
+    /// waits for nodes that never come, with more each node would load the whole model alone.
+    static func checkNodeCount(_ profile: Profile, settings: LaunchSettings) throws {
+        let nodes = profile.metadata.nodeCount
+        guard nodes != settings.nodeCount else { return }
+        if settings.nodeCount == 1 {
+            throw AIMError.configuration(
+                "profile \(profile.id) runs across \(nodes) nodes, and this is a single node; run it as a group of "
+                    + "\(nodes) (LeaderWorkerSet, or AIM_NODE_COUNT, AIM_NODE_RANK and AIM_LEADER_ADDRESS on each node)")
+        }
+        throw AIMError.configuration(
+            "profile \(profile.id) is for \(nodes) node\(nodes == 1 ? "" : "s"), but the group has \(settings.nodeCount); "
+                + "choose a profile with metadata.node_count \(settings.nodeCount), or change the group's size")
     }
 
     /// Only the profile choice, without building the engine command.

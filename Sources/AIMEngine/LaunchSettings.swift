@@ -26,6 +26,14 @@ public struct LaunchSettings: Sendable {
     public var memoryCheck: MemoryCheck = .warn
     /// AIM_AUTO_MAX_MODEL_LEN: where the wanted context does not fit but a shorter one does, serve the longest.
     public var autoMaxModelLen = false
+    /// Nodes in the group; profiles are chosen for exactly this many.
+    public var nodeCount = 1
+    /// This node's place in the group, which decides its part of the engine's command; nil on one node.
+    public var group: NodeGroup?
+    /// Names set in serve's own environment: a network variable among them is the user's choice and stays.
+    public var inheritedVariableNames: Set<String> = []
+    /// serve needs the route to the leader; a dry-run shows the plan without it when there is none here.
+    public var requireGroupRoute = false
 
     public init(
         identity: ModelIdentity, gpu: GPURequest, engine: EngineKind, metric: Metric, precision: Precision?,
@@ -53,12 +61,12 @@ public struct LaunchSettings: Sendable {
         SelectionRequest(
             aimID: identity.aimID, engine: engine, metric: metric, precision: precision, gpu: target,
             allowGeneralFallback: allowGeneralFallback, gpuCountIsAuto: gpu.count == nil, memoryCheck: memoryCheck,
-            memory: memory)
+            memory: memory, nodeCount: nodeCount)
     }
 
     public var engineCommand: EngineCommandSettings {
         EngineCommandSettings(
             aimID: identity.aimID, port: port, engineArgs: engineArgs,
-            shutdownTimeoutSeconds: engineShutdownTimeoutSeconds)
+            shutdownTimeoutSeconds: engineShutdownTimeoutSeconds, group: group)
     }
 }

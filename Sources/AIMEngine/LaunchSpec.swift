@@ -16,11 +16,14 @@ public struct LaunchSpec: Sendable {
     public let readiness: EngineReadiness
     /// Whether the model fits the profile's GPUs; nil with AIM_MEMORY_CHECK=off.
     public let memory: MemoryEstimate?
+    /// The group this node runs the engine with; nil on one node.
+    public let group: GroupPlan?
 
     public init(
         selection: Selection, gpu: GPUTarget, model: ModelResolution, engine: EngineChoice, command: EngineCommand,
-        readiness: EngineReadiness, memory: MemoryEstimate? = nil
+        readiness: EngineReadiness, memory: MemoryEstimate? = nil, group: GroupPlan? = nil
     ) {
+        self.group = group
         self.selection = selection
         self.gpu = gpu
         self.model = model
@@ -31,6 +34,9 @@ public struct LaunchSpec: Sendable {
     }
 
     public var profile: Profile { selection.profile }
+
+    /// A worker serves no API: it is ready while its engine runs.
+    public var servesAPI: Bool { group?.group.role != .worker }
 }
 
 /// How serve decides the engine is up: its own child answering on the loopback port.

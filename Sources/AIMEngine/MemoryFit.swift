@@ -171,7 +171,7 @@ struct ProfileMemoryArguments {
         let engine = profile.metadata.engine
         tensorParallel =
             whole(number("tensor-parallel-size"), in: 1...1024)
-            ?? (engine == .sglang ? profile.metadata.gpuCount : 1)
+            ?? (engine == .sglang ? profile.metadata.totalGPUs : 1)
         pipelineParallel = whole(number("pipeline-parallel-size"), in: 1...1024) ?? 1
         let fraction = number("gpu-memory-utilization")
         memoryFraction = fraction.flatMap { (0.01...1).contains($0) ? $0 : nil } ?? Self.defaultFraction[engine] ?? 0.9

@@ -31,17 +31,27 @@ public struct SGLangCommandBuilder: EngineCommandBuilding {
     ) throws -> EngineCommand {
         var profileArguments = Self.translate(profile.engineArgs)
         if profileArguments["tp-size"] == nil {
-            profileArguments["tp-size"] = .int(profile.metadata.gpuCount)
+            profileArguments["tp-size"] = .int(profile.metadata.totalGPUs)
         }
         // SGLang serves one name; the AIM id is the stable public one when there is one.
         let servedName = settings.aimID ?? model.id
+        var system: OrderedDictionary<String, StructuredValue> = [
+            "port": .int(settings.port), "served-model-name": .string(servedName),
+        ]
+        if let group = settings.group {
+            // SGLang's own multi-node mode: ranks other than 0 serve no API.
+            system["nnodes"] = .int(group.size)
+            system["node-rank"] = .int(group.rank)
+            system["dist-init-addr"] = .string(NodeGroup.endpoint(group.leaderAddress, group.masterPort))
+        }
         var arguments = try EngineArgumentMerger.merge(
             profile: profileArguments, overrides: settings.engineArgs.map(Self.translate), engine: .sglang,
-            system: ["port": .int(settings.port), "served-model-name": .string(servedName)])
+            system: system)
         if let revision = model.revision, arguments["revision"] == nil { arguments["revision"] = .string(revision) }
         let argv = engine.entrypoint.argv(model: model.argument) + FlagRenderer.render(arguments)
         return EngineCommand(
-            argv: argv, environment: profile.environmentStrings + model.environment, servedNames: [servedName],
+            argv: argv, environment: profile.environmentStrings + model.environment + settings.groupEnvironment,
+            servedNames: [servedName],
             servedModelName: servedName)
     }
 

@@ -4,9 +4,11 @@ import OrderedCollections
 /// Turns a profile file's text into a `Profile`, or says exactly what is wrong with it.
 ///
 /// The rules are those of the reference's JSON schemas, with two tightenings:
-/// `gpu_count` must be 1, 2, 4 or 8, and `engine` may also be `sglang`.
+/// `gpu_count` must be 1, 2, 4 or 8, and `engine` may also be `sglang`. The optional `node_count` (1 to 64) is
+/// aim-runtime's: a profile for a group of nodes, each with `gpu_count` GPUs.
 public struct ProfileValidator: Sendable {
     public static let allowedGPUCounts = [1, 2, 4, 8]
+    public static let allowedNodeCounts = 1...NodeGroup.maxSize
 
     public init() {}
 
@@ -54,6 +56,7 @@ public struct ProfileValidator: Sendable {
         if let problem = EngineArgsValidator.firstProblem(in: engineArgs, engine: metadata.engine) {
             throw check.failure("engine_args.\(problem.flag)", problem.reason)
         }
+        try checkParallelism(engineArgs, metadata: metadata, check: check)
         return Profile(
             id: location.profileID(aimID: aimID), location: location, aimID: aimID, modelID: modelID,
             metadata: metadata, engineArgs: engineArgs, envVars: envVars, rawText: text, document: document.value)
@@ -73,6 +76,15 @@ public struct ProfileValidator: Sendable {
             throw check.failure(
                 "metadata.manual_selection_only", "expected true or false, got \(manualValue.kindDescription)")
         }
+        var nodeCount = 1
+        if let nodeValue = block["node_count"] {
+            guard let count = FlagRule.integerValue(nodeValue), Self.allowedNodeCounts.contains(count) else {
+                throw check.failure(
+                    "metadata.node_count",
+                    "expected a whole number of nodes from 1 to \(NodeGroup.maxSize), got \(PythonFormatting.str(nodeValue))")
+            }
+            nodeCount = count
+        }
         return ProfileMetadata(
             engine: try check.choice(block, "engine", EngineKind.allCases),
             gpu: try check.choice(block, "gpu", GPUModel.profileValues),
@@ -80,7 +92,39 @@ public struct ProfileValidator: Sendable {
             gpuCount: gpuCount,
             metric: try check.choice(block, "metric", Metric.allCases),
             manualSelectionOnly: manual,
-            type: try check.choice(block, "type", ProfileType.allCases))
+            type: try check.choice(block, "type", ProfileType.allCases), nodeCount: nodeCount)
+    }
+
+    /// The GPUs the engine arguments span must be the GPUs the profile asks for: otherwise the engine waits
+    /// for ranks that never come, or leaves GPUs idle. Single-node profiles that set no parallelism keep the
+    /// engine's default, as the reference allows.
+    private func checkParallelism(
+        _ engineArgs: OrderedDictionary<String, StructuredValue>, metadata: ProfileMetadata, check: FieldCheck
+    ) throws {
+        let multiNode = metadata.nodeCount > 1
+        // SGLang's builder renders tp-size from the profile's GPUs when it is not set.
+        let parallel = ProfileParallelism(
+            engineArgs, defaultTensor: metadata.engine == .sglang ? metadata.totalGPUs : 1)
+        guard multiNode || parallel.isExplicit else { return }
+        if multiNode, parallel.data > 1 {
+            throw check.failure(
+                "engine_args.\(parallel.dataKey ?? "data-parallel-size")",
+                "data parallelism across nodes is not supported; use tensor and pipeline parallelism, whose product is node_count × gpu_count")
+        }
+        // SGLang's dp-size shares the tensor-parallel GPUs (DP attention); vLLM's multiplies them.
+        let data = metadata.engine == .vllm ? parallel.data : 1
+        let spanned = parallel.tensor * parallel.pipeline * data
+        guard spanned != metadata.totalGPUs else { return }
+        var factors = ["\(parallel.tensorKey ?? "tensor-parallel-size (default)") \(parallel.tensor)"]
+        if let key = parallel.pipelineKey { factors.append("\(key) \(parallel.pipeline)") }
+        if let key = parallel.dataKey, data > 1 { factors.append("\(key) \(data)") }
+        let wanted =
+            multiNode
+            ? "node_count \(metadata.nodeCount) × gpu_count \(metadata.gpuCount) = \(metadata.totalGPUs)"
+            : "gpu_count \(metadata.gpuCount)"
+        throw check.failure(
+            parallel.tensorKey.map { "engine_args.\($0)" } ?? (multiNode ? "metadata.node_count" : "metadata.gpu_count"),
+            "\(factors.joined(separator: " × ")) spans \(spanned) GPUs, but the profile has \(wanted); make them equal")
     }
 
     /// Names are shell variable names, since `dry-run` prints them after `export`; a value

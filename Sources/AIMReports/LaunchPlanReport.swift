@@ -12,7 +12,7 @@ import OrderedCollections
 public enum LaunchPlanReport {
     public static func document(_ plan: LaunchSpec, presence: ModelPresence) -> StructuredValue {
         let profile = plan.profile
-        return .mapping([
+        var document: OrderedDictionary<String, StructuredValue> = [
             "profile": .mapping([
                 "id": .string(profile.id),
                 "path": .string(profile.location.relativePath),
@@ -45,7 +45,9 @@ public enum LaunchPlanReport {
                 "count": .int(plan.gpu.count),
                 "source": .string(plan.gpu.source),
             ]),
-        ])
+        ]
+        if let group = plan.group { document["group"] = GroupPlanReport.document(group) }
+        return .mapping(document)
     }
 
     /// The variables the launch adds to the engine's environment, secrets as `***`.
@@ -90,7 +92,7 @@ public enum LaunchPlanReport {
     }
 
     public static func metadataDocument(_ metadata: ProfileMetadata) -> StructuredValue {
-        .mapping([
+        var fields: OrderedDictionary<String, StructuredValue> = [
             "engine": .string(metadata.engine.rawValue),
             "gpu": .string(metadata.gpu.rawValue),
             "precision": .string(metadata.precision.rawValue),
@@ -98,7 +100,10 @@ public enum LaunchPlanReport {
             "metric": .string(metadata.metric.rawValue),
             "manual_selection_only": .bool(metadata.manualSelectionOnly),
             "type": .string(metadata.type.rawValue),
-        ])
+        ]
+        // Only for groups: single-node documents stay as the reference's consumers know them.
+        if metadata.nodeCount > 1 { fields["node_count"] = .int(metadata.nodeCount) }
+        return .mapping(fields)
     }
 
     public enum Format: String, CaseIterable, Sendable {
@@ -136,10 +141,13 @@ public enum LaunchPlanReport {
                 "memory: "
                     + (plan.memory.map { "\($0.verdict.rawValue): \($0.reason)" }
                         ?? "not estimated (AIM_MEMORY_CHECK=off)")),
-            ShellQuoting.comment(
-                "ready when 127.0.0.1:\(plan.readiness.port)\(plan.readiness.modelsPath) lists \(plan.readiness.modelName)"
-            ),
+            plan.servesAPI
+                ? ShellQuoting.comment(
+                    "ready when 127.0.0.1:\(plan.readiness.port)\(plan.readiness.modelsPath) lists \(plan.readiness.modelName)"
+                        + (plan.group == nil ? "" : ", which the engine serves once every node has joined"))
+                : ShellQuoting.comment("ready while the engine runs: a headless worker serves no API"),
         ]
+        if let group = plan.group { lines.append(contentsOf: GroupPlanReport.comments(group)) }
         for (key, value) in SecretRedaction.redact(environment: plan.command.environment) {
             lines.append(ShellQuoting.exportLine(name: key, value: value))
         }

@@ -42,6 +42,10 @@ public struct ProfileSelector: Sendable {
         if metadata.gpu != request.gpu.model {
             return verdict(.gpuMismatch, "gpu \(metadata.gpu.rawValue), want \(request.gpu.model.rawValue)")
         }
+        // A group runs only profiles made for its size, and a single node never a multi-node one.
+        if metadata.nodeCount != request.nodeCount {
+            return verdict(.gpuMismatch, "node_count \(metadata.nodeCount), want \(request.nodeCount)")
+        }
         if metadata.gpuCount != request.gpu.count && !request.fitsOnFewerGPUs(profile) {
             return verdict(.gpuMismatch, "gpu_count \(metadata.gpuCount), want \(request.gpu.count)")
         }
@@ -142,8 +146,9 @@ public struct ProfileSelector: Sendable {
         let breakdown = CompatibilityState.allCases
             .compactMap { state in counts[state].flatMap { $0 > 0 ? "\($0) \(state.rawValue)" : nil } }
             .joined(separator: ", ")
+        let nodes = request.nodeCount > 1 ? "\(request.nodeCount) nodes of " : ""
         let wanted =
-            "\(request.gpu.count)x \(request.gpu.model.rawValue), engine \(request.engine.rawValue), "
+            "\(nodes)\(request.gpu.count)x \(request.gpu.model.rawValue), engine \(request.engine.rawValue), "
             + "metric \(request.metric.rawValue), precision \(request.precision?.rawValue ?? "auto")"
         return "no compatible profile for \(request.aimID ?? "a general profile") on \(wanted): "
             + (breakdown.isEmpty ? "no profiles found" : breakdown)

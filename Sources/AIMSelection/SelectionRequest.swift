@@ -16,11 +16,13 @@ public struct SelectionRequest: Equatable, Sendable {
     public let memoryCheck: MemoryCheck
     /// Each profile's memory estimate, keyed by the profile file's path.
     public let memory: [String: MemoryEstimate]
+    /// Nodes in the group (AIM_NODE_COUNT or LeaderWorkerSet's group size): only profiles for that many qualify.
+    public let nodeCount: Int
 
     /// A base AIM (no AIM_ID) with AIM_GPU_COUNT auto, where the model is known to fit a general profile
     /// that uses fewer GPUs than there are: the smallest tensor parallelism that fits is chosen.
     public func fitsOnFewerGPUs(_ profile: Profile) -> Bool {
-        aimID == nil && gpuCountIsAuto && memoryCheck != .off && profile.isGeneral
+        aimID == nil && gpuCountIsAuto && memoryCheck != .off && profile.isGeneral && nodeCount == 1
             && profile.metadata.gpuCount < gpu.count && memory[profile.location.path]?.verdict == .fits
     }
 
@@ -38,7 +40,7 @@ public struct SelectionRequest: Equatable, Sendable {
     public init(
         aimID: String?, engine: EngineKind, metric: Metric, precision: Precision?, gpu: GPUTarget,
         allowGeneralFallback: Bool, gpuCountIsAuto: Bool = false, memoryCheck: MemoryCheck = .off,
-        memory: [String: MemoryEstimate] = [:]
+        memory: [String: MemoryEstimate] = [:], nodeCount: Int = 1
     ) {
         self.aimID = aimID
         self.engine = engine
@@ -49,5 +51,6 @@ public struct SelectionRequest: Equatable, Sendable {
         self.gpuCountIsAuto = gpuCountIsAuto
         self.memoryCheck = memoryCheck
         self.memory = memory
+        self.nodeCount = nodeCount
     }
 }

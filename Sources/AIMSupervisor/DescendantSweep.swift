@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 
 /// Kills every process still descending from the launcher once the engine is gone.

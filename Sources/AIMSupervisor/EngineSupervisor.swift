@@ -19,6 +19,8 @@ public struct EngineSupervisor: Sendable {
     /// Where the one-line reason of an abnormal end and its diagnosis go besides the log (the engine's
     /// stderr tail, Kubernetes' termination message).
     let reportEnd: @Sendable (_ reason: String, _ engineErrors: [String], _ diagnosis: EngineFailureDiagnosis) -> Void
+    /// The other nodes of a group; the first one lost ends this node's engine too.
+    let group: (any GroupWatching)?
 
     public init(
         settings: SupervisorSettings, launcher: any EngineLaunching, health: any EngineHealthChecking,
@@ -26,8 +28,10 @@ public struct EngineSupervisor: Sendable {
         logger: Logger = Logger(label: "aim_runtime.supervisor"),
         reportEnd:
             @escaping @Sendable (_ reason: String, _ engineErrors: [String], _ diagnosis: EngineFailureDiagnosis) ->
-            Void = { _, _, _ in }
+            Void = { _, _, _ in },
+        group: (any GroupWatching)? = nil
     ) {
+        self.group = group
         self.settings = settings
         self.launcher = launcher
         self.health = health
@@ -113,6 +117,7 @@ public struct EngineSupervisor: Sendable {
         case stopRequested
         case startupTimedOut
         case unhealthy(failures: Int)
+        case groupLost(GroupLoss)
     }
 
     private func runOnce(_ control: StopControl) async -> Outcome {
@@ -126,9 +131,14 @@ public struct EngineSupervisor: Sendable {
         }
         if let pendingStop = control.adopt(engine) { engine.signalGroup(pendingStop) }
         control.record(.starting)
-        logger.info(
-            "Started the engine (pid \(engine.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)"
-        )
+        status.record(enginePID: engine.pid)
+        if settings.servesAPI {
+            logger.info(
+                "Started the engine (pid \(engine.pid)); waiting for it to serve \(settings.servedModelName) on port \(settings.port)"
+            )
+        } else {
+            logger.info("Started the engine (pid \(engine.pid)) as headless worker rank \(settings.groupRank)")
+        }
         let watch = EngineWatch(
             settings: settings, engine: engine, health: health, control: control, clock: clock, logger: logger)
         let event = await withTaskGroup(of: Event?.self) { group -> Event in
@@ -138,6 +148,9 @@ public struct EngineSupervisor: Sendable {
             group.addTask { await watch.startupTimer() }
             group.addTask { await watch.progress() }
             group.addTask { await watch.silence() }
+            if let members = self.group {
+                group.addTask { await members.loss().map(Event.groupLost) }
+            }
             for await event in group {
                 if let event {
                     group.cancelAll()
@@ -163,6 +176,14 @@ public struct EngineSupervisor: Sendable {
                     "the engine was not ready within AIM_STARTUP_TIMEOUT_SECONDS=\(settings.startupTimeout.wholeSeconds); it was stopped"
             )
             return .finished(ExitStatus.startupTimeout.rawValue)
+        case .groupLost(let loss):
+            _ = await stop(engine, alreadySignalled: false)
+            if loss.orderly {
+                logger.info("\(loss.reason); the engine was stopped")
+                return .finished(ExitStatus.success.rawValue)
+            }
+            reportAbnormalEnd(engine, reason: "the group failed: \(loss.reason); this node's engine was stopped")
+            return .finished(ExitStatus.groupMemberLost.rawValue)
         case .unhealthy(let failures):
             _ = await stop(engine, alreadySignalled: false)
             reportAbnormalEnd(

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 import Logging
 import Synchronization
@@ -63,9 +64,11 @@ final class EngineWatch: Sendable {
                 control.record(.ready)
                 let elapsed = stopwatch.elapsed().components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-                logger.info(
-                    "Engine ready in \(String(format: "%.1f", seconds)) s: serving \(settings.servedModelName) on port \(settings.port)"
-                )
+                if settings.servesAPI {
+                    logger.info(
+                        "Engine ready in \(String(format: "%.1f", seconds)) s: serving \(settings.servedModelName) on port \(settings.port)"
+                    )
+                }
                 return true
             }
             let (clock, engine, wait) = (clock, engine, delay)

@@ -10,7 +10,8 @@ extension EngineSupervisor {
     /// - Parameter phaseChanged: told each phase after the status file has it (the launch receipt's times).
     public static func live(
         executable: String, argv: [String], environment: [String: String],
-        settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void = { _ in }
+        settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void = { _ in },
+        group: (any GroupWatching)? = nil
     ) -> EngineSupervisor {
         // Detection, selection and downloads are done: give their freed heap back to the system,
         // so the launcher stays small for the hours it supervises.
@@ -21,10 +22,10 @@ extension EngineSupervisor {
             settings: settings,
             launcher: TrampolineLauncher(
                 executable: executable, argv: argv, environment: environment, settings: settings),
-            health: EngineHealthCheck(port: settings.port, servedModelName: settings.servedModelName),
-            status: ServeStatusFile(
-                path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName,
-                phaseChanged: phaseChanged),
+            health: settings.servesAPI
+                ? EngineHealthCheck(port: settings.port, servedModelName: settings.servedModelName)
+                : HeadlessWorkerHealth(),
+            status: ServeStatusFile(settings: settings, phaseChanged: phaseChanged),
             clock: ContinuousClock(), signals: LauncherSignals.source,
             reportEnd: { reason, engineErrors, diagnosis in
                 if !engineErrors.isEmpty {
@@ -38,7 +39,7 @@ extension EngineSupervisor {
                     terminationMessagePath,
                     with: Array(
                         "aim-runtime: \(reason)\ndiagnosis: \(diagnosis.cause.rawValue): \(diagnosis.fix)\n".utf8))
-            })
+            }, group: group)
     }
 }
 
@@ -89,6 +90,13 @@ final class EngineHealthCheck: EngineHealthChecking {
     }
 }
 
+/// A headless worker serves nothing to probe: it is ready while its engine runs, which the engine's exit
+/// (and the group's watch) already tell.
+struct HeadlessWorkerHealth: EngineHealthChecking {
+    func ready() async -> Bool { true }
+    func healthy() async -> Bool { true }
+}
+
 /// The status file `aim-runtime health` reads: the phase, and the last failure's diagnosis once there is one.
 final class ServeStatusFile: ServeStatusRecording {
     let path: String
@@ -96,12 +104,21 @@ final class ServeStatusFile: ServeStatusRecording {
     /// Written under the lock, so that a phase and a diagnosis recorded at once cannot undo each other.
     private let current: Mutex<ServeStatus>
 
-    init(
-        path: String, port: Int, servedModelName: String, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void
-    ) {
-        self.path = path
+    init(settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void) {
+        path = settings.statusPath
         self.phaseChanged = phaseChanged
-        current = Mutex(ServeStatus(pid: getpid(), phase: .starting, port: port, servedModelName: servedModelName))
+        var status = ServeStatus(
+            pid: getpid(), phase: .starting, port: settings.port, servedModelName: settings.servedModelName)
+        status.groupRole = settings.groupRole
+        status.groupRank = settings.groupRole.map { _ in settings.groupRank }
+        current = Mutex(status)
+    }
+
+    func record(enginePID: Int32?) {
+        current.withLock { status in
+            status.enginePID = enginePID
+            status.write(to: path)
+        }
     }
 
     func record(_ phase: ServeStatus.Phase) {

@@ -17,6 +17,11 @@ public struct ServeStatus: Equatable, Sendable {
     public var servedModelName: String
     /// Why the engine last failed, when it has.
     public var diagnosis: EngineFailureDiagnosis?
+    /// In a group of nodes: this node's role and rank.
+    public var groupRole: NodeGroup.Role?
+    public var groupRank: Int?
+    /// The engine's pid while it runs.
+    public var enginePID: Int32?
 
     public init(
         pid: Int32, phase: Phase, port: Int, servedModelName: String, diagnosis: EngineFailureDiagnosis? = nil
@@ -40,6 +45,11 @@ public struct ServeStatus: Equatable, Sendable {
             "pid": .int(Int(pid)), "phase": .string(phase.rawValue), "port": .int(port),
             "served_model_name": .string(servedModelName),
         ]
+        if let groupRole, let groupRank {
+            mapping["role"] = .string(groupRole.rawValue)
+            mapping["rank"] = .int(groupRank)
+        }
+        if let enginePID { mapping["engine_pid"] = .int(Int(enginePID)) }
         if let diagnosis {
             mapping["diagnosis"] = .mapping([
                 "cause": .string(diagnosis.cause.rawValue), "fix": .string(diagnosis.fix),
@@ -61,9 +71,33 @@ public struct ServeStatus: Equatable, Sendable {
             let phase = document["phase"]?.stringValue.flatMap(Phase.init(rawValue:)),
             let name = document["served_model_name"]?.stringValue
         else { return nil }
-        return ServeStatus(
+        var status = ServeStatus(
             pid: pid, phase: phase, port: port, servedModelName: name,
             diagnosis: document["diagnosis"].flatMap(readDiagnosis))
+        if let role = document["role"]?.stringValue.flatMap(NodeGroup.Role.init(rawValue:)),
+            case .int(let rank)? = document["rank"], (0..<NodeGroup.maxSize).contains(rank)
+        {
+            status.groupRole = role
+            status.groupRank = rank
+        }
+        if case .int(let number)? = document["engine_pid"], let enginePID = Int32(exactly: number), enginePID > 0 {
+            status.enginePID = enginePID
+        }
+        return status
+    }
+
+    /// Whether the engine the file names still runs, and its state letter from /proc (R, S, D, Z…).
+    public var engineState: (alive: Bool, state: String?)? {
+        guard let enginePID else { return nil }
+        let stat = BoundedFile.contents("/proc/\(enginePID)/stat", limit: 4096).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        // The state follows the command's closing parenthesis.
+        let state = stat.flatMap { text in
+            text.range(of: ")", options: .backwards).map { String(text[$0.upperBound...].dropFirst().prefix(1)) }
+        }
+        let alive = kill(enginePID, 0) == 0 || errno == EPERM
+        return (alive && state != "Z", state)
     }
 
     /// Files written before diagnoses existed have none; one that is not whole is left out, the status kept.
@@ -110,6 +144,9 @@ public enum HealthCheck {
         if let status, !status.processAlive {
             return (false, "not ready: serve (pid \(status.pid)) is gone")
         }
+        if let status, status.groupRole == .worker {
+            return workerAnswer(status)
+        }
         let probe = HealthProbe(port: status?.port ?? port, servedModelName: status?.servedModelName ?? "", timeout: 3)
         guard await probe.healthy() else {
             return (false, "not ready: the engine does not answer GET /health on port \(status?.port ?? port)")
@@ -120,6 +157,20 @@ public enum HealthCheck {
                 : (false, "not ready: /v1/models does not list \(OneLineText.escape(status.servedModelName)) yet")
         }
         return (true, "ready: the engine answers on port \(port)")
+    }
+}
+
+extension HealthCheck {
+    /// A headless worker has no API: it is ready while its engine process runs after the group started.
+    static func workerAnswer(_ status: ServeStatus) -> (healthy: Bool, line: String) {
+        let rank = status.groupRank ?? 0
+        guard status.phase == .ready, let engine = status.engineState else {
+            return (false, "not ready: worker rank \(rank) is \(status.phase.rawValue) (its engine has not started)")
+        }
+        let state = engine.state.map { ", state \($0)" } ?? ""
+        return engine.alive
+            ? (true, "ready: worker rank \(rank)'s engine (pid \(status.enginePID ?? 0)\(state)) is running headless")
+            : (false, "not ready: worker rank \(rank)'s engine (pid \(status.enginePID ?? 0)) is gone")
     }
 }
 
@@ -134,7 +185,7 @@ public struct HealthReport: Sendable {
     public var document: StructuredValue {
         var mapping: OrderedDictionary<String, StructuredValue> = ["healthy": .bool(healthy), "message": .string(line)]
         if let fields = status?.document.mappingValue {
-            for key in ["phase", "pid", "port", "served_model_name", "diagnosis"] {
+            for key in ["phase", "pid", "port", "served_model_name", "role", "rank", "engine_pid", "diagnosis"] {
                 if let value = fields[key] { mapping[key] = value }
             }
         }

@@ -1,3 +1,4 @@
+import AIMCore
 import Foundation
 import Synchronization
 

@@ -46,4 +46,10 @@ public protocol ServeStatusRecording: Sendable {
     func record(_ phase: ServeStatus.Phase)
     /// Why the engine failed; kept in the status with every later phase.
     func record(_ diagnosis: EngineFailureDiagnosis)
+    /// The engine's pid while it runs (a worker's health reports its process).
+    func record(enginePID: Int32?)
+}
+
+extension ServeStatusRecording {
+    public func record(enginePID: Int32?) {}
 }

@@ -18,6 +18,11 @@ public struct SupervisorSettings: Sendable {
     public var startupSilence: Duration
     public var terminationMessagePath: String
     public var statusPath: String
+    /// nil on one node; a headless worker has no API: it is ready while its engine runs.
+    public var groupRole: NodeGroup.Role?
+    public var groupRank = 0
+
+    public var servesAPI: Bool { groupRole != .worker }
 
     public init(
         port: Int, servedModelName: String, startupTimeout: Duration, healthInterval: Duration,

@@ -1,4 +1,5 @@
 import AIMCommands
+import AIMCore
 import AIMModelStore
 import AIMReports
 import ArgumentParser
@@ -12,6 +13,7 @@ extension StoreSettings.Layout: ExpressibleByArgument {}
 extension DryRunCommand.Format: ExpressibleByArgument {}
 extension DoctorReportView.Format: ExpressibleByArgument {}
 extension HealthCommand.Format: ExpressibleByArgument {}
+extension NodeGroup.Role: ExpressibleByArgument {}
 
 extension StateFilter: ExpressibleByArgument {
     public var defaultValueDescription: String { argument }

@@ -1,4 +1,5 @@
 import AIMCommands
+import AIMCore
 import AIMReports
 import ArgumentParser
 
@@ -14,8 +15,11 @@ struct SelectArguments: CommandDeclaration {
     @Option(help: "Output format: text, json or yaml.") var format: LaunchPlanReport.Format = .text
     @OptionGroup var identity: IdentityOptions
     @OptionGroup var settings: SettingsOptions
+    @Option(
+        help: "In a group of nodes: the leader's or a worker's command (default: this node's role; JSON shows both).")
+    var role: NodeGroup.Role?
 
     var command: any RuntimeCommand {
-        SelectCommand(format: format, overrides: settings.overrides.merging(identity.overrides) { $1 })
+        SelectCommand(format: format, overrides: settings.overrides.merging(identity.overrides) { $1 }, role: role)
     }
 }

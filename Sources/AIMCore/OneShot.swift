@@ -2,7 +2,7 @@ import Synchronization
 
 /// A value set once and awaited by any number of tasks: an engine's exit code, a stop request.
 /// A waiter whose task is cancelled gets nil at once.
-final class OneShot<Value: Sendable>: Sendable {
+public final class OneShot<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var nextWaiter = 0
@@ -11,15 +11,15 @@ final class OneShot<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// The value, if it has been set.
-    var current: Value? {
+    public var current: Value? {
         state.withLock { $0.value }
     }
 
     /// Sets the value and wakes every waiter; later calls change nothing.
-    func set(_ value: Value) {
+    public func set(_ value: Value) {
         let waiters = state.withLock { state -> [CheckedContinuation<Value?, Never>] in
             guard state.value == nil else { return [] }
             state.value = value
@@ -30,7 +30,7 @@ final class OneShot<Value: Sendable>: Sendable {
     }
 
     /// Waits for the value; nil if the task is cancelled first.
-    func value() async -> Value? {
+    public func value() async -> Value? {
         let id = state.withLock { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter

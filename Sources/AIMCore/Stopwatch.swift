@@ -1,8 +1,8 @@
 /// Time elapsed on the injected clock since the stopwatch was made.
-struct Stopwatch: Sendable {
-    let elapsed: @Sendable () -> Duration
+public struct Stopwatch: Sendable {
+    public let elapsed: @Sendable () -> Duration
 
-    init(_ clock: any Clock<Duration>) {
+    public init(_ clock: any Clock<Duration>) {
         elapsed = Self.start(clock)
     }
 

@@ -1,0 +1,71 @@
+import AIMCore
+import Foundation
+
+/// The group settings: AIM_NODE_* where given, else what LeaderWorkerSet injects (LWS_*).
+extension ConfigurationLoader {
+    func readNodeGroup(_ input: ConfigurationInput, into configuration: inout RuntimeConfiguration) throws {
+        typealias Defaults = ConfigurationDefaults
+        let sizeRange = 1...NodeGroup.maxSize
+        let count =
+            try optionalNumber(input, .nodeCount, range: sizeRange, unit: "nodes")
+            ?? optionalNumber(input, .lwsGroupSize, range: sizeRange, unit: "nodes") ?? 1
+        let rankVariable: ConfigVariable = input.value(.nodeRank) != nil ? .nodeRank : .lwsWorkerIndex
+        let rank = try optionalNumber(input, rankVariable, range: 0...(NodeGroup.maxSize - 1), unit: "") ?? 0
+        guard rank < count else {
+            let (text, origin) = input.value(rankVariable) ?? ("", rankVariable.name)
+            throw invalid(
+                origin, text,
+                expected: count == 1
+                    ? "0: this is a single node (set AIM_NODE_COUNT, or LeaderWorkerSet's LWS_GROUP_SIZE, for a group)"
+                    : "a rank from 0 to \(count - 1), since the group has \(count) nodes")
+        }
+        configuration.nodeCount = count
+        configuration.groupTimeoutSeconds = try parseNumber(
+            input, .groupTimeout, default: Defaults.groupTimeoutSeconds, range: 10...86_400, unit: "seconds")
+        configuration.groupIndex = try optionalNumber(input, .lwsGroupIndex, range: 0...1_000_000, unit: "")
+        guard count > 1 else { return }
+        guard let leader = try leaderAddress(input) else {
+            throw AIMError.configuration(
+                "the group has \(count) nodes but no leader address; set AIM_LEADER_ADDRESS to the DNS name or IP "
+                    + "address of rank 0 (LeaderWorkerSet sets LWS_LEADER_ADDRESS)")
+        }
+        let masterPort = try parseNumber(
+            input, .masterPort, default: Defaults.masterPort, range: 1...65535, unit: "port number")
+        let groupPort = try parseNumber(
+            input, .groupPort, default: Defaults.groupPort, range: 1...65535, unit: "port number")
+        let ports = [("AIM_PORT", configuration.port), ("AIM_MASTER_PORT", masterPort), ("AIM_GROUP_PORT", groupPort)]
+        for (index, (name, port)) in ports.enumerated() {
+            if let other = ports[..<index].first(where: { $0.1 == port }) {
+                throw AIMError.configuration(
+                    "\(name)=\(port) is also \(other.0): the leader listens on both; give each its own port")
+            }
+        }
+        configuration.nodeGroup = NodeGroup(
+            size: count, rank: rank, leaderAddress: leader, masterPort: masterPort, groupPort: groupPort)
+    }
+
+    private func optionalNumber(
+        _ input: ConfigurationInput, _ variable: ConfigVariable, range: ClosedRange<Int>, unit: String
+    ) throws -> Int? {
+        guard input.value(variable) != nil else { return nil }
+        return try parseNumber(input, variable, default: 0, range: range, unit: unit)
+    }
+
+    /// A DNS name, an IPv4 address or an IPv6 address: it reaches the engine's argv and its rendezvous URL.
+    private func leaderAddress(_ input: ConfigurationInput) throws -> String? {
+        guard let (text, origin) = input.value(.leaderAddress) ?? input.value(.lwsLeaderAddress) else { return nil }
+        let address = text.trimmingCharacters(in: .whitespaces)
+        let allowed = address.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "." || scalar == "-" || scalar == ":")
+        }
+        guard !address.isEmpty, address.count <= 253, allowed, !address.hasPrefix("-"), !address.hasPrefix(".") else {
+            throw invalid(
+                origin, text,
+                expected: "a DNS name or an IP address of the leader, e.g. aim-0.aim.default or 10.0.0.5 "
+                    + "(letters, digits, '.', '-' and ':' only)")
+        }
+        return address
+    }
+}

@@ -1,0 +1,223 @@
+import AIMCore
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Rank 0's side: listens on AIM_GROUP_PORT, admits each worker that runs the same plan, starts the group
+/// when all have joined, then watches them. The first worker lost ends the group.
+public final class GroupLeader: GroupWatching {
+    let settings: GroupSettings
+    let clock: any Clock<Duration>
+    let logger: Logger
+    let peers = GroupPeers()
+    private let started = Mutex(false)
+    private let complete = OneShot<Bool>()
+    private let lost = OneShot<GroupLoss>()
+    private let work = Mutex<Task<Void, Never>?>(nil)
+
+    init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger) {
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Waits until every worker has joined, then tells them to start. Throws `groupIncomplete` naming the
+    /// ranks missing after the timeout.
+    public static func gather(
+        _ settings: GroupSettings, clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger = Logger(label: "aim_runtime.group")
+    ) async throws -> GroupLeader {
+        let leader = GroupLeader(settings: settings, clock: clock, logger: logger)
+        let server = try await GroupListener.bind(port: settings.group.groupPort)
+        leader.work.withLock { $0 = Task { await leader.run(server) } }
+        let workers = settings.group.size - 1
+        logger.info(
+            "Waiting for \(workers) worker\(workers == 1 ? "" : "s") to join on port \(settings.group.groupPort) (AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds))"
+        )
+        let waited = Stopwatch(clock)
+        while true {
+            let remaining = settings.timeout - waited.elapsed()
+            let joined =
+                remaining > .zero
+                ? await Race.first(
+                    { await leader.complete.value() ?? false },
+                    { [clock] in
+                        try? await clock.sleep(for: min(remaining, settings.progressInterval))
+                        return false
+                    }) : false
+            if joined, leader.startIfComplete() { break }
+            let missing = leader.missingRanks
+            if waited.elapsed() >= settings.timeout {
+                await leader.end(ok: false, reason: "the group did not assemble")
+                throw AIMError(
+                    .groupIncomplete,
+                    "rank\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of the group of \(settings.group.size) did not join the leader on port \(settings.group.groupPort) within AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds); check those pods' logs (each joins after its model is in its cache) and that they reach \(settings.leaderEndpoint)"
+                )
+            }
+            if !joined {
+                logger.info(
+                    "Still waiting for rank\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) to join (\(waited.elapsed().components.seconds) s)"
+                )
+            }
+        }
+        await leader.peers.broadcast(.start)
+        logger.info("All \(settings.group.size) nodes have joined; starting the engines")
+        return leader
+    }
+
+    var missingRanks: [Int] {
+        let present = Set(peers.ranks)
+        return (1..<settings.group.size).filter { !present.contains($0) }
+    }
+
+    /// Marks the group started if every worker is still here (one may have left since it completed).
+    private func startIfComplete() -> Bool {
+        started.withLock { started in
+            guard missingRanks.isEmpty else { return false }
+            started = true
+            return true
+        }
+    }
+
+    public func loss() async -> GroupLoss? {
+        await lost.value()
+    }
+
+    public func end(ok: Bool, reason: String) async {
+        let peers = peers
+        _ = await Race.first(
+            {
+                await peers.broadcast(.end(ok: ok, reason: reason))
+                return true
+            },
+            { [clock] in (try? await clock.sleep(for: .seconds(2))) == nil })
+        peers.closeAll()
+        work.withLock { $0 }?.cancel()
+    }
+
+    private func run(_ server: GroupListener.Server) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.keepAlive() }
+            group.addTask {
+                try? await server.executeThenClose { connections in
+                    try await withThrowingDiscardingTaskGroup { members in
+                        for try await connection in connections {
+                            members.addTask { await self.converse(connection) }
+                        }
+                    }
+                }
+            }
+            // Ending the session (cancellation) closes the listener and every connection.
+            await withTaskCancellationHandler {
+                await lost.value().map { _ in () }
+            } onCancel: {
+                server.channel.close(promise: nil)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Heartbeats to the workers, and a worker silent for too long counts as lost.
+    private func keepAlive() async {
+        while (try? await clock.sleep(for: settings.heartbeat)) != nil {
+            await peers.broadcast(.beat)
+            let silent = peers.tick(limit: settings.silentBeatsLimit)
+            guard started.withLock({ $0 }) else { continue }
+            if let rank = silent.first {
+                let seconds = settings.heartbeat.components.seconds * Int64(settings.silentBeatsLimit)
+                memberLeft(rank, reason: "sent nothing for \(seconds) s (AIM_HEALTH_INTERVAL_SECONDS × AIM_HEALTH_FAILURE_THRESHOLD)")
+            }
+        }
+    }
+
+    /// One worker's connection: its join, then its heartbeats until it ends.
+    private func converse(_ connection: GroupListener.Connection) async {
+        let channel = connection.channel
+        let (clock, handshake) = (clock, settings.handshake)
+        let timer = Task {
+            guard (try? await clock.sleep(for: handshake)) != nil else { return }
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        let rank = Mutex<Int?>(nil)
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var lines = LineReader(inbound.makeAsyncIterator())
+                guard let first = try await lines.next() else { return }
+                let decision = admit(GroupMessage(line: first))
+                guard case .success(let member) = decision else {
+                    if case .failure(let refusal) = decision {
+                        logger.warning("Refused a connection from \(Self.peer(channel)): \(refusal.reason)")
+                        try? await outbound.write(ByteBuffer(string: GroupMessage.refused(refusal.reason).line))
+                    }
+                    return
+                }
+                guard peers.add(member, channel: channel, writer: outbound) else {
+                    let reason = "rank \(member) has already joined from another connection"
+                    logger.warning("Refused a connection from \(Self.peer(channel)): \(reason)")
+                    try? await outbound.write(ByteBuffer(string: GroupMessage.refused(reason).line))
+                    return
+                }
+                timer.cancel()
+                rank.withLock { $0 = member }
+                logger.info("Rank \(member) joined from \(Self.peer(channel))")
+                if missingRanks.isEmpty { complete.set(true) }
+                while let line = try await lines.next() {
+                    switch GroupMessage(line: line) {
+                    case .beat?: peers.heard(from: member)
+                    case .end(_, let reason)?:
+                        memberLeft(member, reason: "ended: \(reason)")
+                        return
+                    default: continue
+                    }
+                }
+                memberLeft(member, reason: "its connection closed (its aim-runtime or pod ended)")
+            }
+        } catch {
+            if let member = rank.withLock({ $0 }) {
+                memberLeft(member, reason: "its connection failed (\(GroupErrorText.describe(error)))")
+            }
+        }
+    }
+
+    struct Refusal: Error {
+        let reason: String
+    }
+
+    /// Whether a join matches this group and plan.
+    private func admit(_ message: GroupMessage?) -> Result<Int, Refusal> {
+        guard case .join(let rank, let size, let profile, let model)? = message else {
+            return .failure(Refusal(reason: "expected a join message from a worker's aim-runtime"))
+        }
+        let group = settings.group
+        if started.withLock({ $0 }) {
+            return .failure(Refusal(reason: "the group has started without rank \(rank); it fails and is recreated as a whole"))
+        }
+        if size != group.size {
+            return .failure(Refusal(reason: "rank \(rank) counts \(size) nodes, the leader \(group.size); give every node the same AIM_NODE_COUNT"))
+        }
+        guard (1..<group.size).contains(rank) else {
+            return .failure(Refusal(reason: "rank \(rank) is not a worker rank of a group of \(group.size) (1 to \(group.size - 1))"))
+        }
+        if profile != settings.profileID || model != settings.modelID {
+            return .failure(
+                Refusal(reason: "rank \(rank) chose profile \(profile) for \(model), the leader \(settings.profileID) for \(settings.modelID); give every node the same settings and profiles"))
+        }
+        return .success(rank)
+    }
+
+    /// A worker left: before the start it may join again; after, the group has failed.
+    private func memberLeft(_ rank: Int, reason: String) {
+        peers.remove(rank)
+        if started.withLock({ $0 }) {
+            lost.set(GroupLoss(rank: rank, reason: "rank \(rank) \(reason)"))
+        } else {
+            logger.warning("Rank \(rank) left before the group started (\(reason)); waiting for it to join again")
+        }
+    }
+
+    static func peer(_ channel: any Channel) -> String {
+        channel.remoteAddress.map { "\($0.ipAddress ?? "?")" } ?? "an unknown address"
+    }
+}

@@ -1,0 +1,61 @@
+import AIMCore
+import OrderedCollections
+
+/// One line between the aim-runtimes of a group: a compact JSON object. Lines are short and bounded
+/// (`maxLineBytes`); anything else ends the connection.
+enum GroupMessage: Equatable, Sendable {
+    /// A worker asks to join: its rank, the group size and the plan it will run, which must be the leader's.
+    case join(rank: Int, size: Int, profile: String, model: String)
+    /// The leader: every rank has joined, start the engines.
+    case start
+    /// The leader will not take this worker, and why.
+    case refused(String)
+    /// Either side: still here.
+    case beat
+    /// Either side: this member is ending; `ok` when on purpose (asked to stop).
+    case end(ok: Bool, reason: String)
+
+    static let version = 1
+    static let maxLineBytes = 4096
+
+    var line: String {
+        var fields: OrderedDictionary<String, StructuredValue> = ["aim_group": .int(Self.version)]
+        switch self {
+        case .join(let rank, let size, let profile, let model):
+            fields.merge([
+                "type": .string("join"), "rank": .int(rank), "size": .int(size), "profile": .string(profile),
+                "model": .string(model),
+            ]) { $1 }
+        case .start: fields["type"] = .string("start")
+        case .refused(let reason): fields.merge(["type": .string("refused"), "reason": .string(reason)]) { $1 }
+        case .beat: fields["type"] = .string("beat")
+        case .end(let ok, let reason):
+            fields.merge(["type": .string("end"), "ok": .bool(ok), "reason": .string(reason)]) { $1 }
+        }
+        return JSONWriter.write(.mapping(fields)) + "\n"
+    }
+
+    /// Parses one line (without its newline); nil for anything that is not a message of this version.
+    init?(line: String) {
+        guard line.utf8.count <= Self.maxLineBytes, case .mapping(let fields)? = try? JSONParser.parse(line),
+            fields["aim_group"] == .int(Self.version), let type = fields["type"]?.stringValue
+        else { return nil }
+        func text(_ key: String) -> String? {
+            fields[key]?.stringValue.map { OneLineText.escape(String($0.prefix(512))) }
+        }
+        switch type {
+        case "join":
+            guard case .int(let rank)? = fields["rank"], case .int(let size)? = fields["size"],
+                let profile = text("profile"), let model = text("model")
+            else { return nil }
+            self = .join(rank: rank, size: size, profile: profile, model: model)
+        case "start": self = .start
+        case "refused": self = .refused(text("reason") ?? "no reason given")
+        case "beat": self = .beat
+        case "end":
+            guard case .bool(let ok)? = fields["ok"] else { return nil }
+            self = .end(ok: ok, reason: text("reason") ?? "no reason given")
+        default: return nil
+        }
+    }
+}
