@@ -226,4 +226,200 @@ import Yams
             ),
             "\(ambiguous.stderr)")
     }
+
+    // MARK: Multi-node: deploy/kubernetes/lws
+
+    /// The LeaderWorkerSet's group settings and its leader and worker pod specs.
+    func leaderWorkerSet() throws -> (group: [String: Any], leader: [String: Any], worker: [String: Any]) {
+        let set = try manifest("deploy/kubernetes/lws/leaderworkerset.yaml")
+        let group = try #require((set["spec"] as? [String: Any])?["leaderWorkerTemplate"] as? [String: Any])
+        let leader = try #require((group["leaderTemplate"] as? [String: Any])?["spec"] as? [String: Any])
+        let worker = try #require((group["workerTemplate"] as? [String: Any])?["spec"] as? [String: Any])
+        return (group, leader, worker)
+    }
+
+    func firstContainer(_ pod: [String: Any]) throws -> [String: Any] {
+        try #require((pod["containers"] as? [[String: Any]])?.first)
+    }
+
+    func variables(_ container: [String: Any]) -> [String: [String: Any]] {
+        Dictionary(
+            (container["env"] as? [[String: Any]] ?? []).compactMap { entry in
+                (entry["name"] as? String).map { ($0, entry) }
+            }
+        ) { $1 }
+    }
+
+    /// A manifest value as sorted JSON, to compare the leader's and the workers' settings.
+    func json(_ value: Any?) throws -> String {
+        // In an array: a bare string is not a JSON document JSONSerialization accepts.
+        let object = try #require(value)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: [object], options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// One engine spans the group: only the leader serves (and is probed), every pod has its own cache and a
+    /// /dev/shm, any failure recreates the whole group, and the Service reaches the leaders alone.
+    @Test func leaderWorkerSetRecreatesTheGroupAndOnlyTheLeaderServes() throws {
+        let set = try manifest("deploy/kubernetes/lws/leaderworkerset.yaml")
+        #expect(
+            set["apiVersion"] as? String == "leaderworkerset.x-k8s.io/v1" && set["kind"] as? String == "LeaderWorkerSet"
+        )
+        #expect(
+            (set["spec"] as? [String: Any])?["startupPolicy"] as? String == "LeaderCreated",
+            "LeaderReady would create the workers only once the leader is ready, which it never is without them")
+        let (group, leader, worker) = try leaderWorkerSet()
+        #expect(group["restartPolicy"] as? String == "RecreateGroupOnPodRestart")
+        #expect((group["size"] as? Int ?? 0) >= 2)
+
+        let leaderContainer = try firstContainer(leader)
+        let workerContainer = try firstContainer(worker)
+        try checkServeContainer(leaderContainer, gracePeriod: leader["terminationGracePeriodSeconds"] as? Int)
+        for field in ["startupProbe", "readinessProbe", "livenessProbe", "ports"] {
+            #expect(workerContainer[field] == nil, "a worker runs headless, without \(field)")
+        }
+        for field in ["image", "env", "resources", "terminationMessagePolicy"] {
+            #expect(
+                try json(leaderContainer[field]) == json(workerContainer[field]), "leader and workers share \(field)")
+        }
+        let environment = variables(workerContainer)
+        let shutdownGrace =
+            Int(
+                environment["AIM_SHUTDOWN_GRACE_SECONDS"]?["value"] as? String
+                    ?? ConfigVariable.shutdownGrace.defaultDescription) ?? 0
+        let workerGrace = try #require(worker["terminationGracePeriodSeconds"] as? Int)
+        #expect(workerGrace >= shutdownGrace + 5, "a worker's engine gets its AIM_SHUTDOWN_GRACE_SECONDS")
+        let groupIndex =
+            ((environment["LWS_GROUP_INDEX"]?["valueFrom"] as? [String: Any])?["fieldRef"] as? [String: Any])?[
+                "fieldPath"] as? String
+        #expect(groupIndex == "metadata.labels['leaderworkerset.sigs.k8s.io/group-index']")
+
+        // The ports the workers and the engines reach on the leader are the ones aim-runtime is told.
+        let leaderEnvironment = variables(leaderContainer)
+        let ports = Dictionary(
+            (leaderContainer["ports"] as? [[String: Any]] ?? []).compactMap { port -> (String, Int)? in
+                guard let name = port["name"] as? String, let number = port["containerPort"] as? Int else { return nil }
+                return (name, number)
+            }
+        ) { $1 }
+        for (name, variable) in [
+            ("http", "AIM_PORT"), ("aim-group", "AIM_GROUP_PORT"), ("engine-master", "AIM_MASTER_PORT"),
+        ] {
+            let value = leaderEnvironment[variable]?["value"] as? String
+            #expect(value != nil && ports[name] == Int(value ?? ""), "the leader's \(name) port is \(variable)")
+        }
+
+        for (role, pod) in [("leader", leader), ("worker", worker)] {
+            let container = try firstContainer(pod)
+            let mounts = Dictionary(
+                (container["volumeMounts"] as? [[String: Any]] ?? []).compactMap {
+                    mount -> (String, String)? in
+                    guard let path = mount["mountPath"] as? String, let name = mount["name"] as? String else {
+                        return nil
+                    }
+                    return (path, name)
+                }
+            ) { $1 }
+            let volumes = Dictionary(
+                (pod["volumes"] as? [[String: Any]] ?? []).compactMap { volume -> (String, [String: Any])? in
+                    (volume["name"] as? String).map { ($0, volume) }
+                }
+            ) { $1 }
+            let shm = mounts["/dev/shm"].flatMap { volumes[$0] }
+            #expect(
+                (shm?["emptyDir"] as? [String: Any])?["medium"] as? String == "Memory",
+                "\(role): /dev/shm is a Memory emptyDir")
+            let cache = mounts[ConfigVariable.cachePath.defaultDescription].flatMap { volumes[$0] }
+            #expect(cache?["emptyDir"] != nil, "\(role): each pod downloads into its own cache")
+        }
+
+        let service = try #require(try manifest("deploy/kubernetes/lws/service.yaml")["spec"] as? [String: Any])
+        let setName = try #require((set["metadata"] as? [String: Any])?["name"] as? String)
+        #expect(
+            service["selector"] as? [String: String]
+                == ["leaderworkerset.sigs.k8s.io/name": setName, "leaderworkerset.sigs.k8s.io/worker-index": "0"],
+            "the Service selects the leaders (worker-index 0) of this LeaderWorkerSet only")
+        #expect((service["ports"] as? [[String: Any]])?.first?["targetPort"] as? String == "http")
+    }
+
+    /// The multi-node image is one build-images.sh makes, for a model with a profile for the group: node_count
+    /// the group's size, gpu_count the GPUs each pod gets.
+    @Test func leaderWorkerSetImageServesAModelWithAProfileForItsGroup() throws {
+        let (group, leader, worker) = try leaderWorkerSet()
+        let leaderContainer = try firstContainer(leader)
+        let image = try #require(leaderContainer["image"] as? String)
+        #expect(try firstContainer(worker)["image"] as? String == image)
+        let result = try CLI.runProgram(
+            CLI.packageRoot + "/scripts/build-images.sh", ["--dry-run", "--date", "20261124"],
+            directory: CLI.packageRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        let build = try #require(
+            result.stdout.split(separator: "\n").first { $0.contains(" -t \(image) .") },
+            "build-images.sh makes \(image)")
+        let arguments = build.split(separator: " ")
+        let org = try #require(arguments.first { $0.hasPrefix("ORG=") }?.dropFirst(4))
+        let model = try #require(arguments.first { $0.hasPrefix("MODEL=") }?.dropFirst(6))
+        let folder = CLI.packageRoot + "/profiles/\(org)/\(model)"
+        let limits = (leaderContainer["resources"] as? [String: Any])?["limits"] as? [String: Any]
+        let gpus = Int(limits?["amd.com/gpu"] as? String ?? "")
+        let size = group["size"] as? Int
+        var shapes: [(nodes: Int?, gpus: Int?)] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".yaml") {
+            let profile = try Yams.load(yaml: String(contentsOfFile: folder + "/" + file, encoding: .utf8))
+            let metadata = (profile as? [String: Any])?["metadata"] as? [String: Any]
+            shapes.append((metadata?["node_count"] as? Int, metadata?["gpu_count"] as? Int))
+        }
+        let fits = shapes.contains { $0.nodes == size && $0.gpus == gpus }
+        #expect(
+            size != nil && gpus != nil && fits,
+            "\(folder) has a profile for \(size ?? 0) nodes of \(gpus ?? 0) GPUs")
+    }
+
+    /// The LWS manifests pass the LWS CRD's schema (Tests/Fixtures/lws), and the check is strict enough to
+    /// refuse a misspelt restart policy, an unknown LWS field and an unknown container field.
+    @Test(
+        .enabled(
+            if: StaticCheckTests.manifestPython != nil && StaticCheckTests.kserveWheel != nil,
+            "kubernetes-validate or KServe's SDK wheel is missing; .ci/run installs the one and downloads the other"))
+    func leaderWorkerSetMatchesTheLWSSchemaAndBreakingItIsCaught() throws {
+        let validator = [
+            CLI.packageRoot + "/Tests/Tools/validate_manifests.py", "--kserve-wheel", StaticCheckTests.kserveWheel!,
+            "--crd", CLI.packageRoot + "/Tests/Fixtures/lws/leaderworkerset.x-k8s.io_leaderworkersets.yaml",
+        ]
+        let files = ["leaderworkerset.yaml", "service.yaml"].map { CLI.packageRoot + "/deploy/kubernetes/lws/" + $0 }
+        let result = try CLI.runProgram(StaticCheckTests.manifestPython!, validator + files)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(
+            result.stdout.contains("OK \(files[0]): LeaderWorkerSet/aim-llama-3-1-405b-instruct\n")
+                && result.stdout.contains("OK \(files[1]): Service/aim-llama-3-1-405b-instruct"),
+            "\(result.stdout)")
+
+        let work = try TemporaryDirectory()
+        let original = try text("deploy/kubernetes/lws/leaderworkerset.yaml")
+        for needle in ["restartPolicy: RecreateGroupOnPodRestart", "    size: 2\n", "terminationMessagePolicy:"] {
+            #expect(original.contains(needle), "the manifest has \(needle), which the broken copies change")
+        }
+        let broken = try [
+            work.write(
+                "policy.yaml",
+                original.replacingOccurrences(
+                    of: "restartPolicy: RecreateGroupOnPodRestart", with: "restartPolicy: RecreateGroupOnRestart")),
+            work.write(
+                "unknown.yaml",
+                original.replacingOccurrences(of: "    size: 2\n", with: "    size: 2\n    groupSize: 2\n")),
+            work.write(
+                "container.yaml",
+                original.replacingOccurrences(of: "terminationMessagePolicy:", with: "terminationMessagePolicyy:")),
+        ]
+        let rejected = try CLI.runProgram(StaticCheckTests.manifestPython!, validator + broken)
+        #expect(rejected.status == 1, "\(rejected.stdout)\(rejected.stderr)")
+        for message in [
+            ".spec.leaderWorkerTemplate.restartPolicy: 'RecreateGroupOnRestart' is not one of",
+            ".spec.leaderWorkerTemplate: Additional properties are not allowed ('groupSize' was unexpected)",
+            ".spec.leaderWorkerTemplate.workerTemplate.spec.containers.0: Additional properties are not allowed "
+                + "('terminationMessagePolicyy' was unexpected) (io.k8s.api.core.v1.PodSpec)",
+        ] {
+            #expect(rejected.stdout.contains(message), "\(rejected.stdout)")
+        }
+    }
 }
