@@ -18,6 +18,8 @@ enum GroupMembership {
             timeout: .seconds(configuration.groupTimeoutSeconds), heartbeat: .seconds(configuration.healthIntervalSeconds),
             silentBeatsLimit: configuration.healthFailureThreshold)
         let logger = logs.logger("aim_runtime.group")
+        let replica = configuration.groupIndex.map { " of replica group \($0)" } ?? ""
+        logger.info("Rank \(group.rank) (\(group.role.rawValue)) of \(group.size) nodes\(replica); leader \(group.leaderAddress)")
         switch group.role {
         case .leader: return try await GroupLeader.gather(settings, logger: logger)
         case .worker: return try await GroupWorker.join(settings, logger: logger)

@@ -210,7 +210,7 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .lwsWorkerIndex: return "This pod's index in its group (0 = leader), from LeaderWorkerSet; read when AIM_NODE_RANK is unset."
         case .lwsLeaderAddress:
             return "The leader pod's address, from LeaderWorkerSet; read when AIM_LEADER_ADDRESS is unset."
-        case .lwsGroupIndex: return "Which replica group this pod belongs to, from LeaderWorkerSet; shown in logs and the plan."
+        case .lwsGroupIndex: return "Which replica group this pod belongs to (the shipped LeaderWorkerSet sets it from the pod's label); logged."
         }
     }
 }

@@ -104,13 +104,21 @@ final class ServeStatusFile: ServeStatusRecording {
     /// Written under the lock, so that a phase and a diagnosis recorded at once cannot undo each other.
     private let current: Mutex<ServeStatus>
 
-    init(settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void) {
-        path = settings.statusPath
+    convenience init(settings: SupervisorSettings, phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void) {
+        self.init(
+            path: settings.statusPath, port: settings.port, servedModelName: settings.servedModelName,
+            groupRole: settings.groupRole, groupRank: settings.groupRank, phaseChanged: phaseChanged)
+    }
+
+    init(
+        path: String, port: Int, servedModelName: String, groupRole: NodeGroup.Role? = nil, groupRank: Int = 0,
+        phaseChanged: @escaping @Sendable (ServeStatus.Phase) -> Void
+    ) {
+        self.path = path
         self.phaseChanged = phaseChanged
-        var status = ServeStatus(
-            pid: getpid(), phase: .starting, port: settings.port, servedModelName: settings.servedModelName)
-        status.groupRole = settings.groupRole
-        status.groupRank = settings.groupRole.map { _ in settings.groupRank }
+        var status = ServeStatus(pid: getpid(), phase: .starting, port: port, servedModelName: servedModelName)
+        status.groupRole = groupRole
+        status.groupRank = groupRole.map { _ in groupRank }
         current = Mutex(status)
     }
 
