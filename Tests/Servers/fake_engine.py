@@ -8,12 +8,16 @@ and misbehaves as FAKE_ENGINE_MODE asks:
   setsid-grandchild (starts a grandchild in a session of its own that ignores SIGTERM),
   lines (prints FAKE_ENGINE_LINES, one line per newline, to FAKE_ENGINE_STREAM — stderr unless it says
   stdout — then exits with FAKE_ENGINE_EXIT, default 1), silent (one line, then nothing for 600 s).
-FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM.
+FAKE_ENGINE_STATE names a directory where it notes its pid and when it got SIGTERM; `{rank}` in it becomes
+the node rank, so the instances of one group can share an environment and still note apart.
+With `--nnodes N` (N > 1) it is one node of a multi-node group: see fake_multinode.py.
 Run as `python -c CODE` (the planner's engine probe), it obeys FAKE_PROBE: hang (ignores SIGTERM and
 sleeps, with a child, forever), flood (prints without end); otherwise it exits 1 (no vLLM here).
 """
 import json, os, signal, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fake_multinode
 
 args = sys.argv[1:]
 if args[:1] == ["-c"]:
@@ -29,7 +33,9 @@ if args[:1] == ["-c"]:
             sys.stdout.write("x" * 65536)
     sys.exit(1)
 
-port = int(args[args.index("--port") + 1])
+topology = fake_multinode.topology(args)
+# Headless multi-node workers have no --port; vLLM's default is 8000.
+port = int(args[args.index("--port") + 1]) if "--port" in args else 8000
 names = []
 if "--served-model-name" in args:
     for item in args[args.index("--served-model-name") + 1:]:
@@ -37,7 +43,8 @@ if "--served-model-name" in args:
             break
         names.append(item)
 mode = os.environ.get("FAKE_ENGINE_MODE", "ok")
-state = os.environ.get("FAKE_ENGINE_STATE", "/tmp")
+state = os.environ.get("FAKE_ENGINE_STATE", "/tmp").replace("{rank}", str(topology.rank if topology else 0))
+os.makedirs(state, exist_ok=True)
 healthy = True
 
 
@@ -67,6 +74,10 @@ if mode in ("ignore-term",):
     signal.signal(signal.SIGTERM, lambda s, f: note("term_at", time.time()))
 else:
     signal.signal(signal.SIGTERM, on_term)
+
+if topology is not None:
+    print("INFO 11-24 10:00:00 [api_server.py] starting fake engine", flush=True)
+    fake_multinode.run(args, topology, names, note, mode)
 
 if mode == "child-ignore-term":
     child = subprocess.Popen([sys.executable, "-c",
