@@ -15,11 +15,14 @@ enum GroupMembership {
         guard let group = spec.group?.group else { return nil }
         let settings = GroupSettings(
             group: group, profileID: spec.profile.id, modelID: spec.model.id,
-            timeout: .seconds(configuration.groupTimeoutSeconds), heartbeat: .seconds(configuration.healthIntervalSeconds),
+            timeout: .seconds(configuration.groupTimeoutSeconds),
+            heartbeat: .seconds(configuration.healthIntervalSeconds),
             silentBeatsLimit: configuration.healthFailureThreshold)
         let logger = logs.logger("aim_runtime.group")
         let replica = configuration.groupIndex.map { " of replica group \($0)" } ?? ""
-        logger.info("Rank \(group.rank) (\(group.role.rawValue)) of \(group.size) nodes\(replica); leader \(group.leaderAddress)")
+        logger.info(
+            "Rank \(group.rank) (\(group.role.rawValue)) of \(group.size) nodes\(replica); leader \(group.leaderAddress)"
+        )
         switch group.role {
         case .leader: return try await GroupLeader.gather(settings, logger: logger)
         case .worker: return try await GroupWorker.join(settings, logger: logger)

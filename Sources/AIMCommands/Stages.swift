@@ -1,6 +1,6 @@
 import AIMConfiguration
-import AIMEngine
 import AIMCore
+import AIMEngine
 import AIMGPU
 import AIMGroup
 import AIMMemory
@@ -35,7 +35,8 @@ struct Stages {
             guard let group = configuration.nodeGroup else {
                 throw AIMError.configuration(
                     "--role \(role.rawValue) shows a group member's command, but this is a single node; set AIM_NODE_COUNT "
-                        + "(2 or more) and AIM_LEADER_ADDRESS, or LeaderWorkerSet's LWS_GROUP_SIZE and LWS_LEADER_ADDRESS")
+                        + "(2 or more) and AIM_LEADER_ADDRESS, or LeaderWorkerSet's LWS_GROUP_SIZE and LWS_LEADER_ADDRESS"
+                )
             }
             configuration.nodeGroup = group.asRank(role == .leader ? 0 : max(group.rank, 1))
         }

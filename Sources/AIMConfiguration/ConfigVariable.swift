@@ -200,17 +200,22 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .nodeCount:
             return "Nodes that run one engine together (1-64); only profiles with that metadata.node_count are chosen."
         case .nodeRank: return "This node's rank in the group: 0 is the leader (API server), others run headless."
-        case .leaderAddress: return "DNS name or IP address of the group's leader (rank 0); required with 2 or more nodes."
+        case .leaderAddress:
+            return "DNS name or IP address of the group's leader (rank 0); required with 2 or more nodes."
         case .masterPort:
             return "Port on the leader where the engines rendezvous (vLLM --master-port, SGLang --dist-init-addr)."
         case .groupPort: return "Port on the leader where the workers' aim-runtime joins the leader's (TCP)."
         case .groupTimeout:
-            return "Seconds the leader waits for every worker to join, and a worker for the leader, before giving up (exit 18)."
+            return
+                "Seconds the leader waits for every worker to join, and a worker for the leader, before giving up (exit 18)."
         case .lwsGroupSize: return "The group's size, from LeaderWorkerSet; read when AIM_NODE_COUNT is unset."
-        case .lwsWorkerIndex: return "This pod's index in its group (0 = leader), from LeaderWorkerSet; read when AIM_NODE_RANK is unset."
+        case .lwsWorkerIndex:
+            return "This pod's index in its group (0 = leader), from LeaderWorkerSet; read when AIM_NODE_RANK is unset."
         case .lwsLeaderAddress:
             return "The leader pod's address, from LeaderWorkerSet; read when AIM_LEADER_ADDRESS is unset."
-        case .lwsGroupIndex: return "Which replica group this pod belongs to (the shipped LeaderWorkerSet sets it from the pod's label); logged."
+        case .lwsGroupIndex:
+            return
+                "Which replica group this pod belongs to (the shipped LeaderWorkerSet sets it from the pod's label); logged."
         }
     }
 }

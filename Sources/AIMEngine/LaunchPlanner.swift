@@ -129,7 +129,8 @@ public struct LaunchPlanner: Sendable {
         if settings.nodeCount == 1 {
             throw AIMError.configuration(
                 "profile \(profile.id) runs across \(nodes) nodes, and this is a single node; run it as a group of "
-                    + "\(nodes) (LeaderWorkerSet, or AIM_NODE_COUNT, AIM_NODE_RANK and AIM_LEADER_ADDRESS on each node)")
+                    + "\(nodes) (LeaderWorkerSet, or AIM_NODE_COUNT, AIM_NODE_RANK and AIM_LEADER_ADDRESS on each node)"
+            )
         }
         throw AIMError.configuration(
             "profile \(profile.id) is for \(nodes) node\(nodes == 1 ? "" : "s"), but the group has \(settings.nodeCount); "

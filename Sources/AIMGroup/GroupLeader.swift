@@ -126,7 +126,10 @@ public final class GroupLeader: GroupWatching {
             guard started.withLock({ $0 }) else { continue }
             if let rank = silent.first {
                 let seconds = settings.heartbeat.components.seconds * Int64(settings.silentBeatsLimit)
-                memberLeft(rank, reason: "sent nothing for \(seconds) s (AIM_HEALTH_INTERVAL_SECONDS × AIM_HEALTH_FAILURE_THRESHOLD)")
+                memberLeft(
+                    rank,
+                    reason: "sent nothing for \(seconds) s (AIM_HEALTH_INTERVAL_SECONDS × AIM_HEALTH_FAILURE_THRESHOLD)"
+                )
             }
         }
     }
@@ -192,17 +195,27 @@ public final class GroupLeader: GroupWatching {
         }
         let group = settings.group
         if started.withLock({ $0 }) {
-            return .failure(Refusal(reason: "the group has started without rank \(rank); it fails and is recreated as a whole"))
+            return .failure(
+                Refusal(reason: "the group has started without rank \(rank); it fails and is recreated as a whole"))
         }
         if size != group.size {
-            return .failure(Refusal(reason: "rank \(rank) counts \(size) nodes, the leader \(group.size); give every node the same AIM_NODE_COUNT"))
+            return .failure(
+                Refusal(
+                    reason:
+                        "rank \(rank) counts \(size) nodes, the leader \(group.size); give every node the same AIM_NODE_COUNT"
+                ))
         }
         guard (1..<group.size).contains(rank) else {
-            return .failure(Refusal(reason: "rank \(rank) is not a worker rank of a group of \(group.size) (1 to \(group.size - 1))"))
+            return .failure(
+                Refusal(
+                    reason: "rank \(rank) is not a worker rank of a group of \(group.size) (1 to \(group.size - 1))"))
         }
         if profile != settings.profileID || model != settings.modelID {
             return .failure(
-                Refusal(reason: "rank \(rank) chose profile \(profile) for \(model), the leader \(settings.profileID) for \(settings.modelID); give every node the same settings and profiles"))
+                Refusal(
+                    reason:
+                        "rank \(rank) chose profile \(profile) for \(model), the leader \(settings.profileID) for \(settings.modelID); give every node the same settings and profiles"
+                ))
         }
         return .success(rank)
     }

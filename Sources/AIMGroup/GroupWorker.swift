@@ -45,14 +45,16 @@ public final class GroupWorker: GroupWatching {
                 logger.info("The group has started: starting this node's engine (rank \(settings.group.rank))")
                 return worker
             case .refused(let reason):
-                throw AIMError.configuration("the group's leader at \(settings.leaderEndpoint) refused this node: \(reason)")
+                throw AIMError.configuration(
+                    "the group's leader at \(settings.leaderEndpoint) refused this node: \(reason)")
             case .closed(let reason):
                 problem = reason
             }
             if waited.elapsed() - lastReport >= settings.progressInterval {
                 lastReport = waited.elapsed()
                 logger.info(
-                    "Waiting for the leader at \(settings.leaderEndpoint) (\(waited.elapsed().components.seconds) s): \(problem)")
+                    "Waiting for the leader at \(settings.leaderEndpoint) (\(waited.elapsed().components.seconds) s): \(problem)"
+                )
             }
             guard (try? await clock.sleep(for: settings.retry)) != nil else { break }
         }

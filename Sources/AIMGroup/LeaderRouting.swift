@@ -35,7 +35,8 @@ public struct LeaderRouting: GroupRouting {
                     throw AIMError(
                         patience > .zero ? .groupIncomplete : .configuration,
                         "no route to the group's leader \(OneLineText.quoted(address, limit: 253)): \(problem.reason); "
-                            + "check AIM_LEADER_ADDRESS (or LeaderWorkerSet's LWS_LEADER_ADDRESS) and this node's network")
+                            + "check AIM_LEADER_ADDRESS (or LeaderWorkerSet's LWS_LEADER_ADDRESS) and this node's network"
+                    )
                 }
                 if !reported {
                     reported = true
@@ -121,7 +122,9 @@ public struct LeaderRouting: GroupRouting {
             guard family == AF_INET || family == AF_INET6 else { continue }
             var storage = sockaddr_storage()
             let size = family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: socketAddress, count: size)) }
+            withUnsafeMutableBytes(of: &storage) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: socketAddress, count: size))
+            }
             if numericHost(&storage, length: socklen_t(size)) == address {
                 return String(cString: current.pointee.ifa_name)
             }

@@ -81,7 +81,8 @@ public struct ProfileValidator: Sendable {
             guard let count = FlagRule.integerValue(nodeValue), Self.allowedNodeCounts.contains(count) else {
                 throw check.failure(
                     "metadata.node_count",
-                    "expected a whole number of nodes from 1 to \(NodeGroup.maxSize), got \(PythonFormatting.str(nodeValue))")
+                    "expected a whole number of nodes from 1 to \(NodeGroup.maxSize), got \(PythonFormatting.str(nodeValue))"
+                )
             }
             nodeCount = count
         }
@@ -109,7 +110,8 @@ public struct ProfileValidator: Sendable {
         if multiNode, parallel.data > 1 {
             throw check.failure(
                 "engine_args.\(parallel.dataKey ?? "data-parallel-size")",
-                "data parallelism across nodes is not supported; use tensor and pipeline parallelism, whose product is node_count × gpu_count")
+                "data parallelism across nodes is not supported; use tensor and pipeline parallelism, whose product is node_count × gpu_count"
+            )
         }
         // SGLang's dp-size shares the tensor-parallel GPUs (DP attention); vLLM's multiplies them.
         let data = metadata.engine == .vllm ? parallel.data : 1
@@ -123,7 +125,8 @@ public struct ProfileValidator: Sendable {
             ? "node_count \(metadata.nodeCount) × gpu_count \(metadata.gpuCount) = \(metadata.totalGPUs)"
             : "gpu_count \(metadata.gpuCount)"
         throw check.failure(
-            parallel.tensorKey.map { "engine_args.\($0)" } ?? (multiNode ? "metadata.node_count" : "metadata.gpu_count"),
+            parallel.tensorKey.map { "engine_args.\($0)" }
+                ?? (multiNode ? "metadata.node_count" : "metadata.gpu_count"),
             "\(factors.joined(separator: " × ")) spans \(spanned) GPUs, but the profile has \(wanted); make them equal")
     }
 

@@ -40,7 +40,9 @@ enum GroupPlanReport {
         } else {
             network = "not known here (\(plan.routeProblem ?? "no route")); serve finds it on the node"
         }
-        let user = plan.userNetworkVariables.isEmpty ? "" : "; kept as set: " + plan.userNetworkVariables.joined(separator: ", ")
+        let user =
+            plan.userNetworkVariables.isEmpty
+            ? "" : "; kept as set: " + plan.userNetworkVariables.joined(separator: ", ")
         return [
             ShellQuoting.comment(
                 "group: rank \(group.rank) of \(group.size) (\(group.role.rawValue)); leader \(group.leaderAddress); "

@@ -29,7 +29,8 @@ import Testing
         do {
             _ = try ProfileValidator().validate(
                 text: text,
-                location: ProfileLocation(path: "/r/org/model/p.yaml", relativePath: "org/model/p.yaml", searchPriority: 2))
+                location: ProfileLocation(
+                    path: "/r/org/model/p.yaml", relativePath: "org/model/p.yaml", searchPriority: 2))
             return nil
         } catch let error as ProfileValidationError {
             return error.description
@@ -85,10 +86,14 @@ import Testing
     @Test func nodeCountAndParallelismAreChecked() {
         func yaml(engine: String = "vllm", gpuCount: String = "8", nodes: String?, args: String) -> String {
             var text = ProfileFixture.yaml(engine: engine, gpuCount: gpuCount, engineArgs: args)
-            if let nodes { text = text.replacingOccurrences(of: "  gpu_count: \(gpuCount)\n", with: "  gpu_count: \(gpuCount)\n  node_count: \(nodes)\n") }
+            if let nodes {
+                text = text.replacingOccurrences(
+                    of: "  gpu_count: \(gpuCount)\n", with: "  gpu_count: \(gpuCount)\n  node_count: \(nodes)\n")
+            }
             return text
         }
-        #expect(profileProblem(yaml(nodes: "2", args: "  tensor-parallel-size: 8\n  pipeline-parallel-size: 2\n")) == nil)
+        #expect(
+            profileProblem(yaml(nodes: "2", args: "  tensor-parallel-size: 8\n  pipeline-parallel-size: 2\n")) == nil)
         #expect(profileProblem(yaml(nodes: "2", args: "  tensor-parallel-size: 16\n")) == nil)
         #expect(profileProblem(yaml(engine: "sglang", nodes: "2", args: "  dtype: bfloat16\n")) == nil)
         #expect(
@@ -99,7 +104,8 @@ import Testing
             profileProblem(yaml(nodes: "2", args: "  tensor-parallel-size: 8\n  data-parallel-size: 2\n"))?.contains(
                 "data parallelism across nodes is not supported") == true)
         #expect(profileProblem(yaml(nodes: "0", args: "  tensor-parallel-size: 8\n"))?.contains("node_count") == true)
-        #expect(profileProblem(yaml(nodes: "'2'", args: "  tensor-parallel-size: 16\n"))?.contains("node_count") == true)
+        #expect(
+            profileProblem(yaml(nodes: "'2'", args: "  tensor-parallel-size: 16\n"))?.contains("node_count") == true)
         // Single node: the engine's default where nothing is set, the product where something is.
         #expect(profileProblem(yaml(nodes: nil, args: "  dtype: bfloat16\n")) == nil)
         #expect(profileProblem(yaml(nodes: nil, args: "  tensor-parallel-size: 4\n"))?.contains("gpu_count 8") == true)
@@ -116,7 +122,10 @@ import Testing
         #expect(plan["profile"]?.mappingValue?["id"]?.stringValue?.hasSuffix("vllm-mi300x-bf16-2x8-latency") == true)
         let command = strings(plan["command"])
         #expect(Array(command.prefix(4)) == ["python3", "-m", "vllm.entrypoints.cli.main", "serve"])
-        #expect(command.suffix(8) == ["--nnodes", "2", "--node-rank", "0", "--master-addr", "127.0.0.1", "--master-port", "29500"])
+        #expect(
+            command.suffix(8) == [
+                "--nnodes", "2", "--node-rank", "0", "--master-addr", "127.0.0.1", "--master-port", "29500",
+            ])
         let group = plan["group"]?.mappingValue ?? [:]
         #expect(group["role"]?.stringValue == "leader" && group["master_port"] == .int(29500))
         #expect(group["network"]?.mappingValue?["interface"]?.stringValue == "lo")
@@ -124,7 +133,11 @@ import Testing
         #expect(env["GLOO_SOCKET_IFNAME"]?.stringValue == "lo" && env["VLLM_HOST_IP"]?.stringValue == "127.0.0.1")
         let worker = group["roles"]?.mappingValue?["worker"]?.mappingValue ?? [:]
         let workerCommand = strings(worker["command"])
-        #expect(workerCommand.suffix(9) == ["--nnodes", "2", "--node-rank", "1", "--master-addr", "127.0.0.1", "--master-port", "29500", "--headless"])
+        #expect(
+            workerCommand.suffix(9) == [
+                "--nnodes", "2", "--node-rank", "1", "--master-addr", "127.0.0.1", "--master-port", "29500",
+                "--headless",
+            ])
         // Another node's interface is its own to find.
         #expect(worker["env"]?.mappingValue?["GLOO_SOCKET_IFNAME"] == nil)
 
@@ -154,7 +167,9 @@ import Testing
         let env = plan["env"]?.mappingValue ?? [:]
         #expect(env["GLOO_SOCKET_IFNAME"]?.stringValue == "lo" && env["NCCL_SOCKET_IFNAME"] == nil)
         #expect(env["VLLM_HOST_IP"] == nil)
-        #expect(plan["group"]?.mappingValue?["network"]?.mappingValue?["user_variables"] == .list([.string("NCCL_SOCKET_IFNAME")]))
+        #expect(
+            plan["group"]?.mappingValue?["network"]?.mappingValue?["user_variables"]
+                == .list([.string("NCCL_SOCKET_IFNAME")]))
         // A dry-run asks no DNS server: a name leaves the route to serve.
         let named = await CommandHarness(
             environment: environment.merging(["AIM_LEADER_ADDRESS": "aim-0.aim.default"]) { $1 }
