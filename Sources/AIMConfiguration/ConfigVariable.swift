@@ -135,7 +135,8 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .masterPort: return String(Defaults.masterPort)
         case .groupPort: return String(Defaults.groupPort)
         case .groupTimeout: return String(Defaults.groupTimeoutSeconds)
-        case .lwsGroupSize, .lwsWorkerIndex, .lwsLeaderAddress, .lwsGroupIndex: return "set by LeaderWorkerSet"
+        case .lwsGroupSize, .lwsWorkerIndex, .lwsLeaderAddress: return "set by LeaderWorkerSet"
+        case .lwsGroupIndex: return "set by the shipped manifest"
         }
     }
 

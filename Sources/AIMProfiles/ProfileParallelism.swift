@@ -36,7 +36,4 @@ public struct ProfileParallelism: Equatable, Sendable {
         dataKey = data?.key
         self.data = data?.value ?? 1
     }
-
-    /// Whether the arguments choose any of the three.
-    public var isExplicit: Bool { tensorKey != nil || pipelineKey != nil || dataKey != nil }
 }

@@ -96,9 +96,8 @@ public struct ProfileValidator: Sendable {
             type: try check.choice(block, "type", ProfileType.allCases), nodeCount: nodeCount)
     }
 
-    /// The GPUs the engine arguments span must be the GPUs the profile asks for: otherwise the engine waits
-    /// for ranks that never come, or leaves GPUs idle. Single-node profiles that set no parallelism keep the
-    /// engine's default, as the reference allows.
+    /// A group's engine arguments must span the group's GPUs: otherwise the engines wait for ranks that never
+    /// come, or leave GPUs idle. Single-node profiles are not checked, as the reference does not check them.
     private func checkParallelism(
         _ engineArgs: OrderedDictionary<String, StructuredValue>, metadata: ProfileMetadata, check: FieldCheck
     ) throws {
@@ -106,7 +105,7 @@ public struct ProfileValidator: Sendable {
         // SGLang's builder renders tp-size from the profile's GPUs when it is not set.
         let parallel = ProfileParallelism(
             engineArgs, defaultTensor: metadata.engine == .sglang ? metadata.totalGPUs : 1)
-        guard multiNode || parallel.isExplicit else { return }
+        guard multiNode else { return }
         if multiNode, parallel.data > 1 {
             throw check.failure(
                 "engine_args.\(parallel.dataKey ?? "data-parallel-size")",

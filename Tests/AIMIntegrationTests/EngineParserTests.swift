@@ -24,7 +24,7 @@ import Testing
     ]
 
     /// Each shipped profile's id, AIM id (nil for general profiles) and GPU, from its path.
-    static var shippedProfiles: [(file: String, id: String, aimID: String?, gpu: String)] {
+    static var shippedProfiles: [(file: String, id: String, aimID: String?, gpu: String, nodes: Int)] {
         let root = CLI.packageRoot + "/profiles"
         let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
@@ -34,7 +34,10 @@ import Testing
             let gpu = name.split(separator: "-")[1].uppercased()
             // Model profiles are known by their file name, general ones as general/NAME.
             let aimID = parts.count > 2 ? parts.dropLast().joined(separator: "/") : nil
-            return (file, aimID == nil ? "general/\(name)" : String(name), aimID, gpu)
+            // A group's profile names its layout NODESxGPUS (vllm-mi300x-bf16-2x8-latency).
+            let layout = name.split(separator: "-")[3].split(separator: "x")
+            let nodes = layout.count == 2 ? Int(layout[0]) ?? 1 : 1
+            return (file, aimID == nil ? "general/\(name)" : String(name), aimID, gpu, nodes)
         }
     }
 
@@ -55,23 +58,42 @@ import Testing
     func check(engine: String, module: String, atLeast: Int) throws {
         var lines: [String] = []
         let profiles = Self.shippedProfiles.filter { $0.file.split(separator: "/").last!.hasPrefix(engine + "-") }
-        for (profile, overrides) in profiles.flatMap({ [($0, nil), ($0, Self.typicalOverrides[engine])] }) {
+        // A group's profile: the leader's and a worker's commands, each as shipped and with overrides.
+        let cases = profiles.flatMap { profile in
+            (profile.nodes > 1 ? ["leader", "worker"] : [nil]).flatMap { role in
+                [(profile, nil), (profile, Self.typicalOverrides[engine])].map { ($0.0, $0.1, role) }
+            }
+        }
+        for (profile, overrides, role) in cases {
             var environment = [
                 "AIM_PROFILE_BASE_PATH": CLI.packageRoot + "/profiles", "AIM_PROFILE_ID": profile.id,
                 "AIM_GPU_MODEL": profile.gpu, "AIM_GPU_COUNT": "8", "HF_HUB_OFFLINE": "1",
             ]
             if let overrides { environment["AIM_ENGINE_ARGS"] = overrides }
+            if profile.nodes > 1 {
+                environment["AIM_NODE_COUNT"] = String(profile.nodes)
+                environment["AIM_LEADER_ADDRESS"] = "10.0.0.1"
+            }
             if let aimID = profile.aimID {
                 environment["AIM_ID"] = aimID
             } else {
                 environment["AIM_MODEL_ID"] = "org/any-model"
             }
-            let plan = try CLI.run(["select", "--dry-run", "--format", "json"], environment: environment)
+            let plan = try CLI.run(
+                ["select", "--dry-run", "--format", "json"] + (role.map { ["--role", $0] } ?? []),
+                environment: environment)
             #expect(plan.status == 0, "\(profile.file): \(plan.stderr)")
             let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
             let argv = try #require(document?["command"] as? [String], "\(profile.file)")
-            #expect(argv.prefix(3) == ["python3", "-m", module], "\(profile.file)")
-            let name = profile.file + (overrides == nil ? "" : " with AIM_ENGINE_ARGS")
+            // vLLM's groups run `serve` (its API server module ignores --headless).
+            let expected =
+                engine == "vllm" && role != nil
+                ? ["python3", "-m", "vllm.entrypoints.cli.main", "serve"] : ["python3", "-m", module]
+            #expect(Array(argv.prefix(expected.count)) == expected, "\(profile.file)")
+            if role == "worker", engine == "vllm" { #expect(argv.contains("--headless"), "\(profile.file)") }
+            if role != nil { #expect(argv.contains("--nnodes"), "\(profile.file)") }
+            let name =
+                profile.file + (role.map { " as \($0)" } ?? "") + (overrides == nil ? "" : " with AIM_ENGINE_ARGS")
             let line = try JSONSerialization.data(withJSONObject: ["name": name, "argv": argv])
             lines.append(String(decoding: line, as: UTF8.self))
         }

@@ -11,7 +11,9 @@ import Testing
     }
 
     @Test func configurationDocListsEveryVariableWithItsFlagAndDefault() throws {
-        let rows = try document("configuration.md").split(separator: "\n").filter { $0.hasPrefix("| `AIM_") }
+        let rows = try document("configuration.md").split(separator: "\n").filter {
+            $0.hasPrefix("| `AIM_") || $0.hasPrefix("| `LWS_")
+        }
         #expect(rows.count == ConfigVariable.allCases.count)
         for variable in ConfigVariable.allCases {
             let row = rows.first { $0.hasPrefix("| `\(variable.name)` |") }
@@ -31,6 +33,7 @@ import Testing
             .modelFetchFailed, .modelNotFound,
             .modelAuthRequired, .modelTokenRejected, .modelAccessDenied, .diskFull,
             .startupTimeout, .engineUnhealthy, .restartBudgetSpent, .engineExitedEarly, .preflightFailed,
+            .insufficientMemory, .groupIncomplete, .groupMemberLost,
         ] {
             #expect(text.contains("| \(status.rawValue) | `\(status.name)` |"), "exit code \(status.rawValue)")
         }

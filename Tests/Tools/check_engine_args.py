@@ -2,7 +2,8 @@
 """Parses rendered engine commands with the engines' own argument parsers.
 
 Reads JSON lines {"name": ..., "argv": [...]} on stdin (argv as `select --dry-run --format json` prints
-it: python, -m, module, flags...) and prints one JSON line per command:
+it: python, -m, module, flags... — or python, -m, vllm.entrypoints.cli.main, serve, MODEL, flags..., the
+form multi-node groups run) and prints one JSON line per command:
 {"name": ..., "ok": true} or {"name": ..., "ok": false, "error": ["..."]}; first a line naming the
 engine versions found, {"vllm": VERSION or null, "sglang": VERSION or null}.
 - vLLM: its OpenAI server's parser (make_arg_parser) and its validation of the parsed arguments.
@@ -51,7 +52,7 @@ for line in sys.stdin:
     errors = io.StringIO()
     try:
         with contextlib.redirect_stderr(errors):
-            check(argv[3:])
+            check(argv[4:] if argv[2] == "vllm.entrypoints.cli.main" else argv[3:])
         result = {"name": item["name"], "ok": True}
     except SystemExit:
         result = {"name": item["name"], "ok": False, "error": errors.getvalue().strip().splitlines()[-1:]}
