@@ -7,19 +7,17 @@ import Synchronization
 /// Rank 0's side: listens on AIM_GROUP_PORT, admits each worker that runs the same plan, starts the group
 /// when all have joined, then watches them. The first worker lost ends the group.
 public final class GroupLeader: GroupWatching {
-    let settings: GroupSettings
-    let clock: any Clock<Duration>
-    let logger: Logger
-    let peers = GroupPeers()
+    let session: GroupSession
     private let started = Mutex(false)
     private let complete = OneShot<Bool>()
-    private let lost = OneShot<GroupLoss>()
-    private let work = Mutex<Task<Void, Never>?>(nil)
+
+    var settings: GroupSettings { session.settings }
+    var clock: any Clock<Duration> { session.clock }
+    var logger: Logger { session.logger }
+    var peers: GroupPeers { session.peers }
 
     init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger) {
-        self.settings = settings
-        self.clock = clock
-        self.logger = logger
+        session = GroupSession(settings: settings, clock: clock, logger: logger)
     }
 
     /// Waits until every worker has joined, then tells them to start. Throws `groupIncomplete` naming the
@@ -30,7 +28,7 @@ public final class GroupLeader: GroupWatching {
     ) async throws -> GroupLeader {
         let leader = GroupLeader(settings: settings, clock: clock, logger: logger)
         let server = try await GroupListener.bind(port: settings.group.groupPort)
-        leader.work.withLock { $0 = Task { await leader.run(server) } }
+        leader.session.work.withLock { $0 = Task { await leader.run(server) } }
         let workers = settings.group.size - 1
         logger.info(
             "Waiting for \(workers) worker\(workers == 1 ? "" : "s") to join on port \(settings.group.groupPort) (AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds))"
@@ -81,24 +79,23 @@ public final class GroupLeader: GroupWatching {
     }
 
     public func loss() async -> GroupLoss? {
-        await lost.value()
+        await session.lost.value()
     }
 
     public func end(ok: Bool, reason: String) async {
-        let peers = peers
-        _ = await Race.first(
-            {
-                await peers.broadcast(.end(ok: ok, reason: reason))
-                return true
-            },
-            { [clock] in (try? await clock.sleep(for: .seconds(2))) == nil })
-        peers.closeAll()
-        work.withLock { $0 }?.cancel()
+        await session.end(ok: ok, reason: reason)
     }
 
     private func run(_ server: GroupListener.Server) async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.keepAlive() }
+            group.addTask {
+                await self.session.keepAlive { silent in
+                    // Before the start a quiet worker is only waited for; after it, the group has failed.
+                    guard self.started.withLock({ $0 }), let rank = silent.first else { return false }
+                    self.memberLeft(rank, reason: self.session.silence)
+                    return true
+                }
+            }
             group.addTask {
                 try? await server.executeThenClose { connections in
                     try await withThrowingDiscardingTaskGroup { members in
@@ -110,27 +107,11 @@ public final class GroupLeader: GroupWatching {
             }
             // Ending the session (cancellation) closes the listener and every connection.
             await withTaskCancellationHandler {
-                await lost.value().map { _ in () }
+                await session.lost.value().map { _ in () }
             } onCancel: {
                 server.channel.close(promise: nil)
             }
             group.cancelAll()
-        }
-    }
-
-    /// Heartbeats to the workers, and a worker silent for too long counts as lost.
-    private func keepAlive() async {
-        while (try? await clock.sleep(for: settings.heartbeat)) != nil {
-            await peers.broadcast(.beat)
-            let silent = peers.tick(limit: settings.silentBeatsLimit)
-            guard started.withLock({ $0 }) else { continue }
-            if let rank = silent.first {
-                let seconds = settings.heartbeat.components.seconds * Int64(settings.silentBeatsLimit)
-                memberLeft(
-                    rank,
-                    reason: "sent nothing for \(seconds) s (AIM_HEALTH_INTERVAL_SECONDS × AIM_HEALTH_FAILURE_THRESHOLD)"
-                )
-            }
         }
     }
 
@@ -224,7 +205,7 @@ public final class GroupLeader: GroupWatching {
     private func memberLeft(_ rank: Int, reason: String) {
         peers.remove(rank)
         if started.withLock({ $0 }) {
-            lost.set(GroupLoss(rank: rank, reason: "rank \(rank) \(reason)"))
+            session.lost.set(GroupLoss(rank: rank, reason: "rank \(rank) \(reason)"))
         } else {
             logger.warning("Rank \(rank) left before the group started (\(reason)); waiting for it to join again")
         }

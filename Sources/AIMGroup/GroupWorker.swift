@@ -7,12 +7,12 @@ import Synchronization
 /// joins with its rank and plan, waits for the start, then watches the leader. The leader lost, or
 /// ending the group, ends this node too.
 public final class GroupWorker: GroupWatching {
-    let settings: GroupSettings
-    let clock: any Clock<Duration>
-    let logger: Logger
-    let peers = GroupPeers()
-    private let lost = OneShot<GroupLoss>()
-    private let work = Mutex<Task<Void, Never>?>(nil)
+    let session: GroupSession
+
+    var settings: GroupSettings { session.settings }
+    var clock: any Clock<Duration> { session.clock }
+    var logger: Logger { session.logger }
+    var peers: GroupPeers { session.peers }
 
     /// How one connection to the leader went before the start.
     enum Answer: Sendable {
@@ -23,9 +23,7 @@ public final class GroupWorker: GroupWatching {
     }
 
     init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger) {
-        self.settings = settings
-        self.clock = clock
-        self.logger = logger
+        session = GroupSession(settings: settings, clock: clock, logger: logger)
     }
 
     /// Joins the leader and returns once it says start. Throws `groupIncomplete` when the leader cannot be
@@ -77,7 +75,7 @@ public final class GroupWorker: GroupWatching {
         let task = Task { await self.converse(connection, answer: answer) }
         let result = await answer.value() ?? .closed("cancelled")
         if case .start = result {
-            work.withLock { $0 = task }
+            session.work.withLock { $0 = task }
         } else {
             task.cancel()
             await task.value
@@ -122,13 +120,19 @@ public final class GroupWorker: GroupWatching {
 
     /// After the start: heartbeats both ways until the leader ends or goes quiet.
     private func watch(_ lines: inout LineReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>) async throws {
-        let beats = Task { await keepAlive() }
+        let beats = Task {
+            await session.keepAlive { _ in
+                leaderLost(session.silence)
+                peers.closeAll()
+                return true
+            }
+        }
         defer { beats.cancel() }
         while let line = try await lines.next() {
             switch GroupMessage(line: line) {
             case .beat?: peers.heard(from: 0)
             case .end(let ok, let reason)?:
-                lost.set(GroupLoss(rank: 0, reason: "the leader ended the group: \(reason)", orderly: ok))
+                session.lost.set(GroupLoss(rank: 0, reason: "the leader ended the group: \(reason)", orderly: ok))
                 return
             default: continue
             }
@@ -136,39 +140,16 @@ public final class GroupWorker: GroupWatching {
         leaderLost("its connection closed (its aim-runtime or pod ended)")
     }
 
-    private func keepAlive() async {
-        while (try? await clock.sleep(for: settings.heartbeat)) != nil {
-            await peers.broadcast(.beat)
-            if !peers.tick(limit: settings.silentBeatsLimit).isEmpty {
-                let seconds = settings.heartbeat.components.seconds * Int64(settings.silentBeatsLimit)
-                leaderLost("sent nothing for \(seconds) s (AIM_HEALTH_INTERVAL_SECONDS × AIM_HEALTH_FAILURE_THRESHOLD)")
-                peers.closeAll()
-                return
-            }
-        }
-    }
-
     private func leaderLost(_ reason: String) {
         guard !peers.ranks.isEmpty else { return }
-        lost.set(GroupLoss(rank: 0, reason: "the leader (rank 0) \(reason)"))
+        session.lost.set(GroupLoss(rank: 0, reason: "the leader (rank 0) \(reason)"))
     }
 
     public func loss() async -> GroupLoss? {
-        await lost.value()
+        await session.lost.value()
     }
 
     public func end(ok: Bool, reason: String) async {
-        let peers = peers
-        _ = await Race.first(
-            {
-                await peers.broadcast(.end(ok: ok, reason: "rank \(self.settings.group.rank) \(reason)"))
-                return true
-            },
-            { [clock] in (try? await clock.sleep(for: .seconds(2))) == nil })
-        peers.closeAll()
-        if let task = work.withLock({ $0 }) {
-            task.cancel()
-            await task.value
-        }
+        await session.end(ok: ok, reason: "rank \(settings.group.rank) \(reason)")
     }
 }

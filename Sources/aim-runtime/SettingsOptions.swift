@@ -38,6 +38,8 @@ struct SettingsOptions: ParsableArguments {
     var memoryCheck: String?
     @Option(name: .customLong("auto-max-model-len"), help: "Overrides AIM_AUTO_MAX_MODEL_LEN.")
     var autoMaxModelLen: String?
+    @Option(name: .customLong("node-count"), help: "Overrides AIM_NODE_COUNT (nodes in the group, 1-64).")
+    var nodeCount: String?
 
     /// The flags given, keyed by the variable each overrides.
     var overrides: [ConfigVariable: String] {
@@ -47,7 +49,7 @@ struct SettingsOptions: ParsableArguments {
             (.cachePath, cachePath), (.port, port), (.engineArgs, engineArgs), (.logLevel, logLevel),
             (.logFormat, logFormat), (.allowGeneralFallback, allowGeneralFallback), (.profileBasePath, profileBasePath),
             (.gpuSource, gpuSource), (.sysfsPath, sysfsPath), (.memoryCheck, memoryCheck),
-            (.autoMaxModelLen, autoMaxModelLen),
+            (.autoMaxModelLen, autoMaxModelLen), (.nodeCount, nodeCount),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { variable, value in value.map { (variable, $0) } })
     }
