@@ -74,6 +74,7 @@ public final class GroupLeader: GroupWatching {
         started.withLock { started in
             guard missingRanks.isEmpty else { return false }
             started = true
+            peers.heardFromAll()
             return true
         }
     }

@@ -33,6 +33,13 @@ final class GroupPeers: Sendable {
         peers.withLock { $0[rank]?.silentTicks = 0 }
     }
 
+    /// The silence counts from now (the start: a worker that joined early sent no beats while it waited).
+    func heardFromAll() {
+        peers.withLock { peers in
+            for rank in peers.keys { peers[rank]?.silentTicks = 0 }
+        }
+    }
+
     /// One heartbeat interval passed: the ranks silent for `limit` intervals or more.
     func tick(limit: Int) -> [Int] {
         peers.withLock { peers in

@@ -1,0 +1,141 @@
+import AIMCore
+import AIMEngine
+import AIMTestSupport
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import AIMGroup
+
+/// The group's own protocol, over loopback in-process: join, start, heartbeats, losses and hostile peers.
+@Suite struct GroupSessionTests {
+    func settings(
+        rank: Int, port: Int, size: Int = 2, model: String = "org/model", timeout: Duration = .seconds(10)
+    )
+        -> GroupSettings
+    {
+        var settings = GroupSettings(
+            group: NodeGroup(size: size, rank: rank, leaderAddress: "127.0.0.1", masterPort: 1, groupPort: port),
+            profileID: "general/p", modelID: model, timeout: timeout, heartbeat: .milliseconds(100), silentBeatsLimit: 3
+        )
+        settings.retry = .milliseconds(50)
+        return settings
+    }
+
+    @Test func messagesRoundTripAndAnythingElseIsNoMessage() {
+        for message in [
+            GroupMessage.join(rank: 1, size: 2, profile: "p", model: "m"), .start, .refused("why"), .beat,
+            .end(ok: false, reason: "r"),
+        ] {
+            #expect(GroupMessage(line: String(message.line.dropLast())) == message)
+        }
+        for line in [
+            "", "{}", "[1]", #"{"aim_group": 2, "type": "beat"}"#, #"{"aim_group": 1, "type": "dance"}"#,
+            #"{"aim_group": 1, "type": "join", "rank": "1", "size": 2, "profile": "p", "model": "m"}"#,
+            #"{"aim_group": 1, "type": "end", "reason": "r"}"#, String(repeating: "x", count: 5000),
+        ] {
+            #expect(GroupMessage(line: line) == nil, "\(line.prefix(60))")
+        }
+        // A reason reaches the log: control characters are escaped, and it is cut to 512 characters.
+        let hostile = GroupMessage(
+            line: #"{"aim_group": 1, "type": "refused", "reason": "a\u001b[2Jb"# + String(repeating: "y", count: 900)
+                + #""}"#)
+        guard case .refused(let reason)? = hostile else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(!reason.unicodeScalars.contains("\u{1b}") && reason.count < 600)
+    }
+
+    @Test func aWorkerJoinsThenTheLeaderHearsWhyItLeft() async throws {
+        let port = LocalServer.freePort()
+        async let leader = GroupLeader.gather(settings(rank: 0, port: port))
+        let worker = try await GroupWorker.join(settings(rank: 1, port: port))
+        let gathered = try await leader
+        await worker.end(ok: false, reason: "ended with exit code 1")
+        let loss = await gathered.loss()
+        #expect(loss?.rank == 1 && loss?.orderly == false)
+        #expect(loss?.reason.contains("rank 1 ended: rank 1 ended with exit code 1") == true, "\(loss?.reason ?? "")")
+        await gathered.end(ok: false, reason: "done")
+    }
+
+    @Test func aLeaderAskedToStopEndsTheGroupOrderly() async throws {
+        let port = LocalServer.freePort()
+        async let leader = GroupLeader.gather(settings(rank: 0, port: port))
+        let worker = try await GroupWorker.join(settings(rank: 1, port: port))
+        let gathered = try await leader
+        // Heartbeats keep a quiet but healthy group together.
+        try await Task.sleep(for: .milliseconds(600))
+        await gathered.end(ok: true, reason: "stopped")
+        let loss = await worker.loss()
+        #expect(loss?.orderly == true && loss?.reason == "the leader ended the group: stopped")
+        await worker.end(ok: true, reason: "stopped")
+    }
+
+    @Test func aLeaderAloneNamesTheMissingRanksAndAStrangerIsRefused() async throws {
+        let port = LocalServer.freePort()
+        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port, size: 3, timeout: .seconds(2))) }
+        try await Task.sleep(for: .milliseconds(200))
+        await #expect {
+            _ = try await GroupWorker.join(settings(rank: 1, port: port, size: 3, model: "org/other"))
+        } throws: { error in
+            (error as? AIMError)?.message.contains("rank 1 chose profile general/p for org/other") == true
+        }
+        // Garbage and an endless line are cut off; the leader keeps waiting.
+        for payload in ["GET / HTTP/1.1\r\n\r\n", String(repeating: "z", count: 10000)] {
+            let socket = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            try await socket.writeAndFlush(ByteBuffer(string: payload))
+            try? await socket.closeFuture.get()
+        }
+        await #expect {
+            _ = try await leader.value
+        } throws: { error in
+            guard let error = error as? AIMError else { return false }
+            return error.status == .groupIncomplete
+                && error.message.contains("ranks 1, 2 of the group of 3 did not join the leader on port \(port)")
+        }
+    }
+
+    @Test func aMemberThatGoesQuietIsLostAfterTheSilenceLimit() async throws {
+        let port = LocalServer.freePort()
+        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port)) }
+        try await Task.sleep(for: .milliseconds(100))
+        // A worker that joins, then never writes again (a hung host: no FIN, no beat).
+        let quiet = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        try await quiet.writeAndFlush(
+            ByteBuffer(string: GroupMessage.join(rank: 1, size: 2, profile: "general/p", model: "org/model").line))
+        let gathered = try await leader.value
+        let started = ContinuousClock.now
+        let loss = await gathered.loss()
+        let waited = ContinuousClock.now - started
+        #expect(loss?.rank == 1 && loss?.reason.contains("sent nothing for") == true, "\(loss?.reason ?? "")")
+        // 3 silent intervals of 100 ms on the leader's own beats: between 200 and 300 ms after the start.
+        #expect(waited >= .milliseconds(150) && waited < .seconds(2), "\(waited)")
+        await gathered.end(ok: false, reason: "lost")
+        try? await quiet.close()
+    }
+
+    @Test func aWorkerWithNoLeaderGivesUpWithTheAddress() async throws {
+        let port = LocalServer.freePort()
+        await #expect {
+            _ = try await GroupWorker.join(settings(rank: 1, port: port, timeout: .milliseconds(400)))
+        } throws: { error in
+            guard let error = error as? AIMError else { return false }
+            return error.status == .groupIncomplete && error.message.contains("127.0.0.1:\(port)")
+                && error.message.contains("Connection refused")
+        }
+    }
+
+    @Test func theRouteToALocalLeaderIsLoopback() async throws {
+        let route = try await LeaderRouting(patience: .zero, resolveNames: false).route(toLeader: "127.0.0.1")
+        #expect(route == GroupRoute(interface: "lo", localAddress: "127.0.0.1"))
+        await #expect {
+            _ = try await LeaderRouting(patience: .zero, resolveNames: false).route(toLeader: "aim-0.aim")
+        } throws: { error in
+            (error as? AIMError)?.message.contains("a dry-run does not resolve") == true
+        }
+    }
+}
