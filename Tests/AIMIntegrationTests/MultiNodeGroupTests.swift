@@ -94,6 +94,25 @@ final class MultiNodeGroupTests {
         #expect(pair.remainingProcesses().isEmpty, "left: \(pair.remainingProcesses())")
     }
 
+    /// The worker's pod dies at once (SIGKILL to its aim-runtime): its engine goes with it (the parent-death
+    /// signal), and the leader sees the connection close.
+    @Test func aKilledWorkerRuntimeFailsTheGroupAndLeavesNoOrphan() throws {
+        let leader = try serve(rank: 0)
+        let worker = try serve(rank: 1)
+        #expect(try waitUntilReady(rank: 0, seconds: 60), "leader: \(leader.log)\nworker: \(worker.log)")
+        let killed = Date()
+        worker.signal(SIGKILL)
+        #expect(leader.wait(seconds: 30) == 19, "leader: \(leader.log)")
+        let elapsed = Date().timeIntervalSince(killed)
+        #expect(elapsed < 2 + 3, "\(elapsed) s")
+        #expect(leader.log.contains("rank 1 its connection closed"), "\(leader.log)")
+        _ = worker.wait(seconds: 10)
+        // The orphaned engine got SIGKILL when its aim-runtime died; give the kernel a moment to reap it.
+        let deadline = Date().addingTimeInterval(5)
+        while !pair.remainingProcesses().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(pair.remainingProcesses().isEmpty, "left: \(pair.remainingProcesses())")
+    }
+
     @Test func aStoppedLeaderStopsTheGroupCleanly() throws {
         let leader = try serve(rank: 0)
         let worker = try serve(rank: 1)
