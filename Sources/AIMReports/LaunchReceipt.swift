@@ -53,7 +53,7 @@ public struct LaunchReceipt: Sendable {
             uniqueKeysWithValues: Phase.allCases.map { phase in
                 (phase.rawValue, phases[phase].map { StructuredValue.string(Self.timestamp($0)) } ?? .null)
             })
-        return .mapping([
+        var document: OrderedDictionary<String, StructuredValue> = [
             "aim_runtime": .mapping(["version": .string(version), "commit": .string(commit)]),
             "started": .string(Self.timestamp(started)),
             "profile": .mapping([
@@ -84,7 +84,10 @@ public struct LaunchReceipt: Sendable {
             "env": LaunchPlanReport.environmentDocument(spec.command.environment),
             "readiness": LaunchPlanReport.readinessDocument(spec.readiness),
             "phases": .mapping(phaseTimes),
-        ])
+        ]
+        // In a group: this node's rank and role, the leader, the ports and the interface its collectives use.
+        if let group = spec.group { document["group"] = GroupPlanReport.document(group) }
+        return .mapping(document)
     }
 
     static func fileDocument(_ file: CachedFile) -> StructuredValue {

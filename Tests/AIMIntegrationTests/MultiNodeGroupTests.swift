@@ -145,6 +145,8 @@ struct NamespacePair {
     let leader: String
     let worker: String
     let leaderAddress: String
+    let workerAddress: String
+    let workerInterface: String
 
     static let script = CLI.packageRoot + "/Tests/Tools/netns_pair.sh"
 
@@ -159,12 +161,20 @@ struct NamespacePair {
         }
         return NamespacePair(
             prefix: prefix, leader: values["A_NS"] ?? "", worker: values["B_NS"] ?? "",
-            leaderAddress: values["A_ADDR"] ?? "")
+            leaderAddress: values["A_ADDR"] ?? "", workerAddress: values["B_ADDR"] ?? "",
+            workerInterface: values["B_IF"] ?? "")
     }
 
     func remainingProcesses() -> [String] {
         ((try? CLI.runProgram("/bin/bash", [Self.script, "pids", prefix]))?.stdout ?? "").split(separator: "\n")
             .map(String.init)
+    }
+
+    /// The pids in one namespace.
+    func processes(in namespace: String) -> [Int32] {
+        let ip = NamespacedProcess.ip
+        return ((try? CLI.runProgram(ip, ["netns", "pids", namespace]))?.stdout ?? "").split(separator: "\n")
+            .compactMap { Int32($0) }
     }
 
     func down() {
