@@ -36,6 +36,9 @@ enum FailureCatalogue {
     static let maxModelLenFix =
         "set AIM_ENGINE_ARGS='{\"max-model-len\": <N>}' (the longest context the KV cache holds), or raise gpu-memory-utilization, or choose a profile with more GPUs"
 
+    static let groupNetworkFix =
+        "the nodes' collectives could not connect: set GLOO_SOCKET_IFNAME and NCCL_SOCKET_IFNAME to the interface that reaches the leader and VLLM_HOST_IP to this node's address (aim-runtime sets them in a group unless they are set), and let every node reach the others on all ports"
+
     static let signatures: [FailureSignature] = [
         // MARK: kv_cache_too_small
         // vLLM V1: "ValueError: To serve at least one request with the models's max seq len (221000), (10.12 GiB KV
@@ -232,6 +235,29 @@ enum FailureCatalogue {
             .rcclFailure,
             .pattern("[Tt]imed out.{0,80}process group|process group.{0,80}[Tt]imed out", anchor: "imed out"), rank: 15),
         .init(.rcclFailure, .text("DistBackendError"), rank: 12),
+        // A group of nodes whose collectives cannot connect: measured with vLLM 0.32 across two network namespaces
+        // (Tests/Fixtures/engine-failures/vllm-0.32-cpu-multinode-no-interface.log): "Gloo connectFullMesh failed
+        // with [...pair.cc:152] timed out connecting: SO_ERROR: Connection refused, remote=[127.0.0.1]:13724".
+        // Public reports, fixed by GLOO_SOCKET_IFNAME: https://github.com/vllm-project/vllm/issues/5094,
+        // https://github.com/sgl-project/sglang/issues/3226
+        .init(.rcclFailure, .text("Gloo connectFullMesh failed"), rank: 30, fix: groupNetworkFix),
+        // Gloo's own warning before it: "Unable to resolve hostname to a (local) address. Using the loopback address
+        // as fallback. Manually set the network interface to bind to with GLOO_SOCKET_IFNAME."
+        // https://github.com/vllm-project/vllm/issues/7074
+        .init(.rcclFailure, .text("Using the loopback address as fallback"), rank: 20, fix: groupNetworkFix),
+        // vLLM without a route to guess its address from: "Failed to get the IP address, using 0.0.0.0 by default.
+        // The value can be set by the environment variable VLLM_HOST_IP or HOST_IP." Harmless on one node, hence
+        // the low rank; across nodes the ranks then cannot reach each other's queues.
+        .init(.rcclFailure, .text("Failed to get the IP address, using 0.0.0.0"), rank: 14, fix: groupNetworkFix),
+        // Another member went away: "RuntimeError: [...gloo/transport/tcp/pair.cc:537] Read error [198.18.0.2]:12494:
+        // Connection reset by peer. This is typically caused by a remote worker hanging or bugs in the application."
+        // (…-multinode-peer-lost.log); "Connection closed by peer [...]. This is typically caused by a remote worker
+        // crashing."
+        .init(
+            .rcclFailure, .text("This is typically caused by a remote worker"), rank: 30,
+            fix:
+                "another node of the group failed or was stopped: its own log (and its aim-runtime's exit code) has the reason; the group restarts as a whole"
+        ),
 
         // MARK: hip_oom
         // vLLM V1, memory taken before it starts: "ValueError: Free memory on device (6.9/8.0 GiB) on startup is less

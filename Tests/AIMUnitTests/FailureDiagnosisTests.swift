@@ -215,6 +215,15 @@ import Testing
             #expect(diagnosis.cause == expected, "\(name)")
             #expect(diagnosis.evidence.hasPrefix(evidence), "\(diagnosis.evidence)")
         }
+        // A group of nodes: collectives on the wrong interface, then a lost peer.
+        for (name, fix) in [
+            ("no-interface", "set GLOO_SOCKET_IFNAME and NCCL_SOCKET_IFNAME"),
+            ("peer-lost", "another node of the group"),
+        ] {
+            let diagnosis = EngineFailureDiagnosis.diagnose(try lines("vllm-0.32-cpu-multinode-\(name).log"))
+            #expect(diagnosis.cause == .rcclFailure, "\(name)")
+            #expect(diagnosis.fix.hasPrefix(fix) || diagnosis.fix.contains(fix), "\(name): \(diagnosis.fix)")
+        }
         // Its harmless warnings alone (the ulimit, Triton, LD_PRELOAD, the long max_model_len) match nothing.
         let warnings = stdout.filter { $0.contains(" WARNING ") }
         #expect(warnings.count >= 4)
