@@ -58,8 +58,10 @@ extension RuntimeConfiguration {
     }
 
     public var profileListHeading: ProfileListHeading {
-        ProfileListHeading(
+        var heading = ProfileListHeading(
             aimID: aimID, modelID: modelID, engine: engine, metric: metric, precision: precision,
             profileRoot: profileBasePath)
+        heading.nodeCount = nodeCount
+        return heading
     }
 }

@@ -9,6 +9,8 @@ public struct ProfileListHeading: Sendable {
     /// nil means `auto`.
     public var precision: Precision?
     public var profileRoot: String
+    /// Nodes in the group; 1 outside one.
+    public var nodeCount = 1
 
     public init(
         aimID: String?, modelID: String?, engine: EngineKind, metric: Metric, precision: Precision?, profileRoot: String

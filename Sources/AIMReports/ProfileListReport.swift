@@ -35,7 +35,7 @@ public struct ProfileListReport: Sendable {
     private var headerLines: [String] {
         [
             "AIM ID: \(heading.aimID ?? "None")   Model ID: \(heading.modelID ?? "None")",
-            "GPU: \(gpu.count)x \(gpu.model.rawValue) (from \(gpu.source))   Engine: \(heading.engine.rawValue)   "
+            "GPU: \(heading.nodeCount > 1 ? "\(heading.nodeCount) nodes of " : "")\(gpu.count)x \(gpu.model.rawValue) (from \(gpu.source))   Engine: \(heading.engine.rawValue)   "
                 + "Metric: \(heading.metric.rawValue)   Precision: \(heading.precision?.rawValue ?? "auto")",
             "Profile root: \(heading.profileRoot)",
         ]
@@ -57,7 +57,8 @@ public struct ProfileListReport: Sendable {
             [
                 row.selected ? "*" : "", row.id, row.source.rawValue,
                 row.metadata?.gpu.rawValue ?? "-", row.metadata?.precision.rawValue ?? "-",
-                row.metadata?.engine.rawValue ?? "-", row.metadata.map { String($0.gpuCount) } ?? "-",
+                row.metadata?.engine.rawValue ?? "-",
+                row.metadata.map { $0.nodeCount > 1 ? "\($0.nodeCount)x\($0.gpuCount)" : String($0.gpuCount) } ?? "-",
                 row.metadata?.metric.rawValue ?? "-", row.metadata?.type.rawValue ?? "-",
                 String(row.location.searchPriority), MemoryReport.cell(row.memory), row.state.rawValue, row.reason,
             ]
