@@ -76,6 +76,26 @@ import Testing
     }
 
     /// KV per token: layers × KV heads per rank × head dim × 2 (K and V) × 2 bytes; MLA: layers × (512 + 64) × 2.
+    /// A group's profile (2 nodes of 8 MI300X, TP 8 × PP 2): the weights spread over all 16 GPUs and each
+    /// pipeline stage holds the KV cache of half the layers.
+    @Test func aGroupSplitsTheWeightsAndLayersOverEveryNodesGPUs() throws {
+        let llama = try shape("llama-3.1-405b")
+        // Per layer: attention 570,425,344, MLP 3 × 16384 × 53248, two norms; × 126, + embeddings, head, norm.
+        #expect(llama.parameters.total == 405_853_388_800)
+        let group = MemoryEstimator.estimate(llama, weightBytes: nil, request: request(tp: 8, pp: 2))
+        #expect(group.verdict == .fits, "\(group.reason)")
+        // 63 layers a stage × 1 KV head a GPU × 128 × K and V × 2 bytes = 32,256 bytes a token.
+        #expect(
+            group.requiredBytesPerGPU == 2 * 405_853_388_800 / 16 + 2 * Self.gib + 131072 * 63 * 1 * 128 * 2 * 2,
+            "\(group.reason)")
+        // The shipped profiles ask for exactly that layout.
+        let profile = try ProfileCatalogLoader().load(
+            root: CLI.packageRoot + "/profiles", aimID: "meta-llama/Llama-3.1-405B-Instruct"
+        ).profiles.first { $0.id == "vllm-mi300x-bf16-2x8-latency" }
+        let arguments = ProfileMemoryArguments(profile: try #require(profile), overrides: nil)
+        #expect(arguments.tensorParallel * arguments.pipelineParallel == 16)
+    }
+
     @Test func kvCachePerTokenByHand() throws {
         let llama = try shape("llama-3.1-8b")
         #expect(MemoryEstimator.kvBytes(llama, tokens: 1, request: request()) == 32 * 8 * 128 * 2 * 2)
