@@ -11,8 +11,9 @@ fi
 warn() { echo "warning: $*" >&2; }
 
 # Debian: ROCm SMI (the tool and the library, which fail cleanly without a GPU, and the header the build
-# checks its function types against), python3-venv for the venvs below, zsh and fish for the completions.
-debian=(rocm-smi librocm-smi64-1 librocm-smi-dev python3-venv zsh fish)
+# checks its function types against), python3-venv for the venvs below, zsh and fish for the completions,
+# iproute2 for the network namespaces of the multi-node tests (which also need root).
+debian=(rocm-smi librocm-smi64-1 librocm-smi-dev python3-venv zsh fish iproute2)
 missing=()
 for package in "${debian[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
