@@ -17,6 +17,7 @@ sleeps, with a child, forever), flood (prints without end); otherwise it exits 1
 import json, os, signal, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.dont_write_bytecode = True  # importing the module below must leave no __pycache__ in the source tree
 import fake_multinode
 
 args = sys.argv[1:]

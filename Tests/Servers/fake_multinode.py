@@ -3,15 +3,19 @@
 The engine's own flags select it (`--nnodes N`, N > 1, with `--node-rank R`), as vLLM's and SGLang's do:
   vLLM:   --master-addr A --master-port P    (workers add --headless)
   SGLang: --dist-init-addr A:P               (IPv6 in brackets: [::1]:29500)
-It behaves as real vLLM 0.32 does across two hosts (Tests/Tools/netns_pair.sh, /work/notes/netns-findings.md):
+It behaves as real vLLM 0.32 does across two hosts (measured in two namespaces of Tests/Tools/netns_pair.sh):
 - The leader binds its HTTP port at once but listens only when every worker has joined, so until then a
   probe is refused; then /health answers 200 and /v1/models lists --served-model-name.
 - The leader listens on A:P; each worker connects (retrying for FAKE_JOIN_TIMEOUT seconds, default 120),
   sends its rank as a line, and gets "welcome" back.
-- When a joined worker's connection drops, the leader keeps running, but /health answers 500 and completions
-  500 EngineDeadError, as real vLLM does for more than a minute: the supervisor must fail the group itself.
-  FAKE_DEAD_EXIT_AFTER=S makes the leader exit 1 S seconds later (real vLLM: see the findings).
-- A worker exits 1 when the leader's connection drops, and 0 on SIGTERM (fake_engine's handler).
+- When a joined worker's connection drops, FAKE_WORKER_LOSS says what the leader does:
+    unhealthy (default): it keeps running, /health answers 500 and completions 500 (EngineDeadError's
+      message); FAKE_DEAD_EXIT_AFTER=S makes it exit 1 S seconds later.
+    vllm: what real vLLM 0.32 did across two namespaces: nothing while idle (/health stays 200); the next
+      completion gets 500, the engine's error lines are printed, and the leader exits 0 half a second later.
+- When the leader's connection drops, FAKE_LEADER_LOSS says what a worker does: exit (default): prints a
+  line and exits 1; hang: what real vLLM 0.32 did: nothing, silently, until it is killed.
+- A worker exits 0 on SIGTERM (fake_engine's handler; real vLLM takes about 11 s, its grace periods).
 - SGLang workers with --port serve the dummy /health (200) that real SGLang's non-zero ranks serve.
 - FAKE_ENGINE_MODE=crash-after-ready: the instance exits 4 one second after it is ready (leader) or joined
   (worker).
@@ -95,6 +99,7 @@ class Group:
     def __init__(self):
         self.lock = threading.Lock()
         self.joined = {}
+        self.lost = None  # the address of the first worker whose connection dropped
         self.dead = False
 
 
@@ -128,10 +133,15 @@ def make_handler(names, group):
                 self.reply(404, b"")
                 return
             with group.lock:
+                if group.lost and not group.dead:
+                    # "vllm": the engine finds out only when it next talks to the worker.
+                    group.dead = True
+                    engine_died(group.lost)
+                    threading.Thread(target=lambda: (time.sleep(0.5), os._exit(0)), daemon=True).start()
                 dead = group.dead
             if dead:
                 error = {"error": {"message": "EngineCore encountered an issue. See stack trace (above) for the "
-                                   "root cause.", "type": "EngineDeadError", "param": None, "code": 500}}
+                                   "root cause.", "type": "InternalServerError", "param": None, "code": 500}}
                 self.reply(500, json.dumps(error).encode())
                 return
             choice = ({"index": 0, "message": {"role": "assistant", "content": "fake"}, "finish_reason": "stop"}
@@ -144,7 +154,24 @@ def make_handler(names, group):
     return Handler
 
 
+def engine_died(peer):
+    # Real vLLM 0.32's lines (without the tracebacks) when a worker node is gone.
+    where = f"[{peer}]:27777"
+    print(stamp("(EngineCore pid=%d) ERROR" % os.getpid(), "core.py:1512", "RuntimeError: Worker failed with error "
+                f"'[/__w/pytorch/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:553] Connection closed by peer "
+                f"{where}. This is typically caused by a remote worker crashing. Check the logs of the remote worker "
+                "before reporting an error.', please check the stack trace above for the root cause"),
+          file=sys.stderr, flush=True)
+    print(stamp("(APIServer pid=%d) ERROR" % os.getpid(), "async_llm.py:906", "vllm.v1.engine.exceptions."
+                "EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause."),
+          file=sys.stderr, flush=True)
+
+
 def run_leader(args, topo, names, note, mode):
+    loss = os.environ.get("FAKE_WORKER_LOSS", "unhealthy")
+    if loss not in ("unhealthy", "vllm"):
+        fail(f"FAKE_WORKER_LOSS={loss!r}: use unhealthy or vllm")
+
     http_port = int(value(args, "--port") or ("30000" if topo.flavour == "sglang" else "8000"))
     http_host = value(args, "--host") or "127.0.0.1"
     group = Group()
@@ -164,23 +191,23 @@ def run_leader(args, topo, names, note, mode):
     print(stamp("INFO", "parallel_state.py", f"world_size={topo.nnodes} rank=0 waiting for "
                 f"{topo.nnodes - 1} node(s) on {topo.host}:{topo.port}"), flush=True)
 
-    def watch(rank, conn):
+    def watch(rank, peer, conn):
         # A worker never sends after its rank, so any return from recv means its connection is gone.
         try:
             conn.recv(1)
         except OSError:
             pass
-        with group.lock:
-            first = not group.dead
-            group.dead = True
         note(f"worker_lost_{rank}", time.time())
-        if first:
-            note("worker_lost", time.time())
-            print(stamp("ERROR", "core_client.py", f"Engine core proc EngineCore died unexpectedly (node rank {rank}"
-                        " lost), shutting down client."), file=sys.stderr, flush=True)
-            print(stamp("ERROR", "async_llm.py", "AsyncLLM output_handler failed."), file=sys.stderr, flush=True)
-            print("vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace "
-                  "(above) for the root cause.", file=sys.stderr, flush=True)
+        with group.lock:
+            first = group.lost is None
+            if first:
+                group.lost = peer
+                group.dead = loss == "unhealthy"
+        if not first:
+            return
+        note("worker_lost", time.time())
+        if loss == "unhealthy":
+            engine_died(peer)
             delay = os.environ.get("FAKE_DEAD_EXIT_AFTER")
             if delay is not None:
                 time.sleep(float(delay))
@@ -210,7 +237,7 @@ def run_leader(args, topo, names, note, mode):
         note("workers_joined", " ".join(map(str, ranks)))
         print(stamp("INFO", "parallel_state.py", f"node rank {rank} joined from {peer[0]} "
                     f"({len(ranks)}/{topo.nnodes - 1})"), flush=True)
-        threading.Thread(target=watch, args=(rank, conn), daemon=True).start()
+        threading.Thread(target=watch, args=(rank, peer[0], conn), daemon=True).start()
 
     def refuse_late():
         # The group is formed: a worker joining now (a restarted one) is turned away, as gloo would.
@@ -280,6 +307,10 @@ def run_worker(args, topo, note, mode):
     except OSError:
         pass
     note("leader_lost", time.time())
+    if os.environ.get("FAKE_LEADER_LOSS", "exit") == "hang":
+        # Real vLLM 0.32's worker says nothing and waits for its lost leader until it is killed.
+        while True:
+            time.sleep(3600)
     print(stamp("ERROR", "multiproc_executor.py", f"node rank {topo.rank}: the connection to the master at "
                 f"{topo.host}:{topo.port} was lost; exiting."), file=sys.stderr, flush=True)
     sys.exit(1)

@@ -11,6 +11,8 @@
 # Each namespace sees only its own lo and veth: 127.0.0.1 in one is not 127.0.0.1 in the other or on the host.
 # The veth ends are created inside the namespaces, never in the host's, so parallel pairs cannot clash there;
 # their names still differ per PREFIX (a hash), which keeps logs readable.
+# There is no default route and the hostname resolves to 127.0.0.1, so vLLM needs, on every node,
+# GLOO_SOCKET_IFNAME=<that node's veth> and VLLM_HOST_IP=<that node's address>; without them it hangs.
 set -euo pipefail
 
 usage() {
