@@ -60,8 +60,10 @@ final class MultiNodeGroupTests {
         return false
     }
 
+    /// The engines behave as real vLLM 0.32 did across two namespaces: an idle leader whose worker died stays
+    /// healthy (FAKE_WORKER_LOSS=vllm), so only aim-runtime's own watch of the group can end it.
     @Test func theLeaderIsReadyOnlyAfterTheWorkerAndAKilledWorkerFailsTheGroup() throws {
-        let leader = try serve(rank: 0)
+        let leader = try serve(rank: 0, ["FAKE_WORKER_LOSS": "vllm"])
         Thread.sleep(forTimeInterval: 2)
         // Alone, the leader waits for rank 1 and starts no engine.
         #expect(leader.isRunning)
@@ -108,6 +110,24 @@ final class MultiNodeGroupTests {
         #expect(leader.log.contains("rank 1 its connection closed"), "\(leader.log)")
         _ = worker.wait(seconds: 10)
         // The orphaned engine got SIGKILL when its aim-runtime died; give the kernel a moment to reap it.
+        let deadline = Date().addingTimeInterval(5)
+        while !pair.remainingProcesses().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(pair.remainingProcesses().isEmpty, "left: \(pair.remainingProcesses())")
+    }
+
+    /// The leader's pod dies at once: a real vLLM worker then hangs silently (FAKE_LEADER_LOSS=hang), so the
+    /// worker's aim-runtime stops it and fails too.
+    @Test func aKilledLeaderFailsTheWorkerWhoseEngineHangs() throws {
+        let leader = try serve(rank: 0)
+        let worker = try serve(rank: 1, ["FAKE_LEADER_LOSS": "hang"])
+        #expect(try waitUntilReady(rank: 0, seconds: 60), "leader: \(leader.log)\nworker: \(worker.log)")
+        let killed = Date()
+        leader.signal(SIGKILL)
+        #expect(worker.wait(seconds: 30) == 19, "worker: \(worker.log)")
+        let elapsed = Date().timeIntervalSince(killed)
+        #expect(elapsed < 2 + 3 + 2, "\(elapsed) s")
+        #expect(worker.log.contains("the group failed: the leader (rank 0) its connection closed"), "\(worker.log)")
+        _ = leader.wait(seconds: 10)
         let deadline = Date().addingTimeInterval(5)
         while !pair.remainingProcesses().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         #expect(pair.remainingProcesses().isEmpty, "left: \(pair.remainingProcesses())")
