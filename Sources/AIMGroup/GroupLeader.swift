@@ -157,11 +157,11 @@ public final class GroupLeader: GroupWatching {
                     default: continue
                     }
                 }
-                memberLeft(member, reason: "its connection closed (its aim-runtime or pod ended)")
+                memberLeft(member, reason: "closed its connection (its aim-runtime or pod ended)")
             }
         } catch {
             if let member = rank.withLock({ $0 }) {
-                memberLeft(member, reason: "its connection failed (\(GroupErrorText.describe(error)))")
+                memberLeft(member, reason: "lost its connection (\(GroupErrorText.describe(error)))")
             }
         }
     }

@@ -112,7 +112,7 @@ public final class GroupWorker: GroupWatching {
             }
         } catch {
             answer.set(.closed(GroupErrorText.describe(error)))
-            leaderLost("its connection failed (\(GroupErrorText.describe(error)))")
+            leaderLost("lost its connection (\(GroupErrorText.describe(error)))")
         }
         // Cancelled while waiting: nothing more to report.
         answer.set(.closed("cancelled"))
@@ -137,7 +137,7 @@ public final class GroupWorker: GroupWatching {
             default: continue
             }
         }
-        leaderLost("its connection closed (its aim-runtime or pod ended)")
+        leaderLost("closed its connection (its aim-runtime or pod ended)")
     }
 
     private func leaderLost(_ reason: String) {
