@@ -9,7 +9,8 @@ import Synchronization
 public final class GroupLeader: GroupWatching {
     let session: GroupSession
     private let started = Mutex(false)
-    private let complete = OneShot<Bool>()
+    /// Set when every worker has joined; replaced when one leaves before the start, so the wait goes on.
+    private let complete = Mutex(OneShot<Bool>())
 
     var settings: GroupSettings { session.settings }
     var clock: any Clock<Duration> { session.clock }
@@ -36,10 +37,11 @@ public final class GroupLeader: GroupWatching {
         let waited = Stopwatch(clock)
         while true {
             let remaining = settings.timeout - waited.elapsed()
+            let complete = leader.complete.withLock { $0 }
             let joined =
                 remaining > .zero
                 ? await Race.first(
-                    { await leader.complete.value() ?? false },
+                    { await complete.value() ?? false },
                     { [clock] in
                         try? await clock.sleep(for: min(remaining, settings.progressInterval))
                         return false
@@ -147,7 +149,7 @@ public final class GroupLeader: GroupWatching {
                 timer.cancel()
                 rank.withLock { $0 = member }
                 logger.info("Rank \(member) joined from \(Self.peer(channel))")
-                if missingRanks.isEmpty { complete.set(true) }
+                if missingRanks.isEmpty { complete.withLock { $0 }.set(true) }
                 while let line = try await lines.next() {
                     switch GroupMessage(line: line) {
                     case .beat?: peers.heard(from: member)
@@ -208,6 +210,7 @@ public final class GroupLeader: GroupWatching {
         if started.withLock({ $0 }) {
             session.lost.set(GroupLoss(rank: rank, reason: "rank \(rank) \(reason)"))
         } else {
+            complete.withLock { if $0.current != nil { $0 = OneShot() } }
             logger.warning("Rank \(rank) left before the group started (\(reason)); waiting for it to join again")
         }
     }
