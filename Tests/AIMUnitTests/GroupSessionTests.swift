@@ -121,6 +121,26 @@ import Testing
         try? await quiet.close()
     }
 
+    /// A worker pod restarted while another still downloads: it joins again under the same rank.
+    @Test func aWorkerThatLeftBeforeTheStartMayJoinAgain() async throws {
+        let port = LocalServer.freePort()
+        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port, size: 3)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let early = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        try await early.writeAndFlush(
+            ByteBuffer(string: GroupMessage.join(rank: 1, size: 3, profile: "general/p", model: "org/model").line))
+        try await Task.sleep(for: .milliseconds(200))
+        try await early.close()
+        async let one = GroupWorker.join(settings(rank: 1, port: port, size: 3))
+        async let two = GroupWorker.join(settings(rank: 2, port: port, size: 3))
+        let workers = try await [one, two]
+        let gathered = try await leader.value
+        #expect(gathered.missingRanks.isEmpty)
+        await gathered.end(ok: true, reason: "stopped")
+        for worker in workers { #expect(await worker.loss()?.orderly == true) }
+    }
+
     @Test func aWorkerWithNoLeaderGivesUpWithTheAddress() async throws {
         let port = LocalServer.freePort()
         await #expect {
