@@ -180,8 +180,11 @@ public enum ConfigVariable: String, CaseIterable, Sendable {
         case .startupSilence:
             return
                 "Seconds without an engine line during start after which serve logs what each engine process is doing (10-86400)."
-        case .healthInterval: return "Seconds between liveness checks once the engine is ready."
-        case .healthFailures: return "Consecutive failed liveness checks that make the engine unhealthy."
+        case .healthInterval:
+            return "Seconds between liveness checks once the engine is ready (and between a group's heartbeats)."
+        case .healthFailures:
+            return
+                "Consecutive failed liveness checks that make the engine unhealthy (and heartbeats a group member may miss)."
         case .restartPolicy: return "never (stop and exit) or on-failure (restart a crashed or unhealthy engine)."
         case .maxRestarts: return "Restarts allowed with on-failure before serve gives up (exit 14)."
         case .shutdownGrace: return "Seconds the engine gets to stop after SIGTERM before it is killed."

@@ -66,6 +66,16 @@ extension ConfigurationLoader {
                 expected: "a DNS name or an IP address of the leader, e.g. aim-0.aim.default or 10.0.0.5 "
                     + "(letters, digits, '.', '-' and ':' only)")
         }
+        // A colon means IPv6; `host:port` would resolve as nothing for half an hour.
+        if address.contains(":") {
+            var bytes = in6_addr()
+            guard inet_pton(AF_INET6, address, &bytes) == 1 else {
+                throw invalid(
+                    origin, text,
+                    expected: "a DNS name or an IP address without a port (the ports are AIM_MASTER_PORT and "
+                        + "AIM_GROUP_PORT); an IPv6 address without brackets, e.g. fd00::5")
+            }
+        }
         return address
     }
 }

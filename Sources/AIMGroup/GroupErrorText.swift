@@ -9,8 +9,12 @@ enum GroupErrorText {
         switch error {
         case let error as IOError: return String(cString: strerror(error.errnoCode))
         case let error as NIOConnectionError:
-            return error.connectionErrors.last.map { describe($0.error) } ?? "the connection failed"
-        case is ChannelError: return "the connection closed"
+            if let last = error.connectionErrors.last { return describe(last.error) }
+            return error.dnsAError != nil || error.dnsAAAAError != nil
+                ? "the name does not resolve" : "the connection failed"
+        case let error as ChannelError:
+            if case .connectTimeout = error { return "timed out connecting" }
+            return "the connection closed"
         case is LineReader<NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator>.TooLong:
             return "a line longer than \(GroupMessage.maxLineBytes) bytes"
         default: return SystemErrorText.describe(error) ?? "a network error"

@@ -36,6 +36,11 @@ public final class GroupLeader: GroupWatching {
         )
         let waited = Stopwatch(clock)
         while true {
+            // Cancelled (serve is ending): stop waiting, and listening, rather than loop.
+            if Task.isCancelled {
+                await leader.end(ok: false, reason: "the leader stopped waiting")
+                throw CancellationError()
+            }
             let remaining = settings.timeout - waited.elapsed()
             let complete = leader.complete.withLock { $0 }
             let joined =
@@ -110,7 +115,10 @@ public final class GroupLeader: GroupWatching {
             }
             // Ending the session (cancellation) closes the listener and every connection.
             await withTaskCancellationHandler {
-                await session.lost.value().map { _ in () }
+                // The others hear why before their connections close.
+                if let loss = await session.lost.value() {
+                    await session.tell(.end(ok: false, reason: loss.reason))
+                }
             } onCancel: {
                 server.channel.close(promise: nil)
             }
@@ -136,40 +144,40 @@ public final class GroupLeader: GroupWatching {
                 guard case .success(let member) = decision else {
                     if case .failure(let refusal) = decision {
                         logger.warning("Refused a connection from \(Self.peer(channel)): \(refusal.reason)")
-                        try? await outbound.write(ByteBuffer(string: GroupMessage.refused(refusal.reason).line))
+                        try? await outbound.write(
+                            ByteBuffer(string: GroupMessage.refused(refusal.reason, refusal.kind).line))
                     }
                     return
                 }
-                guard peers.add(member, channel: channel, writer: outbound) else {
-                    let reason = "rank \(member) has already joined from another connection"
-                    logger.warning("Refused a connection from \(Self.peer(channel)): \(reason)")
-                    try? await outbound.write(ByteBuffer(string: GroupMessage.refused(reason).line))
-                    return
-                }
+                peers.add(member, channel: channel, writer: outbound)
                 timer.cancel()
                 rank.withLock { $0 = member }
                 logger.info("Rank \(member) joined from \(Self.peer(channel))")
-                if missingRanks.isEmpty { complete.withLock { $0 }.set(true) }
+                // Checked and set under one lock with the renewal on a leave: a worker leaving meanwhile
+                // cannot leave the signal set while it is missing.
+                complete.withLock { if missingRanks.isEmpty { $0.set(true) } }
                 while let line = try await lines.next() {
                     switch GroupMessage(line: line) {
                     case .beat?: peers.heard(from: member)
                     case .end(_, let reason)?:
-                        memberLeft(member, reason: "ended: \(reason)")
+                        memberLeft(member, channel: channel, reason: "ended: \(reason)")
                         return
                     default: continue
                     }
                 }
-                memberLeft(member, reason: "closed its connection (its aim-runtime or pod ended)")
+                memberLeft(member, channel: channel, reason: "closed its connection (its aim-runtime or pod ended)")
             }
         } catch {
             if let member = rank.withLock({ $0 }) {
-                memberLeft(member, reason: "lost its connection (\(GroupErrorText.describe(error)))")
+                memberLeft(
+                    member, channel: channel, reason: "lost its connection (\(GroupErrorText.describe(error)))")
             }
         }
     }
 
     struct Refusal: Error {
         let reason: String
+        var kind = GroupMessage.Refusal.mismatch
     }
 
     /// Whether a join matches this group and plan.
@@ -180,7 +188,9 @@ public final class GroupLeader: GroupWatching {
         let group = settings.group
         if started.withLock({ $0 }) {
             return .failure(
-                Refusal(reason: "the group has started without rank \(rank); it fails and is recreated as a whole"))
+                Refusal(
+                    reason: "the group has started without rank \(rank); it fails and is recreated as a whole",
+                    kind: .started))
         }
         if size != group.size {
             return .failure(
@@ -205,12 +215,25 @@ public final class GroupLeader: GroupWatching {
     }
 
     /// A worker left: before the start it may join again; after, the group has failed.
-    private func memberLeft(_ rank: Int, reason: String) {
-        peers.remove(rank)
+    /// - Parameter channel: the connection that ended; nil for the rank's current one (a silent member).
+    private func memberLeft(_ rank: Int, channel: (any Channel)? = nil, reason: String) {
+        // Under the completion signal's lock, as a join's check is: the signal never stays set with a rank missing.
+        let left = complete.withLock { signal -> Bool in
+            var removed = true
+            if let channel {
+                removed = peers.remove(rank, channel: channel)
+            } else {
+                peers.remove(rank)
+            }
+            if removed && signal.current != nil && !started.withLock({ $0 }) { signal = OneShot() }
+            return removed
+        }
+        // A rejoined worker's older connection ending is no news.
+        guard left else { return }
+        if session.isEnding { return }
         if started.withLock({ $0 }) {
             session.lost.set(GroupLoss(rank: rank, reason: "rank \(rank) \(reason)"))
         } else {
-            complete.withLock { if $0.current != nil { $0 = OneShot() } }
             logger.warning("Rank \(rank) left before the group started (\(reason)); waiting for it to join again")
         }
     }

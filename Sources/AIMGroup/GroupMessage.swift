@@ -9,11 +9,19 @@ enum GroupMessage: Equatable, Sendable {
     /// The leader: every rank has joined, start the engines.
     case start
     /// The leader will not take this worker, and why.
-    case refused(String)
+    case refused(String, Refusal)
     /// Either side: still here.
     case beat
     /// Either side: this member is ending; `ok` when on purpose (asked to stop).
     case end(ok: Bool, reason: String)
+
+    /// Why a worker is refused, which decides what it does next.
+    enum Refusal: String, Sendable {
+        /// It plans another group, profile or model: a configuration error (exit 2).
+        case mismatch
+        /// The group started without it: the group has failed (exit 19).
+        case started
+    }
 
     static let version = 1
     static let maxLineBytes = 4096
@@ -27,7 +35,8 @@ enum GroupMessage: Equatable, Sendable {
                 "model": .string(model),
             ]) { $1 }
         case .start: fields["type"] = .string("start")
-        case .refused(let reason): fields.merge(["type": .string("refused"), "reason": .string(reason)]) { $1 }
+        case .refused(let reason, let kind):
+            fields.merge(["type": .string("refused"), "reason": .string(reason), "kind": .string(kind.rawValue)]) { $1 }
         case .beat: fields["type"] = .string("beat")
         case .end(let ok, let reason):
             fields.merge(["type": .string("end"), "ok": .bool(ok), "reason": .string(reason)]) { $1 }
@@ -50,7 +59,9 @@ enum GroupMessage: Equatable, Sendable {
             else { return nil }
             self = .join(rank: rank, size: size, profile: profile, model: model)
         case "start": self = .start
-        case "refused": self = .refused(text("reason") ?? "no reason given")
+        case "refused":
+            let kind = fields["kind"]?.stringValue.flatMap(Refusal.init(rawValue:)) ?? .mismatch
+            self = .refused(text("reason") ?? "no reason given", kind)
         case "beat": self = .beat
         case "end":
             guard case .bool(let ok)? = fields["ok"] else { return nil }

@@ -16,11 +16,20 @@ final class GroupPeers: Sendable {
 
     var ranks: [Int] { peers.withLock { $0.keys.sorted() } }
 
-    /// False when the rank is already here.
-    func add(_ rank: Int, channel: any Channel, writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) -> Bool {
+    /// Adds the rank; an older connection of the same rank (a restarted pod's, perhaps half-open) is closed.
+    func add(_ rank: Int, channel: any Channel, writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        let older = peers.withLock { peers in
+            defer { peers[rank] = Peer(channel: channel, writer: writer) }
+            return peers[rank]?.channel
+        }
+        older?.close(promise: nil)
+    }
+
+    /// Removes the rank if this channel still holds it; false when a newer connection took its place.
+    func remove(_ rank: Int, channel: any Channel) -> Bool {
         peers.withLock { peers in
-            guard peers[rank] == nil else { return false }
-            peers[rank] = Peer(channel: channel, writer: writer)
+            guard let peer = peers[rank], peer.channel === channel else { return false }
+            peers.removeValue(forKey: rank)
             return true
         }
     }
@@ -40,11 +49,12 @@ final class GroupPeers: Sendable {
         }
     }
 
-    /// One heartbeat interval passed: the ranks silent for `limit` intervals or more.
+    /// One heartbeat interval passed: the ranks that sent nothing for more than `limit` whole intervals (a
+    /// count of 1 right after a tick is normal: the peer's beat falls between two ticks).
     func tick(limit: Int) -> [Int] {
         peers.withLock { peers in
             for rank in peers.keys { peers[rank]?.silentTicks += 1 }
-            return peers.filter { $0.value.silentTicks >= limit }.keys.sorted()
+            return peers.filter { $0.value.silentTicks > limit }.keys.sorted()
         }
     }
 

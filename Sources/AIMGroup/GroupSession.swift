@@ -11,6 +11,10 @@ final class GroupSession: Sendable {
     let lost = OneShot<GroupLoss>()
     /// The background task that owns the connections.
     let work = Mutex<Task<Void, Never>?>(nil)
+    /// This member is ending on purpose: connections it closes are no loss.
+    let ending = Mutex(false)
+
+    var isEnding: Bool { ending.withLock { $0 } }
 
     init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger) {
         self.settings = settings
@@ -33,15 +37,21 @@ final class GroupSession: Sendable {
         }
     }
 
-    /// Tells the peers (within 2 s: one that does not read must not hold serve's exit), then closes everything.
-    func end(ok: Bool, reason: String) async {
+    /// Tells every peer, within 2 s: one that does not read must not hold serve's exit.
+    func tell(_ message: GroupMessage) async {
         let (peers, clock) = (peers, clock)
         _ = await Race.first(
             {
-                await peers.broadcast(.end(ok: ok, reason: reason))
+                await peers.broadcast(message)
                 return true
             },
             { (try? await clock.sleep(for: .seconds(2))) == nil })
+    }
+
+    /// Tells the peers why this member ends, then closes everything.
+    func end(ok: Bool, reason: String) async {
+        ending.withLock { $0 = true }
+        await tell(.end(ok: ok, reason: reason))
         peers.closeAll()
         if let task = work.withLock({ $0 }) {
             task.cancel()

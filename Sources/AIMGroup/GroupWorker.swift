@@ -17,7 +17,7 @@ public final class GroupWorker: GroupWatching {
     /// How one connection to the leader went before the start.
     enum Answer: Sendable {
         case start
-        case refused(String)
+        case refused(String, GroupMessage.Refusal)
         /// Closed before answering (the leader restarted, or is not ready): try again.
         case closed(String)
     }
@@ -38,13 +38,16 @@ public final class GroupWorker: GroupWatching {
         var problem = "not tried"
         logger.info("Joining the leader at \(settings.leaderEndpoint) as rank \(settings.group.rank)")
         while waited.elapsed() < settings.timeout {
-            switch await worker.attempt() {
+            switch await worker.attempt(within: settings.timeout - waited.elapsed()) {
             case .start:
                 logger.info("The group has started: starting this node's engine (rank \(settings.group.rank))")
                 return worker
-            case .refused(let reason):
+            case .refused(let reason, .mismatch):
                 throw AIMError.configuration(
                     "the group's leader at \(settings.leaderEndpoint) refused this node: \(reason)")
+            case .refused(let reason, .started):
+                throw AIMError(
+                    .groupMemberLost, "the group's leader at \(settings.leaderEndpoint) refused this node: \(reason)")
             case .closed(let reason):
                 problem = reason
             }
@@ -62,8 +65,9 @@ public final class GroupWorker: GroupWatching {
         )
     }
 
-    /// One connection: join, and on `start` keep it as the group's link in the background.
-    private func attempt() async -> Answer {
+    /// One connection: join, and on `start` keep it as the group's link in the background. The leader's answer
+    /// is awaited no longer than the time left: a leader that went dark before the start sends nothing.
+    private func attempt(within remaining: Duration) async -> Answer {
         let connection: GroupListener.Connection
         do {
             connection = try await GroupListener.connect(
@@ -73,10 +77,16 @@ public final class GroupWorker: GroupWatching {
         }
         let answer = OneShot<Answer>()
         let task = Task { await self.converse(connection, answer: answer) }
-        let result = await answer.value() ?? .closed("cancelled")
+        let result = await Race.first(
+            { await answer.value() ?? .closed("cancelled") },
+            { [clock] in
+                try? await clock.sleep(for: max(remaining, .zero))
+                return .closed("no start from the leader in the time left")
+            })
         if case .start = result {
             session.work.withLock { $0 = task }
         } else {
+            connection.channel.close(promise: nil)
             task.cancel()
             await task.value
         }
@@ -95,12 +105,12 @@ public final class GroupWorker: GroupWatching {
                 while let line = try await lines.next() {
                     switch GroupMessage(line: line) {
                     case .start?:
-                        _ = peers.add(0, channel: channel, writer: outbound)
+                        peers.add(0, channel: channel, writer: outbound)
                         answer.set(.start)
                         try await watch(&lines)
                         return
-                    case .refused(let reason)?:
-                        answer.set(.refused(reason))
+                    case .refused(let reason, let kind)?:
+                        answer.set(.refused(reason, kind))
                         return
                     case .end(_, let reason)?:
                         answer.set(.closed("the leader ended: \(reason)"))
@@ -141,7 +151,7 @@ public final class GroupWorker: GroupWatching {
     }
 
     private func leaderLost(_ reason: String) {
-        guard !peers.ranks.isEmpty else { return }
+        guard !peers.ranks.isEmpty, !session.isEnding else { return }
         session.lost.set(GroupLoss(rank: 0, reason: "the leader (rank 0) \(reason)"))
     }
 

@@ -42,7 +42,10 @@ public struct LeaderRouting: GroupRouting {
                     reported = true
                     logger.info("Waiting for the leader's address \(address) to resolve: \(problem.reason)")
                 }
-                try? await clock.sleep(for: .seconds(1))
+                guard (try? await clock.sleep(for: .seconds(1))) != nil else {
+                    throw AIMError(
+                        .groupIncomplete, "stopped while waiting for the leader's address \(address) to resolve")
+                }
             }
         }
     }

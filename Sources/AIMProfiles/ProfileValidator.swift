@@ -114,7 +114,10 @@ public struct ProfileValidator: Sendable {
         }
         // SGLang's dp-size shares the tensor-parallel GPUs (DP attention); vLLM's multiplies them.
         let data = metadata.engine == .vllm ? parallel.data : 1
-        let spanned = parallel.tensor * parallel.pipeline * data
+        // Each factor comes from the file: the product must not trap.
+        let (partial, overflowA) = parallel.tensor.multipliedReportingOverflow(by: parallel.pipeline)
+        let (product, overflowB) = partial.multipliedReportingOverflow(by: data)
+        let spanned = overflowA || overflowB ? Int.max : product
         guard spanned != metadata.totalGPUs else { return }
         var factors = ["\(parallel.tensorKey ?? "tensor-parallel-size (default)") \(parallel.tensor)"]
         if let key = parallel.pipelineKey { factors.append("\(key) \(parallel.pipeline)") }

@@ -62,6 +62,9 @@ public struct EngineSupervisor: Sendable {
             engine?.signalGroup(signal)
             if stopping {
                 control.recordStopping()
+                // The other members stop their engines now, not once this one has stopped: a worker's engine
+                // would otherwise see its peer vanish first and fail on its own.
+                if let members = group { Task { await members.end(ok: true, reason: "stopped") } }
                 logger.info("Stopping the engine (signal \(signal)); it has \(settings.shutdownGrace.wholeSeconds) s")
             }
         case .kill(let engine):

@@ -69,6 +69,7 @@ import Testing
         (["AIM_NODE_RANK": "-1"], "AIM_NODE_RANK='-1' is not valid"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "$(reboot)"], "AIM_LEADER_ADDRESS='$(reboot)' is not valid"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "-oProxy"], "is not valid"),
+        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "aim-0.aim:29500"], "without a port"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_GROUP_PORT": "29500"], "also AIM_MASTER_PORT"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_MASTER_PORT": "70000"], "AIM_MASTER_PORT='70000'"),
         (["AIM_GROUP_TIMEOUT_SECONDS": "5"], "AIM_GROUP_TIMEOUT_SECONDS='5' is not valid"),
