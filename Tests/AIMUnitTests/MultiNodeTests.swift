@@ -105,6 +105,11 @@ import Testing
             profileProblem(yaml(nodes: "2", args: "  tensor-parallel-size: 8\n  data-parallel-size: 2\n"))?.contains(
                 "data parallelism across nodes is not supported") == true)
         #expect(profileProblem(yaml(nodes: "0", args: "  tensor-parallel-size: 8\n"))?.contains("node_count") == true)
+        // Factors whose product overflows are one error line, not a trap.
+        #expect(
+            profileProblem(
+                yaml(nodes: "2", args: "  tensor-parallel-size: 4611686018427387904\n  pipeline-parallel-size: 4\n"))
+                != nil)
         #expect(
             profileProblem(yaml(nodes: "'2'", args: "  tensor-parallel-size: 16\n"))?.contains("node_count") == true)
         // Single node: unchecked, as the reference leaves them.
