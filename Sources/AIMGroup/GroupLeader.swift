@@ -17,22 +17,44 @@ public final class GroupLeader: GroupWatching {
     var logger: Logger { session.logger }
     var peers: GroupPeers { session.peers }
 
-    init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger) {
+    init(settings: GroupSettings, clock: any Clock<Duration>, logger: Logger, port: Int) {
         session = GroupSession(settings: settings, clock: clock, logger: logger)
+        self.port = port
     }
 
-    /// Waits until every worker has joined, then tells them to start. Throws `groupIncomplete` naming the
-    /// ranks missing after the timeout.
+    /// Listens, waits until every worker has joined, then tells them to start. Throws `groupIncomplete` naming
+    /// the ranks missing after the timeout.
     public static func gather(
         _ settings: GroupSettings, clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger = Logger(label: "aim_runtime.group")
     ) async throws -> GroupLeader {
-        let leader = GroupLeader(settings: settings, clock: clock, logger: logger)
+        let leader = try await listen(settings, clock: clock, logger: logger)
+        try await leader.gather()
+        return leader
+    }
+
+    /// The port the leader listens on (the setting's, or the one the system chose for port 0).
+    public let port: Int
+
+    /// Starts listening for the workers.
+    static func listen(
+        _ settings: GroupSettings, clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger = Logger(label: "aim_runtime.group")
+    ) async throws -> GroupLeader {
         let server = try await GroupListener.bind(port: settings.group.groupPort)
+        let leader = GroupLeader(
+            settings: settings, clock: clock, logger: logger,
+            port: server.channel.localAddress?.port ?? settings.group.groupPort)
         leader.session.work.withLock { $0 = Task { await leader.run(server) } }
+        return leader
+    }
+
+    /// Waits until every worker has joined, then tells them to start.
+    func gather() async throws {
+        let (leader, settings, logger, clock) = (self, settings, logger, clock)
         let workers = settings.group.size - 1
         logger.info(
-            "Waiting for \(workers) worker\(workers == 1 ? "" : "s") to join on port \(settings.group.groupPort) (AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds))"
+            "Waiting for \(workers) worker\(workers == 1 ? "" : "s") to join on port \(port) (AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds))"
         )
         let waited = Stopwatch(clock)
         while true {
@@ -57,7 +79,7 @@ public final class GroupLeader: GroupWatching {
                 await leader.end(ok: false, reason: "the group did not assemble")
                 throw AIMError(
                     .groupIncomplete,
-                    "rank\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of the group of \(settings.group.size) did not join the leader on port \(settings.group.groupPort) within AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds); check those pods' logs (each joins after its model is in its cache) and that they reach \(settings.leaderEndpoint)"
+                    "rank\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of the group of \(settings.group.size) did not join the leader on port \(leader.port) within AIM_GROUP_TIMEOUT_SECONDS=\(settings.timeout.components.seconds); check those pods' logs (each joins after its model is in its cache) and that they reach \(settings.leaderEndpoint)"
                 )
             }
             if !joined {
@@ -68,7 +90,6 @@ public final class GroupLeader: GroupWatching {
         }
         await leader.peers.broadcast(.start)
         logger.info("All \(settings.group.size) nodes have joined; starting the engines")
-        return leader
     }
 
     var missingRanks: [Int] {

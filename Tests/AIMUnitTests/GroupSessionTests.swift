@@ -24,6 +24,16 @@ import Testing
         return settings
     }
 
+    /// A leader listening on a port the system chose (a port picked in advance may be taken meanwhile by
+    /// another test's connection), gathering in the background.
+    func leader(
+        size: Int = 2, timeout: Duration = .seconds(120), heartbeat: Duration = .seconds(5)
+    ) async throws -> (leader: GroupLeader, gathering: Task<Void, any Error>) {
+        let leader = try await GroupLeader.listen(
+            settings(rank: 0, port: 0, size: size, timeout: timeout, heartbeat: heartbeat))
+        return (leader, Task { try await leader.gather() })
+    }
+
     @Test func messagesRoundTripAndAnythingElseIsNoMessage() {
         for message in [
             GroupMessage.join(rank: 1, size: 2, profile: "p", model: "m"), .start, .refused("why", .mismatch),
@@ -51,10 +61,10 @@ import Testing
     }
 
     @Test func aWorkerJoinsThenTheLeaderHearsWhyItLeft() async throws {
-        let port = LocalServer.freePort()
-        async let leader = GroupLeader.gather(settings(rank: 0, port: port))
+        let (gathered, gathering) = try await leader()
+        let port = gathered.port
         let worker = try await GroupWorker.join(settings(rank: 1, port: port))
-        let gathered = try await leader
+        try await gathering.value
         await worker.end(ok: false, reason: "ended with exit code 1")
         let loss = await gathered.loss()
         #expect(loss?.rank == 1 && loss?.orderly == false)
@@ -63,11 +73,10 @@ import Testing
     }
 
     @Test func aLeaderAskedToStopEndsTheGroupOrderly() async throws {
-        let port = LocalServer.freePort()
-        // Beats every second, lost after 3 silent ones (slack for a loaded machine, which can starve the beats).
-        async let leader = GroupLeader.gather(settings(rank: 0, port: port, heartbeat: .seconds(1)))
-        let worker = try await GroupWorker.join(settings(rank: 1, port: port, heartbeat: .seconds(1)))
-        let gathered = try await leader
+        // Beats every 5 s: a loaded machine (the whole suite on 2 cores) can starve quicker ones.
+        let (gathered, gathering) = try await leader()
+        let worker = try await GroupWorker.join(settings(rank: 1, port: gathered.port))
+        try await gathering.value
         try await Task.sleep(for: .milliseconds(1500))
         await gathered.end(ok: true, reason: "stopped")
         let loss = await worker.loss()
@@ -76,9 +85,10 @@ import Testing
     }
 
     @Test func aLeaderAloneNamesTheMissingRanks() async throws {
-        let port = LocalServer.freePort()
+        let (lone, gathering) = try await leader(size: 3, timeout: .seconds(1))
+        let port = lone.port
         await #expect {
-            _ = try await GroupLeader.gather(settings(rank: 0, port: port, size: 3, timeout: .seconds(1)))
+            try await gathering.value
         } throws: { error in
             guard let error = error as? AIMError else { return false }
             return error.status == .groupIncomplete
@@ -87,9 +97,8 @@ import Testing
     }
 
     @Test func aStrangerIsRefusedAndGarbageIsCutOff() async throws {
-        let port = LocalServer.freePort()
-        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port, size: 3)) }
-        try await Task.sleep(for: .milliseconds(200))
+        let (listening, gathering) = try await leader(size: 3)
+        let port = listening.port
         await #expect {
             _ = try await GroupWorker.join(settings(rank: 1, port: port, size: 3, model: "org/other"))
         } throws: { error in
@@ -103,8 +112,8 @@ import Testing
             try? await socket.closeFuture.get()
         }
         // Still waiting; cancelled, it stops listening.
-        leader.cancel()
-        await #expect(throws: CancellationError.self) { _ = try await leader.value }
+        gathering.cancel()
+        await #expect(throws: CancellationError.self) { try await gathering.value }
         await #expect(throws: (any Error).self) {
             _ = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: port).get()
@@ -112,15 +121,14 @@ import Testing
     }
 
     @Test func aMemberThatGoesQuietIsLostAfterTheSilenceLimit() async throws {
-        let port = LocalServer.freePort()
-        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port, heartbeat: .milliseconds(100))) }
-        try await Task.sleep(for: .milliseconds(100))
+        let (gathered, gathering) = try await leader(heartbeat: .milliseconds(100))
+        let port = gathered.port
         // A worker that joins, then never writes again (a hung host: no FIN, no beat).
         let quiet = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port).get()
         try await quiet.writeAndFlush(
             ByteBuffer(string: GroupMessage.join(rank: 1, size: 2, profile: "general/p", model: "org/model").line))
-        let gathered = try await leader.value
+        try await gathering.value
         let started = ContinuousClock.now
         let loss = await gathered.loss()
         let waited = ContinuousClock.now - started
@@ -135,9 +143,8 @@ import Testing
 
     /// A worker pod restarted while another still downloads: it joins again under the same rank.
     @Test func aWorkerThatLeftBeforeTheStartMayJoinAgain() async throws {
-        let port = LocalServer.freePort()
-        let leader = Task { try await GroupLeader.gather(settings(rank: 0, port: port, size: 3)) }
-        try await Task.sleep(for: .milliseconds(100))
+        let (gathered, gathering) = try await leader(size: 3)
+        let port = gathered.port
         let early = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port).get()
         try await early.writeAndFlush(
@@ -147,7 +154,7 @@ import Testing
         async let one = GroupWorker.join(settings(rank: 1, port: port, size: 3))
         async let two = GroupWorker.join(settings(rank: 2, port: port, size: 3))
         let workers = try await [one, two]
-        let gathered = try await leader.value
+        try await gathering.value
         #expect(gathered.missingRanks.isEmpty)
         await gathered.end(ok: true, reason: "stopped")
         for worker in workers { #expect(await worker.loss()?.orderly == true) }
