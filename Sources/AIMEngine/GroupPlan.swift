@@ -70,5 +70,7 @@ public struct GroupPlan: Sendable {
         return variables
     }
 
-    public static let networkVariableNames: Set<String> = ["GLOO_SOCKET_IFNAME", "NCCL_SOCKET_IFNAME", "VLLM_HOST_IP"]
+    /// Every name `networkVariables` can set, whatever the engine.
+    public static let networkVariableNames = Set(
+        networkVariables(engine: .vllm, route: GroupRoute(interface: "", localAddress: "")).map(\.key))
 }
