@@ -243,7 +243,7 @@ import Testing
     }
 
     func tool(_ name: String, _ script: String) throws {
-        chmod(try bin.write(name, "#!/bin/sh\n" + script + "\n"), 0o755)
+        try bin.writeExecutable(name, "#!/bin/sh\n" + script + "\n")
     }
 
     @Test func endlessStdoutIsStoppedAtTheCap() async throws {

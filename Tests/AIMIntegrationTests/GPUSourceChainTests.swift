@@ -13,8 +13,7 @@ import Testing
     }
 
     func tool(_ name: String, _ script: String) throws {
-        let path = try bin.write(name, "#!/bin/sh\n" + script + "\n")
-        chmod(path, 0o755)
+        try bin.writeExecutable(name, "#!/bin/sh\n" + script + "\n")
     }
 
     /// Tools that should answer get 600 s: under the full suite the sync tests hold the concurrency pool's

@@ -112,8 +112,7 @@ import Testing
 
                 """
             for name in ["python", "python3"] {
-                let path = try directory.write("bin/" + name, recorder)
-                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+                try directory.writeExecutable("bin/" + name, recorder)
             }
         }
 

@@ -27,10 +27,9 @@ import Testing
     /// Copies what the Dockerfile puts in the image into `root`.
     static func buildRoot(_ root: String, binary: String) throws {
         let files = FileManager.default
+        // The binary and the loader run here, so a child writes them (see ExecutableFiles).
         func place(_ source: String, at path: String) throws {
-            try files.createDirectory(
-                atPath: root + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try files.copyItem(atPath: URL(fileURLWithPath: source).resolvingSymlinksInPath().path, toPath: root + path)
+            try ExecutableFiles.install(URL(fileURLWithPath: source).resolvingSymlinksInPath().path, at: root + path)
         }
         let listing = try CLI.runProgram(try #require(TestTools.onPath("ldd")), [binary])
         for line in listing.stdout.split(separator: "\n") {
@@ -39,7 +38,9 @@ import Testing
             }
         }
         try place(binary, at: "/usr/local/bin/aim-runtime")
-        try place(CLI.packageRoot + "/profiles/general", at: "/workspace/aim-runtime/profiles/general")
+        try files.createDirectory(atPath: root + "/workspace/aim-runtime/profiles", withIntermediateDirectories: true)
+        try files.copyItem(
+            atPath: CLI.packageRoot + "/profiles/general", toPath: root + "/workspace/aim-runtime/profiles/general")
         for directory in ["/workspace/model-cache", "/workspace/aim-runtime/profiles/custom", "/tmp", "/proc", "/dev"] {
             try files.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
         }

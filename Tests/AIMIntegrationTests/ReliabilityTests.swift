@@ -40,16 +40,18 @@ import Testing
         try write(work + "/profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
     }
 
-    static func write(_ path: String, _ text: String, mode: Int? = nil) throws {
+    static func write(_ path: String, _ text: String) throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: false, encoding: .utf8)
-        if let mode { chmod(path, mode_t(mode)) }
     }
 
     /// A stand-in for a GPU tool: prints `json` and exits 0.
     static func tool(_ work: String, _ name: String, _ script: String) throws {
-        try write(work + "/bin/" + name, "#!/bin/sh\n" + script + "\n", mode: 0o755)
+        let staging = work + "/.tool-" + name
+        try write(staging, "#!/bin/sh\n" + script + "\n")
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        try ExecutableFiles.install(staging, at: work + "/bin/" + name)
     }
 
     static let aliasBomb: String = {

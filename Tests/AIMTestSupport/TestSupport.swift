@@ -133,9 +133,8 @@ public enum ScriptedEngineWorkspace {
         let work = try TemporaryDirectory()
         try work.write("profiles/general/vllm-mi300x-fp16-tp1-latency.yaml", ProfileFixture.general())
         try work.write("model/config.json", "{}")
-        let python = try work.write(
+        try work.writeExecutable(
             "bin/python", "#!/bin/sh\nexec python3 '\(CLI.packageRoot)/Tests/Servers/fake_engine.py' \"$@\"\n")
-        chmod(python, 0o755)
         try FileManager.default.createDirectory(atPath: work.path + "/state", withIntermediateDirectories: true)
         return work
     }
