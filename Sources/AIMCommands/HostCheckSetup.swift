@@ -16,7 +16,7 @@ enum HostCheckSetup {
         let environment = context.environment
         return HostWorld(
             files: files, environment: environment,
-            portProblem: { PortAvailability.problem(port: $0, proc: files.path("/proc")) },
+            portProblem: { PortAvailability.problem(port: $0, variable: $1, proc: files.path("/proc")) },
             runProgram: { executable, arguments, timeout in
                 do throws(ToolProcessFailure) {
                     return .success(
@@ -49,6 +49,7 @@ enum HostCheckSetup {
         return LaunchFacts(
             profileID: spec?.profile.id, gpuCount: spec?.profile.metadata.gpuCount, noProfileReason: noProfileReason,
             report: report, detectionProblem: problem, port: stages.configuration.port,
+            leaderPorts: stages.configuration.nodeGroup.flatMap { $0.role == .leader ? $0.leaderPorts : nil } ?? [],
             engine: spec?.profile.metadata.engine ?? stages.configuration.engine,
             python: executables.find(executables.pythonName))
     }

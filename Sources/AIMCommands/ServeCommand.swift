@@ -34,8 +34,9 @@ public struct ServeCommand: RuntimeCommand {
         let statusLock = try StatusLock.acquire(statusPath: configuration.statusPath)
         try PortAvailability.ensureFree(port: configuration.port)
         if let group = spec.group?.group, group.role == .leader {
-            try PortAvailability.ensureFree(port: group.masterPort)
-            try PortAvailability.ensureFree(port: group.groupPort)
+            for (variable, port) in group.leaderPorts {
+                try PortAvailability.ensureFree(port: port, variable: variable)
+            }
         }
         let model = try await ModelPlacement.ensure(spec.model, context: context, stages: stages)
         phases[.download] = context.now()

@@ -31,6 +31,7 @@ struct Stages {
         let loader = ConfigurationLoader(bundledProfileRoot: context.bundledProfileRoot)
         var configuration = try loader.load(
             ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
+        var anotherNode = false
         if let role {
             guard let group = configuration.nodeGroup else {
                 throw AIMError.configuration(
@@ -39,6 +40,7 @@ struct Stages {
                 )
             }
             configuration.nodeGroup = group.asRank(role == .leader ? 0 : max(group.rank, 1))
+            anotherNode = role != group.role
         }
         self.configuration = configuration
         self.serving = serving
@@ -57,9 +59,12 @@ struct Stages {
             selector: ProfileSelector(logger: logs.logger("aim_runtime.selection")),
             executables: ExecutableLocator(path: context.environment["PATH"]),
             probe: PythonEngineProbe(environment: context.environment),
-            routing: LeaderRouting(
-                patience: serving ? .seconds(configuration.groupTimeoutSeconds) : .zero, resolveNames: serving,
-                logger: logs.logger("aim_runtime.group")))
+            // Another role's route is that node's own: this host's interface would be wrong there.
+            routing: anotherNode
+                ? NoGroupRouting(reason: "the \(role?.rawValue ?? "") finds it on its own node when it starts")
+                : LeaderRouting(
+                    patience: serving ? .seconds(configuration.groupTimeoutSeconds) : .zero, resolveNames: serving,
+                    logger: logs.logger("aim_runtime.group")))
     }
 
     /// Says what the memory estimate means for this launch: a context that does not fit is named with the

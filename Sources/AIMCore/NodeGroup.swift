@@ -33,6 +33,12 @@ public struct NodeGroup: Equatable, Sendable {
 
     public var role: Role { rank == 0 ? .leader : .worker }
 
+    /// What the leader listens on besides the API, with the variable that sets each: the engines' rendezvous
+    /// and the group's own port.
+    public var leaderPorts: [(variable: String, port: Int)] {
+        [("AIM_MASTER_PORT", masterPort), ("AIM_GROUP_PORT", groupPort)]
+    }
+
     /// The same group seen from another rank (for showing each role's command).
     public func asRank(_ rank: Int) -> NodeGroup {
         NodeGroup(

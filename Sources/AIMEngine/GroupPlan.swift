@@ -19,10 +19,15 @@ public protocol GroupRouting: Sendable {
 
 /// For planners that never see a group.
 public struct NoGroupRouting: GroupRouting {
-    public init() {}
+    /// Why there is none, for the plan to show.
+    let reason: String
+
+    public init(reason: String = "this planner has no network") {
+        self.reason = reason
+    }
 
     public func route(toLeader address: String) async throws -> GroupRoute {
-        throw AIMError.configuration("no route to the leader \(address): this planner has no network")
+        throw AIMError.configuration("no route to the leader \(address): \(reason)")
     }
 }
 

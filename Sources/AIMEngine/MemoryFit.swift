@@ -131,11 +131,8 @@ struct ProfileMemoryArguments {
     /// `--dtype`: the width unquantized weights and activations are loaded at.
     let dtypeBytes: Double?
 
-    /// SGLang's names of the settings the estimate reads → vLLM's.
-    static let vllmNames = [
-        "tp-size": "tensor-parallel-size", "tp": "tensor-parallel-size", "pp-size": "pipeline-parallel-size",
-        "mem-fraction-static": "gpu-memory-utilization", "context-length": "max-model-len",
-    ]
+    /// SGLang's names of the memory settings the estimate reads → vLLM's (parallelism: `ProfileParallelism`).
+    static let vllmNames = ["mem-fraction-static": "gpu-memory-utilization", "context-length": "max-model-len"]
 
     /// vLLM's default `gpu-memory-utilization`; SGLang's `mem-fraction-static` on large GPUs.
     static let defaultFraction: [EngineKind: Double] = [.vllm: 0.9, .sglang: 0.88]
@@ -145,7 +142,7 @@ struct ProfileMemoryArguments {
         // as the command builders merge them.
         func canonical(_ key: String) -> String {
             let dashed = key.replacingOccurrences(of: "_", with: "-")
-            return Self.vllmNames[dashed] ?? dashed
+            return ProfileParallelism.vllmName(dashed) ?? Self.vllmNames[dashed] ?? dashed
         }
         var merged: [String: StructuredValue] = [:]
         for (key, value) in profile.engineArgs { merged[canonical(key)] = value }

@@ -17,8 +17,9 @@ public struct HostWorld: Sendable {
     public var memlockBytes: @Sendable () -> UInt64?
     /// The total size of the filesystem holding a path (statvfs), for /dev/shm without a `size=` in the mounts.
     public var filesystemBytes: @Sendable (String) -> UInt64?
-    /// Why AIM_PORT cannot be listened on (naming its holder where /proc shows it), or nil when it is free.
-    public var portProblem: @Sendable (Int) -> String?
+    /// Why a port cannot be listened on (naming the variable that set it, and its holder where /proc shows it),
+    /// or nil when it is free.
+    public var portProblem: @Sendable (_ port: Int, _ variable: String) -> String?
     /// Runs a program without a shell under a time limit; the failure says why it could not be run.
     public var runProgram:
         @Sendable (_ executable: String, _ arguments: [String], _ timeout: Duration) async -> Result<
@@ -32,7 +33,7 @@ public struct HostWorld: Sendable {
         canReadWrite: @escaping @Sendable (String) -> Bool = HostWorld.accessReadWrite,
         memlockBytes: @escaping @Sendable () -> UInt64? = HostWorld.memlockLimit,
         filesystemBytes: @escaping @Sendable (String) -> UInt64? = HostWorld.filesystemSize,
-        portProblem: @escaping @Sendable (Int) -> String? = { _ in nil },
+        portProblem: @escaping @Sendable (Int, String) -> String? = { _, _ in nil },
         runProgram:
             @escaping @Sendable (String, [String], Duration) async -> Result<ToolProcessOutcome, ToolProcessFailure> =
             HostWorld.run,

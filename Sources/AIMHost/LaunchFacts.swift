@@ -13,13 +13,16 @@ public struct LaunchFacts: Sendable {
     public var report: GPUReport?
     public var detectionProblem: String?
     public var port: Int
+    /// On a group's leader, the other ports it listens on, with their variables (`NodeGroup.leaderPorts`).
+    public var leaderPorts: [(variable: String, port: Int)]
     public var engine: EngineKind
     /// The interpreter the engine runs with, or nil when none is on PATH.
     public var python: String?
 
     public init(
         profileID: String?, gpuCount: Int?, noProfileReason: String = "", report: GPUReport?,
-        detectionProblem: String? = nil, port: Int, engine: EngineKind, python: String?
+        detectionProblem: String? = nil, port: Int, leaderPorts: [(variable: String, port: Int)] = [],
+        engine: EngineKind, python: String?
     ) {
         self.profileID = profileID
         self.gpuCount = gpuCount
@@ -27,6 +30,7 @@ public struct LaunchFacts: Sendable {
         self.report = report
         self.detectionProblem = detectionProblem
         self.port = port
+        self.leaderPorts = leaderPorts
         self.engine = engine
         self.python = python
     }

@@ -12,9 +12,15 @@ public struct ProfileParallelism: Equatable, Sendable {
     public let dataKey: String?
     public let data: Int
 
+    /// Both engines' spellings of each setting, vLLM's first.
     static let tensorNames = ["tensor-parallel-size", "tp-size", "tp"]
     static let pipelineNames = ["pipeline-parallel-size", "pp-size", "pp"]
     static let dataNames = ["data-parallel-size", "dp-size", "dp"]
+
+    /// vLLM's name for any spelling of a parallelism setting (dashed); nil for other settings.
+    public static func vllmName(_ dashed: String) -> String? {
+        [tensorNames, pipelineNames, dataNames].first { $0.contains(dashed) }?.first
+    }
 
     /// - Parameter defaultTensor: the tensor parallelism when the arguments set none (SGLang's builder
     ///   renders the profile's GPU count; vLLM's default is 1).

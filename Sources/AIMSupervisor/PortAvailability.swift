@@ -7,27 +7,31 @@ import Foundation
 /// report someone else's server as its engine.
 public enum PortAvailability {
     /// Binds the port as a server does (`SO_REUSEADDR`, on 0.0.0.0 and on ::), and lets go.
-    /// Throws a configuration error naming the port and, where /proc shows it, its holder.
-    public static func ensureFree(port: Int, proc: String = "/proc") throws {
-        guard let (problem, inUse) = check(port: port, proc: proc) else { return }
+    /// Throws a configuration error naming the port, the variable that set it and, where /proc shows it, its holder.
+    public static func ensureFree(port: Int, variable: String = "AIM_PORT", proc: String = "/proc") throws {
+        guard let (problem, inUse) = check(port: port, variable: variable, proc: proc) else { return }
         let fix =
-            inUse ? "; stop that process or set AIM_PORT to a free port" : "; set AIM_PORT to a port the engine may use"
+            inUse
+            ? "; stop that process or set \(variable) to a free port"
+            : "; set \(variable) to a port the engine may use"
         throw AIMError.configuration(problem + fix)
     }
 
-    /// Why the engine could not listen on the port (naming the holder where /proc shows it), or nil when it can.
-    public static func problem(port: Int, proc: String = "/proc") -> String? {
-        check(port: port, proc: proc)?.problem
+    /// Why the port could not be listened on (naming the holder where /proc shows it), or nil when it can.
+    public static func problem(port: Int, variable: String = "AIM_PORT", proc: String = "/proc") -> String? {
+        check(port: port, variable: variable, proc: proc)?.problem
     }
 
-    private static func check(port: Int, proc: String) -> (problem: String, inUse: Bool)? {
+    private static func check(port: Int, variable: String, proc: String) -> (problem: String, inUse: Bool)? {
         guard let (family, code) = bindFailure(port: port) else { return nil }
         guard code == EADDRINUSE else {
-            return ("port \(port) (AIM_PORT) cannot be bound on \(family): \(String(cString: strerror(code)))", false)
+            return (
+                "port \(port) (\(variable)) cannot be bound on \(family): \(String(cString: strerror(code)))", false
+            )
         }
         let holders = PortHolders.find(port: port, proc: proc)
         let by = holders.isEmpty ? "" : " by " + holders.map { "pid \($0.pid) (\($0.name))" }.joined(separator: ", ")
-        return ("port \(port) (AIM_PORT) is already in use\(by)", true)
+        return ("port \(port) (\(variable)) is already in use\(by)", true)
     }
 
     /// The first address family whose wildcard bind fails, with the errno. A family this

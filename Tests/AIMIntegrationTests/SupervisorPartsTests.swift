@@ -113,6 +113,16 @@ import Testing
                 error.message.contains("port \(port) (AIM_PORT) is already in use by ")
                     && error.message.contains("pid \(getpid()) ("), "\(error.message)")
         }
+        // A group leader's other ports are named by their own variables.
+        do {
+            try PortAvailability.ensureFree(port: port, variable: "AIM_MASTER_PORT")
+            Issue.record("a held port passed")
+        } catch let error as AIMError {
+            #expect(
+                error.message.hasPrefix("port \(port) (AIM_MASTER_PORT) is already in use by ")
+                    && error.message.hasSuffix("; stop that process or set AIM_MASTER_PORT to a free port"),
+                "\(error.message)")
+        }
         close(holder)
         try PortAvailability.ensureFree(port: port)
     }

@@ -25,7 +25,7 @@ import Testing
                 FileManager.default.fileExists(atPath: path)
                     && !closed.contains(path.replacingOccurrences(of: root, with: ""))
             },
-            memlockBytes: { memlock }, filesystemBytes: { _ in nil }, portProblem: { _ in port },
+            memlockBytes: { memlock }, filesystemBytes: { _ in nil }, portProblem: { _, _ in port },
             runProgram: program, ownPID: 1)
     }
 
@@ -298,6 +298,27 @@ import Testing
             .portFree, Self.world(tree, port: "port 8000 (AIM_PORT) is already in use by pid 7 (nginx)"),
             try await Self.facts(tree))
         #expect(check.status == .fail && check.message.contains("pid 7 (nginx)") && check.fix.contains("AIM_PORT"))
+    }
+
+    @Test func aGroupLeaderChecksItsRendezvousAndGroupPortsToo() async throws {
+        let tree = try HostTree.healthy()
+        var facts = try await Self.facts(tree)
+        facts.leaderPorts =
+            NodeGroup(size: 2, rank: 0, leaderAddress: "leader", masterPort: 29500, groupPort: 29600)
+            .leaderPorts
+        let free = try await Self.check(.portFree, Self.world(tree), facts)
+        #expect(
+            free.status == .ok
+                && free.message == "ports 8000 (AIM_PORT), 29500 (AIM_MASTER_PORT), 29600 (AIM_GROUP_PORT) are free")
+        var world = Self.world(tree)
+        world.portProblem = { port, variable in
+            port == 29500 ? "port \(port) (\(variable)) is already in use by pid 9 (python3)" : nil
+        }
+        let taken = try await Self.check(.portFree, world, facts)
+        #expect(
+            taken.status == .fail
+                && taken.message == "port 29500 (AIM_MASTER_PORT) is already in use by pid 9 (python3)"
+                && taken.fix == "stop the process holding it, or set AIM_MASTER_PORT to a free port", "\(taken)")
     }
 
     @Test func theJSONHasEveryCheckInTheDocumentedOrderAndShape() async throws {

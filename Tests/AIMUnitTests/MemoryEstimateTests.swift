@@ -89,7 +89,7 @@ import Testing
             group.requiredBytesPerGPU == 2 * 405_853_388_800 / 16 + 2 * Self.gib + 131072 * 63 * 1 * 128 * 2 * 2,
             "\(group.reason)")
         // The shipped profiles ask for exactly that layout.
-        let profile = try ProfileCatalogLoader().load(
+        let profile = ProfileCatalogLoader().load(
             root: CLI.packageRoot + "/profiles", aimID: "meta-llama/Llama-3.1-405B-Instruct"
         ).profiles.first { $0.id == "vllm-mi300x-bf16-2x8-latency" }
         let arguments = ProfileMemoryArguments(profile: try #require(profile), overrides: nil)

@@ -161,7 +161,7 @@ import Testing
 
     @Test func workersAreHeadlessAndUserNetworkChoicesStay() async throws {
         let environment = llama405B.merging([
-            "AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "127.0.0.1", "AIM_ENGINE": "sglang",
+            "AIM_NODE_COUNT": "2", "AIM_NODE_RANK": "1", "AIM_LEADER_ADDRESS": "127.0.0.1", "AIM_ENGINE": "sglang",
             "NCCL_SOCKET_IFNAME": "ib0",
         ]) { $1 }
         let worker = await CommandHarness(environment: environment).run(SelectCommand(format: .json, role: .worker))
@@ -176,6 +176,17 @@ import Testing
         #expect(
             plan["group"]?.mappingValue?["network"]?.mappingValue?["user_variables"]
                 == .list([.string("NCCL_SOCKET_IFNAME")]))
+        // Shown on the leader's node, a worker's command leaves its network to the worker's node.
+        let elsewhere = await CommandHarness(environment: environment.merging(["AIM_NODE_RANK": "0"]) { $1 }).run(
+            SelectCommand(format: .json, role: .worker))
+        let shown = try JSONParser.parse(elsewhere.stdout).mappingValue ?? [:]
+        #expect(strings(shown["command"]).suffix(6) == command.suffix(6))
+        #expect(shown["env"]?.mappingValue?["GLOO_SOCKET_IFNAME"] == nil)
+        let network = shown["group"]?.mappingValue?["network"]?.mappingValue ?? [:]
+        #expect(
+            network["interface"] == .null
+                && network["problem"]?.stringValue?.contains("the worker finds it on its own node") == true,
+            "\(network)")
         // A dry-run asks no DNS server: a name leaves the route to serve.
         let named = await CommandHarness(
             environment: environment.merging(["AIM_LEADER_ADDRESS": "aim-0.aim.default"]) { $1 }
