@@ -237,7 +237,10 @@ public struct ConfigurationLoader: Sendable {
         guard let (text, origin) = input.value(variable) else { return defaultValue }
         guard let value = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
             throw invalid(
-                origin, text, expected: "a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound)")
+                origin, text,
+                expected:
+                    "a whole number \(unit.isEmpty ? "" : "of \(unit) ")from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return value
     }
@@ -275,8 +278,11 @@ public struct ConfigurationLoader: Sendable {
         return globs
     }
 
-    private func parsePort(_ input: ConfigurationInput) throws -> Int {
-        guard let (text, origin) = input.value(.port) else { return ConfigurationDefaults.port }
+    func parsePort(
+        _ input: ConfigurationInput, _ variable: ConfigVariable = .port,
+        default defaultValue: Int = ConfigurationDefaults.port
+    ) throws -> Int {
+        guard let (text, origin) = input.value(variable) else { return defaultValue }
         guard let port = Self.parseWholeNumber(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port)
         else {
             throw invalid(origin, text, expected: "a port number from 1 to 65535")

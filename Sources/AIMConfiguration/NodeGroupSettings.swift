@@ -29,10 +29,8 @@ extension ConfigurationLoader {
                 "the group has \(count) nodes but no leader address; set AIM_LEADER_ADDRESS to the DNS name or IP "
                     + "address of rank 0 (LeaderWorkerSet sets LWS_LEADER_ADDRESS)")
         }
-        let masterPort = try parseNumber(
-            input, .masterPort, default: Defaults.masterPort, range: 1...65535, unit: "port number")
-        let groupPort = try parseNumber(
-            input, .groupPort, default: Defaults.groupPort, range: 1...65535, unit: "port number")
+        let masterPort = try parsePort(input, .masterPort, default: Defaults.masterPort)
+        let groupPort = try parsePort(input, .groupPort, default: Defaults.groupPort)
         let ports = [("AIM_PORT", configuration.port), ("AIM_MASTER_PORT", masterPort), ("AIM_GROUP_PORT", groupPort)]
         for (index, (name, port)) in ports.enumerated() {
             if let other = ports[..<index].first(where: { $0.1 == port }) {

@@ -66,12 +66,16 @@ import Testing
         (["AIM_NODE_COUNT": "0"], "AIM_NODE_COUNT='0' is not valid"),
         (["LWS_GROUP_SIZE": "2", "LWS_WORKER_INDEX": "2", "LWS_LEADER_ADDRESS": "x"], "a rank from 0 to 1"),
         (["AIM_NODE_RANK": "1"], "this is a single node"),
-        (["AIM_NODE_RANK": "-1"], "AIM_NODE_RANK='-1' is not valid"),
+        (["AIM_NODE_RANK": "-1"], "AIM_NODE_RANK='-1' is not valid: expected a whole number from 0 to 63"),
+        (["LWS_WORKER_INDEX": "x"], "LWS_WORKER_INDEX='x' is not valid: expected a whole number from 0 to 63"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "$(reboot)"], "AIM_LEADER_ADDRESS='$(reboot)' is not valid"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "-oProxy"], "is not valid"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "aim-0.aim:29500"], "without a port"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_GROUP_PORT": "29500"], "also AIM_MASTER_PORT"),
-        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_MASTER_PORT": "70000"], "AIM_MASTER_PORT='70000'"),
+        (
+            ["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_MASTER_PORT": "70000"],
+            "AIM_MASTER_PORT='70000' is not valid: expected a port number from 1 to 65535"
+        ),
         (["AIM_GROUP_TIMEOUT_SECONDS": "5"], "AIM_GROUP_TIMEOUT_SECONDS='5' is not valid"),
         (["LWS_GROUP_INDEX": "x"], "LWS_GROUP_INDEX='x' is not valid"),
     ])
