@@ -64,6 +64,23 @@ extension ConfigurationLoader {
                 expected: "a DNS name or an IP address of the leader, e.g. aim-0.aim.default or 10.0.0.5 "
                     + "(letters, digits, '.', '-' and ':' only)")
         }
+        // What could never resolve would be retried for AIM_GROUP_TIMEOUT_SECONDS: a DNS name's labels are 1 to 63
+        // characters, neither starting nor ending with '-', and a name of digits and dots is an IPv4 address.
+        if !address.contains(":") {
+            let fullyQualified = address.hasSuffix(".") ? String(address.dropLast()) : address
+            let labels = fullyQualified.split(separator: ".", omittingEmptySubsequences: false)
+            var bytes = in_addr()
+            let isIPv4 = inet_pton(AF_INET, address, &bytes) == 1
+            let validName =
+                labels.allSatisfy { (1...63).contains($0.count) && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+                && !(labels.last.map { $0.allSatisfy(\.isNumber) } ?? true)
+            guard isIPv4 || validName else {
+                throw invalid(
+                    origin, text,
+                    expected: "a DNS name (labels of 1 to 63 letters, digits and '-', the last not all digits) or "
+                        + "an IPv4 address such as 10.0.0.5")
+            }
+        }
         // A colon means IPv6; `host:port` would resolve as nothing for half an hour.
         if address.contains(":") {
             var bytes = in6_addr()

@@ -58,6 +58,10 @@ import Testing
         #expect(NodeGroup.endpoint("fd00::1", 29500) == "[fd00::1]:29500")
         #expect(try configuration([:]).nodeGroup == nil)
         #expect(try configuration(["LWS_GROUP_SIZE": "1"]).nodeGroup == nil)
+        for address in ["aim-llama-0.aim-llama.default.svc.cluster.local.", "leader", "10.244.1.7", "fd00::5"] {
+            let group = try configuration(["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": address]).nodeGroup
+            #expect(group?.leaderAddress == address)
+        }
     }
 
     @Test(arguments: [
@@ -70,6 +74,14 @@ import Testing
         (["LWS_WORKER_INDEX": "x"], "LWS_WORKER_INDEX='x' is not valid: expected a whole number from 0 to 63"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "$(reboot)"], "AIM_LEADER_ADDRESS='$(reboot)' is not valid"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "-oProxy"], "is not valid"),
+        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "999.1.1.1"], "an IPv4 address such as 10.0.0.5"),
+        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "1.2.3.4.5"], "an IPv4 address such as 10.0.0.5"),
+        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "aim..svc"], "labels of 1 to 63"),
+        (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "aim-.svc"], "labels of 1 to 63"),
+        (
+            ["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": String(repeating: "a", count: 64) + ".svc"],
+            "labels of 1 to 63"
+        ),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "aim-0.aim:29500"], "without a port"),
         (["AIM_NODE_COUNT": "2", "AIM_LEADER_ADDRESS": "x", "AIM_GROUP_PORT": "29500"], "also AIM_MASTER_PORT"),
         (
