@@ -176,7 +176,7 @@ let package = Package(
         .target(
             name: "AIMFuzzTargets",
             dependencies: [
-                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore", "AIMMemory",
+                "AIMCore", "AIMConfiguration", "AIMGPU", "AIMProfiles", "AIMModelStore", "AIMMemory", "AIMGroup",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictImports

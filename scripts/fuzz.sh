@@ -6,7 +6,7 @@
 # `scripts/fuzz.sh --list` prints the targets. See docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(rocm-smi amd-smi kfd-properties profile-yaml engine-args hub-listing s3-listing http-headers model-config)
+targets=(rocm-smi amd-smi kfd-properties profile-yaml engine-args hub-listing s3-listing http-headers model-config group-message)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${targets[@]}"

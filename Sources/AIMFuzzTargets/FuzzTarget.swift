@@ -13,6 +13,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case s3Listing = "s3-listing"
     case httpHeaders = "http-headers"
     case modelConfig = "model-config"
+    case groupMessage = "group-message"
 
     /// Feeds `bytes` to the target's parser. Returns normally for any input that is parsed or
     /// rejected cleanly; a trap, or a broken invariant (`FuzzInvariant.check`), ends the process.
@@ -28,6 +29,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .s3Listing: StoreTargets.s3Listing(text)
         case .httpHeaders: StoreTargets.httpHeaders(text)
         case .modelConfig: MemoryTargets.modelConfig(text)
+        case .groupMessage: GroupTargets.groupMessage(text)
         }
     }
 

@@ -2,8 +2,8 @@ import AIMCore
 import OrderedCollections
 
 /// One line between the aim-runtimes of a group: a compact JSON object. Lines are short and bounded
-/// (`maxLineBytes`); anything else ends the connection.
-enum GroupMessage: Equatable, Sendable {
+/// (`maxLineBytes`); anything else ends the connection. Public for the fuzz target that reads it as a stranger's.
+public enum GroupMessage: Equatable, Sendable {
     /// A worker asks to join: its rank, the group size and the plan it will run, which must be the leader's.
     case join(rank: Int, size: Int, profile: String, model: String)
     /// The leader: every rank has joined, start the engines.
@@ -16,7 +16,7 @@ enum GroupMessage: Equatable, Sendable {
     case end(ok: Bool, reason: String)
 
     /// Why a worker is refused, which decides what it does next.
-    enum Refusal: String, Sendable {
+    public enum Refusal: String, Sendable {
         /// It plans another group, profile or model: a configuration error (exit 2).
         case mismatch
         /// The group started without it: the group has failed (exit 19).
@@ -24,9 +24,25 @@ enum GroupMessage: Equatable, Sendable {
     }
 
     static let version = 1
-    static let maxLineBytes = 4096
+    /// The longest line either side reads or writes, without its newline.
+    public static let maxLineBytes = 4096
 
-    var line: String {
+    /// The message as one line, newline included, at most `maxLineBytes` before it: text that would make it
+    /// longer (a reason quoting a stranger's non-ASCII join, each character written as `\uXXXX`) is shortened.
+    public var line: String {
+        var fields = self.fields
+        while true {
+            let line = JSONWriter.write(.mapping(fields))
+            guard line.utf8.count > Self.maxLineBytes,
+                let longest = fields.max(by: { ($0.value.stringValue?.count ?? 0) < ($1.value.stringValue?.count ?? 0) }
+                ),
+                let text = longest.value.stringValue, text.count > 1
+            else { return line + "\n" }
+            fields[longest.key] = .string(String(text.prefix(text.count / 2)) + "…")
+        }
+    }
+
+    private var fields: OrderedDictionary<String, StructuredValue> {
         var fields: OrderedDictionary<String, StructuredValue> = ["aim_group": .int(Self.version)]
         switch self {
         case .join(let rank, let size, let profile, let model):
@@ -41,11 +57,11 @@ enum GroupMessage: Equatable, Sendable {
         case .end(let ok, let reason):
             fields.merge(["type": .string("end"), "ok": .bool(ok), "reason": .string(reason)]) { $1 }
         }
-        return JSONWriter.write(.mapping(fields)) + "\n"
+        return fields
     }
 
     /// Parses one line (without its newline); nil for anything that is not a message of this version.
-    init?(line: String) {
+    public init?(line: String) {
         guard line.utf8.count <= Self.maxLineBytes, case .mapping(let fields)? = try? JSONParser.parse(line),
             fields["aim_group"] == .int(Self.version), let type = fields["type"]?.stringValue
         else { return nil }

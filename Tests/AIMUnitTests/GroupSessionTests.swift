@@ -58,6 +58,17 @@ import Testing
             return
         }
         #expect(!reason.unicodeScalars.contains("\u{1b}") && reason.count < 600)
+        // What is written stays within the line limit the reader enforces, even where each character of a
+        // stranger's join, quoted in the refusal, is written as \uXXXX.
+        let wide = GroupMessage.refused(
+            "rank 1 chose profile \(String(repeating: "é", count: 512)) for \(String(repeating: "😀", count: 512))",
+            .mismatch)
+        #expect(wide.line.utf8.count <= GroupMessage.maxLineBytes + 1)
+        guard case .refused(let shortened, .mismatch)? = GroupMessage(line: String(wide.line.dropLast())) else {
+            Issue.record("the shortened refusal does not read back")
+            return
+        }
+        #expect(shortened.hasPrefix("rank 1 chose profile éé"))
     }
 
     @Test func aWorkerJoinsThenTheLeaderHearsWhyItLeft() async throws {
