@@ -31,7 +31,8 @@ struct Stages {
         let loader = ConfigurationLoader(bundledProfileRoot: context.bundledProfileRoot)
         var configuration = try loader.load(
             ConfigurationInput(environment: context.environment, flags: overrides), requireModel: requireModel)
-        var anotherNode = false
+        // A role other than this node's, shown here: its route is that node's own.
+        var otherNodeRole: NodeGroup.Role?
         if let role {
             guard let group = configuration.nodeGroup else {
                 throw AIMError.configuration(
@@ -40,7 +41,7 @@ struct Stages {
                 )
             }
             configuration.nodeGroup = group.asRank(role == .leader ? 0 : max(group.rank, 1))
-            anotherNode = role != group.role
+            if role != group.role { otherNodeRole = role }
         }
         self.configuration = configuration
         self.serving = serving
@@ -53,18 +54,22 @@ struct Stages {
                 for: configuration.gpuSource, sysfsRoot: configuration.sysfsPath,
                 tools: context.makeToolRunner(context.environment["PATH"], configuration.gpuDetectTimeoutSeconds)),
             environment: context.environment)
+        // This host's interface would be wrong on another node.
+        let routing: any GroupRouting =
+            if let otherNodeRole {
+                NoGroupRouting(reason: "the \(otherNodeRole.rawValue) finds it on its own node when it starts")
+            } else {
+                LeaderRouting(
+                    patience: serving ? .seconds(configuration.groupTimeoutSeconds) : .zero, resolveNames: serving,
+                    logger: logs.logger("aim_runtime.group"))
+            }
         planner = LaunchPlanner(
             gpuResolver: GPUTargetResolver(detector: detector, logger: logs.logger("aim_runtime.gpu")),
             catalogLoader: ProfileCatalogLoader(logger: logs.logger("aim_runtime.profiles")),
             selector: ProfileSelector(logger: logs.logger("aim_runtime.selection")),
             executables: ExecutableLocator(path: context.environment["PATH"]),
             probe: PythonEngineProbe(environment: context.environment),
-            // Another role's route is that node's own: this host's interface would be wrong there.
-            routing: anotherNode
-                ? NoGroupRouting(reason: "the \(role?.rawValue ?? "") finds it on its own node when it starts")
-                : LeaderRouting(
-                    patience: serving ? .seconds(configuration.groupTimeoutSeconds) : .zero, resolveNames: serving,
-                    logger: logs.logger("aim_runtime.group")))
+            routing: routing)
     }
 
     /// Says what the memory estimate means for this launch: a context that does not fit is named with the

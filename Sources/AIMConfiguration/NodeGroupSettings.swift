@@ -31,15 +31,16 @@ extension ConfigurationLoader {
         }
         let masterPort = try parsePort(input, .masterPort, default: Defaults.masterPort)
         let groupPort = try parsePort(input, .groupPort, default: Defaults.groupPort)
-        let ports = [("AIM_PORT", configuration.port), ("AIM_MASTER_PORT", masterPort), ("AIM_GROUP_PORT", groupPort)]
+        let group = NodeGroup(
+            size: count, rank: rank, leaderAddress: leader, masterPort: masterPort, groupPort: groupPort)
+        let ports = [("AIM_PORT", configuration.port)] + group.leaderPorts
         for (index, (name, port)) in ports.enumerated() {
             if let other = ports[..<index].first(where: { $0.1 == port }) {
                 throw AIMError.configuration(
                     "\(name)=\(port) is also \(other.0): the leader listens on both; give each its own port")
             }
         }
-        configuration.nodeGroup = NodeGroup(
-            size: count, rank: rank, leaderAddress: leader, masterPort: masterPort, groupPort: groupPort)
+        configuration.nodeGroup = group
     }
 
     private func optionalNumber(

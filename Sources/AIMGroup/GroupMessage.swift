@@ -33,10 +33,9 @@ public enum GroupMessage: Equatable, Sendable {
         var fields = self.fields
         while true {
             let line = JSONWriter.write(.mapping(fields))
-            guard line.utf8.count > Self.maxLineBytes,
-                let longest = fields.max(by: { ($0.value.stringValue?.count ?? 0) < ($1.value.stringValue?.count ?? 0) }
-                ),
-                let text = longest.value.stringValue, text.count > 1
+            let longest = fields.max { ($0.value.stringValue?.count ?? 0) < ($1.value.stringValue?.count ?? 0) }
+            guard line.utf8.count > Self.maxLineBytes, let longest, let text = longest.value.stringValue,
+                text.count > 1
             else { return line + "\n" }
             fields[longest.key] = .string(String(text.prefix(text.count / 2)) + "…")
         }
