@@ -48,10 +48,7 @@ import Testing
 
     /// A stand-in for a GPU tool: prints `json` and exits 0.
     static func tool(_ work: String, _ name: String, _ script: String) throws {
-        let staging = work + "/.tool-" + name
-        try write(staging, "#!/bin/sh\n" + script + "\n")
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        try ExecutableFiles.install(staging, at: work + "/bin/" + name)
+        try ExecutableFiles.write("#!/bin/sh\n" + script + "\n", at: work + "/bin/" + name)
     }
 
     static let aliasBomb: String = {
